@@ -1,0 +1,58 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "Folio",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "folio", targets: ["folio"]),
+        .library(name: "FolioHTTP", targets: ["FolioHTTP"]),
+        .library(name: "FolioJSON", targets: ["FolioJSON"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // System libraries (module maps only).
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
+        // The few syscalls Glibc's Swift module does not export (epoll, eventfd, accept4).
+        .target(name: "CFolioShim", path: "Sources/CFolioShim"),
+
+        .target(name: "FolioJSON", swiftSettings: strict),
+        .target(name: "FolioHTTP", dependencies: ["CFolioShim"], swiftSettings: strict),
+        .target(name: "FolioContent", dependencies: ["FolioJSON", "CSQLite"], swiftSettings: strict),
+        .target(
+            name: "FolioAPI",
+            dependencies: ["FolioHTTP", "FolioJSON", "FolioContent", "CZlib", "COpenSSL"],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "folio",
+            dependencies: [
+                "FolioAPI", "FolioContent", "FolioHTTP",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        // libFuzzer entry point for the HTTP parser; see README "Development".
+        .executableTarget(
+            name: "FolioParserFuzzer",
+            dependencies: ["FolioHTTP"],
+            swiftSettings: strict + [.unsafeFlags(["-parse-as-library"])]
+        ),
+
+        .testTarget(name: "FolioJSONTests", dependencies: ["FolioJSON"]),
+        .testTarget(name: "FolioHTTPTests", dependencies: ["FolioHTTP"]),
+        .testTarget(name: "FolioContentTests", dependencies: ["FolioContent"]),
+        .testTarget(name: "FolioAPITests", dependencies: ["FolioAPI", "FolioContent", "FolioHTTP"]),
+        .testTarget(name: "FolioEndToEndTests", dependencies: ["folio"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

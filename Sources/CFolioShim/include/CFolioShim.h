@@ -1,0 +1,82 @@
+// The few Linux syscalls and constants Swift's Glibc module does not export:
+// epoll, eventfd, accept4 and friends. Thin static inline wrappers, no logic.
+#ifndef CFOLIOSHIM_H
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#define CFOLIOSHIM_H
+
+#include <stdint.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <sys/resource.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <signal.h>
+#include <unistd.h>
+#include <errno.h>
+
+static const uint32_t folio_EPOLLIN = EPOLLIN;
+static const uint32_t folio_EPOLLOUT = EPOLLOUT;
+static const uint32_t folio_EPOLLERR = EPOLLERR;
+static const uint32_t folio_EPOLLHUP = EPOLLHUP;
+static const uint32_t folio_EPOLLRDHUP = EPOLLRDHUP;
+static const uint32_t folio_EPOLLET = EPOLLET;
+
+static inline int folio_epoll_create(void) { return epoll_create1(EPOLL_CLOEXEC); }
+
+/// Registers or modifies `fd` with `events`, storing `fd` itself as the user data.
+static inline int folio_epoll_ctl(int epfd, int op, int fd, uint32_t events) {
+    struct epoll_event ev;
+    ev.events = events;
+    ev.data.u64 = (uint64_t)(uint32_t)fd;
+    return epoll_ctl(epfd, op, fd, &ev);
+}
+static inline int folio_epoll_add(int epfd, int fd, uint32_t events) { return folio_epoll_ctl(epfd, EPOLL_CTL_ADD, fd, events); }
+static inline int folio_epoll_mod(int epfd, int fd, uint32_t events) { return folio_epoll_ctl(epfd, EPOLL_CTL_MOD, fd, events); }
+static inline int folio_epoll_del(int epfd, int fd) { return epoll_ctl(epfd, EPOLL_CTL_DEL, fd, NULL); }
+
+/// Waits for events; writes fds into `fds` and event masks into `masks`. Returns count or -1.
+static inline int folio_epoll_wait(int epfd, int *fds, uint32_t *masks, int max, int timeout_ms) {
+    struct epoll_event evs[256];
+    if (max > 256) max = 256;
+    int n = epoll_wait(epfd, evs, max, timeout_ms);
+    for (int i = 0; i < n; i++) {
+        fds[i] = (int)(uint32_t)evs[i].data.u64;
+        masks[i] = evs[i].events;
+    }
+    return n;
+}
+
+static inline int folio_eventfd(void) { return eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC); }
+
+static inline int folio_accept(int fd) {
+    return accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+}
+
+static inline int folio_errno(void) { return errno; }
+
+static inline int folio_socket_tcp(int family) {
+    return socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+}
+
+static inline int folio_set_int_option(int fd, int level, int name, int value) {
+    return setsockopt(fd, level, name, &value, sizeof(value));
+}
+
+static const int folio_SO_REUSEPORT = SO_REUSEPORT;
+static const int folio_SO_REUSEADDR = SO_REUSEADDR;
+static const int folio_TCP_NODELAY = TCP_NODELAY;
+static const int folio_IPPROTO_TCP = IPPROTO_TCP;
+static const int folio_SOL_SOCKET = SOL_SOCKET;
+static const int folio_MSG_NOSIGNAL = MSG_NOSIGNAL;
+
+/// writev wrapper (Glibc exports it, but keeping all raw I/O in one place).
+static inline ssize_t folio_writev(int fd, const struct iovec *iov, int cnt) { return writev(fd, iov, cnt); }
+
+/// Blocks SIGPIPE process-wide so a peer that resets never kills the server.
+static inline void folio_ignore_sigpipe(void) { signal(SIGPIPE, SIG_IGN); }
+
+#endif

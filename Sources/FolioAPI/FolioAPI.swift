@@ -1,0 +1,1 @@
+// FolioAPI module. See DESIGN.md.

@@ -1,0 +1,1 @@
+// FolioContent module. See DESIGN.md.

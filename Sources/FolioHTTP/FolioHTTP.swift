@@ -1,0 +1,1 @@
+// FolioHTTP module. See DESIGN.md.

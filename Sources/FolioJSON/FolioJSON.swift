@@ -1,0 +1,1 @@
+// FolioJSON module. See DESIGN.md.

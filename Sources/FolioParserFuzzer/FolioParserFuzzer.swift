@@ -1,0 +1,4 @@
+@main
+struct FolioParserFuzzer {
+    static func main() {}
+}
