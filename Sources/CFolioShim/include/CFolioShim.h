@@ -1,9 +1,6 @@
 // The few Linux syscalls and constants Swift's Glibc module does not export:
 // epoll, eventfd, accept4 and friends. Thin static inline wrappers, no logic.
 #ifndef CFOLIOSHIM_H
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE
-#endif
 #define CFOLIOSHIM_H
 
 #include <stdint.h>
@@ -11,7 +8,6 @@
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
-#include <sys/resource.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <signal.h>
@@ -52,9 +48,8 @@ static inline int folio_epoll_wait(int epfd, int *fds, uint32_t *masks, int max,
 
 static inline int folio_eventfd(void) { return eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC); }
 
-static inline int folio_accept(int fd) {
-    return accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-}
+/// accept4 with SOCK_NONBLOCK | SOCK_CLOEXEC (defined in shim.c, which needs _GNU_SOURCE).
+int folio_accept(int fd);
 
 static inline int folio_errno(void) { return errno; }
 

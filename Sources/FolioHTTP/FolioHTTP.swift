@@ -1,1 +1,0 @@
-// FolioHTTP module. See DESIGN.md.

@@ -1,0 +1,173 @@
+/// A stateless, allocation-free parser for HTTP/1.1 request heads (RFC 9112), in the manner of
+/// picohttpparser: give it all bytes received so far, get back "complete", "need more" or an error.
+/// Field locations are written into a caller-owned array that is reused across requests.
+public enum HTTPHeadParser {
+    static let cr: UInt8 = 0x0D
+    static let lf: UInt8 = 0x0A
+    static let sp: UInt8 = 0x20
+    static let htab: UInt8 = 0x09
+
+    /// Parses the head at the start of `buf`. `scanFrom` lets a caller that saw "need more" skip
+    /// bytes already searched for the end of the head (pass the previous count minus 3).
+    public static func parse(
+        _ buf: UnsafeRawBufferPointer, limits: HTTPLimits, fields: inout [HTTPFieldRange], scanFrom: Int = 0
+    ) -> HTTPHeadParseResult {
+        // RFC 9112 §2.2: ignore empty lines before the request line.
+        var start = 0
+        while start + 1 < buf.count, buf[start] == cr, buf[start + 1] == lf, start < 64 { start += 2 }
+        if start < buf.count, buf[start] == cr || buf[start] == lf {
+            if buf[start] == lf { return .failure(.bareLF) }
+            if start + 1 >= buf.count { return .needMore }
+        }
+
+        guard let end = findHeadEnd(buf, from: max(start, scanFrom)) else {
+            return rejectIncomplete(buf, start: start, limits: limits)
+        }
+        if end - start > limits.maxHeaderBytes { return .failure(.headersTooLarge) }
+        return parseComplete(buf, start: start, end: end, limits: limits, fields: &fields)
+    }
+
+    /// Offset just past the CRLFCRLF ending the head, if present.
+    static func findHeadEnd(_ buf: UnsafeRawBufferPointer, from: Int) -> Int? {
+        var i = max(from, 0)
+        let n = buf.count
+        while i + 3 < n {
+            if buf[i + 3] != lf { i += buf[i + 3] == cr ? 1 : 4; continue }
+            if buf[i] == cr, buf[i + 1] == lf, buf[i + 2] == cr { return i + 4 }
+            i += 1
+        }
+        return nil
+    }
+
+    /// Without a complete head: refuse early what can already be seen to be wrong or too long.
+    static func rejectIncomplete(_ buf: UnsafeRawBufferPointer, start: Int, limits: HTTPLimits) -> HTTPHeadParseResult {
+        // The method token must be well formed as soon as its bytes arrive (junk, TLS, binary).
+        var i = start
+        while i < buf.count, ByteClass.isToken(buf[i]) { i += 1 }
+        if i < buf.count, buf[i] != sp || i == start { return .failure(.badRequestLine) }
+        // Request line length.
+        var lineEnd = start
+        while lineEnd < buf.count, buf[lineEnd] != lf { lineEnd += 1 }
+        if lineEnd == buf.count, buf.count - start > limits.maxRequestLineBytes {
+            return .failure(.requestLineTooLong)
+        }
+        if buf.count - start > limits.maxHeaderBytes { return .failure(.headersTooLarge) }
+        return .needMore
+    }
+
+    static func parseComplete(
+        _ buf: UnsafeRawBufferPointer, start: Int, end: Int, limits: HTTPLimits, fields: inout [HTTPFieldRange]
+    ) -> HTTPHeadParseResult {
+        fields.removeAll(keepingCapacity: true)
+        // Method.
+        var i = start
+        while ByteClass.isToken(buf[i]) { i += 1 }
+        guard i > start, buf[i] == sp else { return .failure(.badRequestLine) }
+        let method = HTTPMethod.from(UnsafeRawBufferPointer(rebasing: buf[start..<i]))
+        i += 1
+        // Target: visible ASCII up to the next SP.
+        let targetStart = i
+        while buf[i] > 0x20, buf[i] < 0x7F { i += 1 }
+        guard i > targetStart, buf[i] == sp else {
+            return .failure(buf[i] == cr || buf[i] == lf ? .badRequestLine : .badTarget)
+        }
+        let targetEnd = i
+        i += 1
+        // Version: HTTP/d.d CRLF
+        guard i + 9 < end else { return .failure(.badVersion) }
+        guard buf[i] == 0x48, buf[i + 1] == 0x54, buf[i + 2] == 0x54, buf[i + 3] == 0x50, buf[i + 4] == 0x2F,
+              isDigit(buf[i + 5]), buf[i + 6] == 0x2E, isDigit(buf[i + 7])
+        else { return .failure(.badVersion) }
+        let major = buf[i + 5] - 0x30, minor = buf[i + 7] - 0x30
+        i += 8
+        guard buf[i] == cr, buf[i + 1] == lf else { return .failure(buf[i] == lf ? .bareLF : .badVersion) }
+        if i - start > limits.maxRequestLineBytes { return .failure(.requestLineTooLong) }
+        guard major == 1, minor <= 1 else { return .failure(.unsupportedVersion) }
+        let version: HTTPVersion = minor == 1 ? .http11 : .http10
+        i += 2
+
+        // Header fields, until the empty line.
+        while !(buf[i] == cr && buf[i + 1] == lf) {
+            if buf[i] == sp || buf[i] == htab { return .failure(.obsFold) }
+            let nameStart = i
+            while ByteClass.isToken(buf[i]) { i += 1 }
+            if buf[i] != 0x3A {
+                if i > nameStart, buf[i] == sp || buf[i] == htab { return .failure(.spaceBeforeColon) }
+                if buf[i] == cr { return .failure(buf[i + 1] == lf ? .badFieldName : .bareCR) }
+                if buf[i] == lf { return .failure(.bareLF) }
+                return .failure(.badFieldName)
+            }
+            guard i > nameStart else { return .failure(.badFieldName) }
+            let nameEnd = i
+            i += 1
+            while buf[i] == sp || buf[i] == htab { i += 1 }
+            let valueStart = i
+            while buf[i] != cr {
+                guard ByteClass.isFieldValue(buf[i]) else {
+                    return .failure(buf[i] == lf ? .bareLF : .badFieldValue)
+                }
+                i += 1
+            }
+            guard buf[i + 1] == lf else { return .failure(.bareCR) }
+            var valueEnd = i
+            while valueEnd > valueStart, buf[valueEnd - 1] == sp || buf[valueEnd - 1] == htab { valueEnd -= 1 }
+            if fields.count == limits.maxHeaderFields { return .failure(.tooManyHeaders) }
+            fields.append(HTTPFieldRange(
+                nameStart: Int32(nameStart - start), nameEnd: Int32(nameEnd - start),
+                valueStart: Int32(valueStart - start), valueEnd: Int32(valueEnd - start)))
+            i += 2
+        }
+
+        // Target form (RFC 9112 §3.2).
+        var pathStart = targetStart
+        if buf[targetStart] != 0x2F {
+            if targetEnd - targetStart == 1, buf[targetStart] == 0x2A, method == .options {
+                // asterisk-form: path "*"
+            } else if let p = absoluteFormPathStart(buf, targetStart, targetEnd) {
+                pathStart = p
+            } else if method == .other || method == .connect {
+                return .failure(.unknownMethod)
+            } else {
+                return .failure(.badTarget)
+            }
+        }
+        var queryMark = pathStart
+        while queryMark < targetEnd, buf[queryMark] != 0x3F {
+            if buf[queryMark] == 0x23 { return .failure(.badTarget) }
+            queryMark += 1
+        }
+        var q = queryMark
+        while q < targetEnd { if buf[q] == 0x23 { return .failure(.badTarget) }; q += 1 }
+
+        let base = UnsafeRawBufferPointer(rebasing: buf[start..<end])
+        let semantics = HeadSemantics.evaluate(base, fields: fields, version: version)
+        switch semantics {
+        case .failure(let error): return .failure(error)
+        case .success(let facts):
+            if method == .other || method == .connect { return .failure(.unknownMethod) }
+            return .complete(HTTPRequestHead(
+                method: method, version: version, start: start, consumed: end,
+                pathStart: pathStart - start,
+                pathEnd: queryMark - start,
+                queryStart: (queryMark < targetEnd ? queryMark + 1 : targetEnd) - start, queryEnd: targetEnd - start,
+                framing: facts.framing, keepAlive: facts.keepAlive, expectContinue: facts.expectContinue))
+        }
+    }
+
+    /// For absolute-form targets (`http://host/path?q`), the offset of the path; nil when not absolute-form.
+    static func absoluteFormPathStart(_ buf: UnsafeRawBufferPointer, _ start: Int, _ end: Int) -> Int? {
+        var i = start
+        while i < end, isSchemeChar(buf[i]) { i += 1 }
+        guard i > start, i + 2 < end, buf[i] == 0x3A, buf[i + 1] == 0x2F, buf[i + 2] == 0x2F else { return nil }
+        i += 3
+        let authority = i
+        while i < end, buf[i] != 0x2F, buf[i] != 0x3F { i += 1 }
+        guard i > authority, i < end, buf[i] == 0x2F else { return nil }
+        return i
+    }
+
+    @inline(__always) static func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
+    @inline(__always) static func isSchemeChar(_ b: UInt8) -> Bool {
+        (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A || isDigit(b) || b == 0x2B || b == 0x2D || b == 0x2E
+    }
+}

@@ -1,0 +1,88 @@
+/// A request as handlers see it: method, path, query, header lookup and body.
+/// Header bytes are held once in `head`; names and values are read from it on demand.
+public struct HTTPRequest: Sendable {
+    public var method: HTTPMethod
+    public var version: HTTPVersion
+    /// The raw head bytes (request line and fields, no leading empty lines).
+    public var head: [UInt8]
+    public var fields: [HTTPFieldRange]
+    var pathRange: Range<Int>
+    var queryRange: Range<Int>
+    public var body: [UInt8]
+    /// Whether the connection stays open after this request (RFC 9112 §9.3).
+    public var keepAlive: Bool
+
+    public init(
+        method: HTTPMethod, version: HTTPVersion, head: [UInt8], fields: [HTTPFieldRange],
+        pathRange: Range<Int>, queryRange: Range<Int>, body: [UInt8] = [], keepAlive: Bool = true
+    ) {
+        self.method = method
+        self.version = version
+        self.head = head
+        self.fields = fields
+        self.pathRange = pathRange
+        self.queryRange = queryRange
+        self.body = body
+        self.keepAlive = keepAlive
+    }
+
+    /// A request for tests and internal use, built from a target such as `/a/b?x=1`.
+    public init(method: HTTPMethod, target: String, headers: [(String, String)] = [], body: [UInt8] = []) {
+        var text = "\(method.name) \(target) HTTP/1.1\r\n"
+        for (n, v) in headers { text += "\(n): \(v)\r\n" }
+        text += "\r\n"
+        let bytes = Array(text.utf8)
+        var fields: [HTTPFieldRange] = []
+        var head = HTTPRequestHead(
+            method: method, version: .http11, start: 0, consumed: bytes.count, pathStart: 0, pathEnd: 0,
+            queryStart: 0, queryEnd: 0, framing: .none, keepAlive: true, expectContinue: false)
+        let limits = HTTPLimits()
+        if case .complete(let h) = bytes.withUnsafeBytes({ HTTPHeadParser.parseComplete($0, start: 0, end: $0.count, limits: limits, fields: &fields) }) {
+            head = h
+        } else {
+            let q = target.firstIndex(of: "?").map { target.utf8.distance(from: target.startIndex, to: $0) } ?? target.utf8.count
+            let off = method.name.utf8.count + 1
+            head.pathStart = off
+            head.pathEnd = off + q
+            head.queryStart = off + min(q + 1, target.utf8.count)
+            head.queryEnd = off + target.utf8.count
+        }
+        self.init(method: method, version: .http11, head: bytes, fields: fields,
+                  pathRange: head.pathStart..<head.pathEnd, queryRange: head.queryStart..<head.queryEnd, body: body)
+    }
+
+    /// The request target's path, still percent-encoded, e.g. `/api/v1/articles/x`.
+    public var path: String { String(decoding: head[pathRange], as: UTF8.self) }
+
+    /// The raw query string after `?` (percent-encoded), empty when there is none.
+    public var query: String { String(decoding: head[queryRange], as: UTF8.self) }
+
+    /// The raw path bytes.
+    public var pathBytes: ArraySlice<UInt8> { head[pathRange] }
+
+    /// The raw query bytes.
+    public var queryBytes: ArraySlice<UInt8> { head[queryRange] }
+
+    /// The first value of the header named `name` (compared case-insensitively; pass it in lowercase).
+    public func header(_ name: StaticString) -> String? {
+        headerBytes(name).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// The first value's bytes of the header named `name` (lowercase).
+    public func headerBytes(_ name: StaticString) -> ArraySlice<UInt8>? {
+        head.withUnsafeBytes { buf -> Range<Int>? in
+            for f in fields where ByteClass.equalsLowercase(buf, Int(f.nameStart), Int(f.nameEnd), name) {
+                return Int(f.valueStart)..<Int(f.valueEnd)
+            }
+            return nil
+        }.map { head[$0] }
+    }
+
+    /// All header fields as strings, in order (for logging and tests; not for the hot path).
+    public var headerPairs: [(name: String, value: String)] {
+        fields.map {
+            (String(decoding: head[Int($0.nameStart)..<Int($0.nameEnd)], as: UTF8.self),
+             String(decoding: head[Int($0.valueStart)..<Int($0.valueEnd)], as: UTF8.self))
+        }
+    }
+}

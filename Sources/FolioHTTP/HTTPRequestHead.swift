@@ -1,0 +1,40 @@
+/// Where one header field's name and value lie inside the head bytes.
+public struct HTTPFieldRange: Sendable, Equatable {
+    public var nameStart: Int32
+    public var nameEnd: Int32
+    public var valueStart: Int32
+    public var valueEnd: Int32
+}
+
+/// How the body of a request is delimited (RFC 9112 §6.3).
+public enum HTTPBodyFraming: Sendable, Equatable {
+    case none
+    case length(Int)
+    case chunked
+}
+
+/// The parsed request line and the framing facts of a request head.
+/// Offsets are relative to the first byte of the head (leading empty lines excluded).
+public struct HTTPRequestHead: Sendable, Equatable {
+    public var method: HTTPMethod
+    public var version: HTTPVersion
+    /// Offset of the first head byte in the input (after skipped empty lines).
+    public var start: Int
+    /// Bytes of input consumed by the head, including skipped empty lines and the final CRLF.
+    public var consumed: Int
+    public var pathStart: Int
+    public var pathEnd: Int
+    /// The query follows `?`; empty range when there is none.
+    public var queryStart: Int
+    public var queryEnd: Int
+    public var framing: HTTPBodyFraming
+    public var keepAlive: Bool
+    public var expectContinue: Bool
+}
+
+/// The outcome of one parse attempt: a complete head, a need for more bytes, or a refusal.
+public enum HTTPHeadParseResult: Sendable, Equatable {
+    case complete(HTTPRequestHead)
+    case needMore
+    case failure(HTTPParseError)
+}

@@ -1,0 +1,109 @@
+/// Values captured by `:name` segments of a route pattern, in order.
+public struct RouteParameters: Sendable {
+    public private(set) var names: [String] = []
+    public private(set) var values: [Substring] = []
+
+    public init() {}
+
+    mutating func append(_ name: String, _ value: Substring) {
+        names.append(name)
+        values.append(value)
+    }
+
+    /// The raw (still percent-encoded) value captured for `name`.
+    public subscript(_ name: String) -> Substring? {
+        for (i, n) in names.enumerated() where n == name { return values[i] }
+        return nil
+    }
+}
+
+/// A method + path-segment router (a trie, no regular expressions), generic over the handler type
+/// so each layer can choose its own handler signature. HEAD is answered by GET's handler unless
+/// a HEAD handler is registered.
+public struct Router<Handler: Sendable>: Sendable {
+    /// One trie node; nodes live in an array and refer to each other by index (a value type).
+    struct Node: Sendable {
+        var literal: String
+        var children: [Int] = []
+        var parameter: (name: String, node: Int)?
+        var handlers: [(method: HTTPMethod, handler: Handler, pattern: String)] = []
+        var allow = ""
+    }
+
+    /// A registered route for listing (documentation checks, metrics labels).
+    public struct Route: Sendable {
+        public let method: HTTPMethod
+        public let pattern: String
+    }
+
+    /// The result of looking up a method and path.
+    public enum Match: Sendable {
+        case found(Handler, RouteParameters, pattern: String)
+        case methodNotAllowed(allow: String)
+        case notFound
+    }
+
+    private var nodes = [Node(literal: "")]
+    public private(set) var routes: [Route] = []
+
+    public init() {}
+
+    /// Registers `handler` for `method` on `pattern` such as `/api/v1/articles/:slug/related`.
+    public mutating func add(_ method: HTTPMethod, _ pattern: String, _ handler: Handler) {
+        var node = 0
+        for segment in pattern.split(separator: "/", omittingEmptySubsequences: true) {
+            if segment.first == ":" {
+                let name = String(segment.dropFirst())
+                if let p = nodes[node].parameter {
+                    precondition(p.name == name, "conflicting parameter names at \(pattern)")
+                    node = p.node
+                } else {
+                    nodes.append(Node(literal: ""))
+                    nodes[node].parameter = (name, nodes.count - 1)
+                    node = nodes.count - 1
+                }
+            } else if let child = nodes[node].children.first(where: { nodes[$0].literal == segment }) {
+                node = child
+            } else {
+                nodes.append(Node(literal: String(segment)))
+                nodes[node].children.append(nodes.count - 1)
+                node = nodes.count - 1
+            }
+        }
+        nodes[node].handlers.removeAll { $0.method == method }
+        nodes[node].handlers.append((method, handler, pattern))
+        var methods = nodes[node].handlers.map(\.method.name)
+        if methods.contains("GET"), !methods.contains("HEAD") { methods.append("HEAD") }
+        nodes[node].allow = methods.joined(separator: ", ")
+        routes.append(Route(method: method, pattern: pattern))
+    }
+
+    /// Finds the handler for `method` on the raw `path` (which must start with `/`).
+    public func match(_ method: HTTPMethod, path: Substring) -> Match {
+        var node = 0
+        var params = RouteParameters()
+        var rest = path.dropFirst()
+        while !rest.isEmpty {
+            let slash = rest.firstIndex(of: "/") ?? rest.endIndex
+            let segment = rest[rest.startIndex..<slash]
+            if segment.isEmpty { return .notFound }
+            if slash != rest.endIndex, rest.index(after: slash) == rest.endIndex { return .notFound }  // trailing slash
+            rest = slash == rest.endIndex ? rest[slash...] : rest[rest.index(after: slash)...]
+            if let child = nodes[node].children.first(where: { nodes[$0].literal == segment }) {
+                node = child
+            } else if let p = nodes[node].parameter {
+                params.append(p.name, segment)
+                node = p.node
+            } else {
+                return .notFound
+            }
+        }
+        let entry = nodes[node]
+        if entry.handlers.isEmpty { return .notFound }
+        for h in entry.handlers where h.method == method { return .found(h.handler, params, pattern: h.pattern) }
+        if method == .head {
+            for h in entry.handlers where h.method == .get { return .found(h.handler, params, pattern: h.pattern) }
+        }
+        return .methodNotAllowed(allow: entry.allow)
+    }
+}

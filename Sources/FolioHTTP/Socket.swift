@@ -1,0 +1,135 @@
+import CFolioShim
+import Glibc
+
+/// The raw socket calls the server makes, in one place: listening sockets, reads, writes, close.
+/// Everything here is a thin wrapper over a syscall; no other file calls the C socket API.
+enum Socket {
+    /// An error from a socket call, with the errno it failed with.
+    struct Failure: Error, CustomStringConvertible {
+        let call: String
+        let code: Int32
+        var description: String { "\(call): \(String(cString: strerror(code)))" }
+    }
+
+    /// Opens a non-blocking listening socket on host:port with SO_REUSEPORT, so several event loops
+    /// can each own one on the same port and the kernel spreads connections between them.
+    static func listen(host: String, port: Int, backlog: Int32) throws(Failure) -> Int32 {
+        let numericHost = host == "localhost" ? "127.0.0.1" : host
+        var v4 = sockaddr_in()
+        var v6 = sockaddr_in6()
+        let isV6: Bool
+        if inet_pton(AF_INET, numericHost, &v4.sin_addr) == 1 {
+            isV6 = false
+            v4.sin_family = sa_family_t(AF_INET)
+            v4.sin_port = UInt16(port).bigEndian
+        } else if inet_pton(AF_INET6, numericHost, &v6.sin6_addr) == 1 {
+            isV6 = true
+            v6.sin6_family = sa_family_t(AF_INET6)
+            v6.sin6_port = UInt16(port).bigEndian
+        } else {
+            throw Failure(call: "listen address \(host)", code: EINVAL)
+        }
+        let fd = folio_socket_tcp(isV6 ? AF_INET6 : AF_INET)
+        guard fd >= 0 else { throw Failure(call: "socket", code: errno) }
+        _ = folio_set_int_option(fd, folio_SOL_SOCKET, folio_SO_REUSEADDR, 1)
+        _ = folio_set_int_option(fd, folio_SOL_SOCKET, folio_SO_REUSEPORT, 1)
+        let bound: Int32 = isV6
+            ? withUnsafePointer(to: &v6) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in6>.size)) } }
+            : withUnsafePointer(to: &v4) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        guard bound == 0 else {
+            let code = errno
+            Glibc.close(fd)
+            throw Failure(call: "bind \(host):\(port)", code: code)
+        }
+        guard Glibc.listen(fd, backlog) == 0 else {
+            let code = errno
+            Glibc.close(fd)
+            throw Failure(call: "listen", code: code)
+        }
+        return fd
+    }
+
+    /// The port a socket is bound to (for port 0).
+    static func boundPort(_ fd: Int32) -> Int {
+        var storage = sockaddr_storage()
+        var len = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        _ = withUnsafeMutablePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) }
+        }
+        if storage.ss_family == sa_family_t(AF_INET6) {
+            return withUnsafePointer(to: &storage) { $0.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { Int(UInt16(bigEndian: $0.pointee.sin6_port)) } }
+        }
+        return withUnsafePointer(to: &storage) { $0.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { Int(UInt16(bigEndian: $0.pointee.sin_port)) } }
+    }
+
+    /// Accepts one connection, non-blocking and close-on-exec, with TCP_NODELAY set.
+    /// Returns nil when there is nothing to accept; throws on other errors (EMFILE, ...).
+    static func accept(_ listener: Int32) throws(Failure) -> Int32? {
+        while true {
+            let fd = folio_accept(listener)
+            if fd >= 0 {
+                _ = folio_set_int_option(fd, folio_IPPROTO_TCP, folio_TCP_NODELAY, 1)
+                return fd
+            }
+            let code = folio_errno()
+            switch code {
+            case EAGAIN, EWOULDBLOCK: return nil
+            case EINTR, ECONNABORTED, EPROTO: continue
+            default: throw Failure(call: "accept", code: code)
+            }
+        }
+    }
+
+    /// The outcome of a read or write.
+    enum IOResult {
+        case bytes(Int)
+        case wouldBlock
+        case closed
+        case failed(Int32)
+    }
+
+    static func read(_ fd: Int32, into buffer: inout [UInt8]) -> IOResult {
+        while true {
+            let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if n > 0 { return .bytes(n) }
+            if n == 0 { return .closed }
+            let code = errno
+            if code == EINTR { continue }
+            return code == EAGAIN || code == EWOULDBLOCK ? .wouldBlock : .failed(code)
+        }
+    }
+
+    static func write(_ fd: Int32, _ bytes: ArraySlice<UInt8>) -> IOResult {
+        while true {
+            let n = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, folio_MSG_NOSIGNAL) }
+            if n >= 0 { return .bytes(n) }
+            let code = errno
+            if code == EINTR { continue }
+            return code == EAGAIN || code == EWOULDBLOCK ? .wouldBlock : .failed(code)
+        }
+    }
+
+    /// Writes two buffers with one writev call.
+    static func write(_ fd: Int32, _ a: ArraySlice<UInt8>, _ b: [UInt8]) -> IOResult {
+        while true {
+            let n = a.withUnsafeBytes { pa in
+                b.withUnsafeBytes { pb in
+                    var iov = (
+                        iovec(iov_base: UnsafeMutableRawPointer(mutating: pa.baseAddress), iov_len: pa.count),
+                        iovec(iov_base: UnsafeMutableRawPointer(mutating: pb.baseAddress), iov_len: pb.count))
+                    return withUnsafePointer(to: &iov) {
+                        $0.withMemoryRebound(to: iovec.self, capacity: 2) { folio_writev(fd, $0, 2) }
+                    }
+                }
+            }
+            if n >= 0 { return .bytes(n) }
+            let code = errno
+            if code == EINTR { continue }
+            return code == EAGAIN || code == EWOULDBLOCK ? .wouldBlock : .failed(code)
+        }
+    }
+
+    static func shutdownWrite(_ fd: Int32) { _ = Glibc.shutdown(fd, Int32(SHUT_WR)) }
+
+    static func close(_ fd: Int32) { _ = Glibc.close(fd) }
+}
