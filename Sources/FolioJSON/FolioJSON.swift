@@ -1,1 +1,0 @@
-// FolioJSON module. See DESIGN.md.
