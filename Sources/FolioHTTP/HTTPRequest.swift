@@ -11,6 +11,8 @@ public struct HTTPRequest: Sendable {
     public var body: [UInt8]
     /// Whether the connection stays open after this request (RFC 9112 §9.3).
     public var keepAlive: Bool
+    /// The index of the event loop handling the request, for lock-free per-loop state (metrics).
+    public var loopIndex = 0
 
     public init(
         method: HTTPMethod, version: HTTPVersion, head: [UInt8], fields: [HTTPFieldRange],

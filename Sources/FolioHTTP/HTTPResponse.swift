@@ -5,6 +5,8 @@ public struct HTTPResponse: Sendable {
     /// Serialised header lines, each `Name: value\r\n`.
     public var headerBytes: [UInt8]
     public var body: [UInt8]
+    /// The request id to print in the access log, when the responder assigned one.
+    public var requestID: String?
 
     public init(status: Int, headerBytes: [UInt8] = [], body: [UInt8] = []) {
         self.status = status

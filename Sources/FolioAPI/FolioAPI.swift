@@ -1,1 +1,0 @@
-// FolioAPI module. See DESIGN.md.

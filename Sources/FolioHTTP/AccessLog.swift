@@ -1,0 +1,111 @@
+import Glibc
+
+/// A per-loop access log: one line per request (time, method, path, status, bytes, microseconds),
+/// buffered and written to standard output in batches so logging costs no syscall per request.
+struct AccessLog {
+    private var buffer: [UInt8] = []
+    private var stamp: [UInt8] = []
+    private var stampSecond: Int64 = -1
+    private var lastFlush: Double = 0
+    let json: Bool
+
+    init(json: Bool) {
+        self.json = json
+        buffer.reserveCapacity(32 * 1024)
+    }
+
+    mutating func record(method: HTTPMethod, path: ArraySlice<UInt8>, status: Int, bytes: Int, micros: Int64, requestID: ArraySlice<UInt8>?) {
+        refreshStamp()
+        if json {
+            append("{\"time\":\"")
+            buffer.append(contentsOf: stamp)
+            append("\",\"method\":\"")
+            append(method.name)
+            append("\",\"path\":\"")
+            appendEscaped(path)
+            append("\",\"status\":")
+            appendDecimal(Int64(status))
+            append(",\"bytes\":")
+            appendDecimal(Int64(bytes))
+            append(",\"us\":")
+            appendDecimal(micros)
+            if let requestID {
+                append(",\"request_id\":\"")
+                appendEscaped(requestID)
+                append("\"")
+            }
+            append("}\n")
+        } else {
+            buffer.append(contentsOf: stamp)
+            buffer.append(0x20)
+            append(method.name)
+            buffer.append(0x20)
+            appendEscaped(path)
+            buffer.append(0x20)
+            appendDecimal(Int64(status))
+            buffer.append(0x20)
+            appendDecimal(Int64(bytes))
+            append("B ")
+            appendDecimal(micros)
+            append("us")
+            if let requestID {
+                append(" id=")
+                appendEscaped(requestID)
+            }
+            buffer.append(0x0A)
+        }
+        if buffer.count >= 16 * 1024 { flush() }
+    }
+
+    /// Writes what is buffered if it is older than `interval` seconds (or always, with 0).
+    mutating func flush(ifOlderThan interval: Double = 0, now: Double = 0) {
+        guard !buffer.isEmpty, interval == 0 || now - lastFlush >= interval else { return }
+        lastFlush = now
+        var offset = 0
+        while offset < buffer.count {
+            let n = buffer[offset...].withUnsafeBytes { Glibc.write(1, $0.baseAddress, $0.count) }
+            if n <= 0 { break }
+            offset += n
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    var isEmpty: Bool { buffer.isEmpty }
+
+    private mutating func refreshStamp() {
+        let now = MonotonicClock.wallSeconds()
+        guard now != stampSecond else { return }
+        stampSecond = now
+        let day = now >= 0 ? now / 86_400 : (now - 86_399) / 86_400
+        let secs = Int(now - day * 86_400)
+        let (y, m, d) = HTTPDate.civil(fromDays: day)
+        stamp.removeAll(keepingCapacity: true)
+        func two(_ v: Int) { stamp.append(UInt8(0x30 + v / 10 % 10)); stamp.append(UInt8(0x30 + v % 10)) }
+        two(y / 100); two(y % 100); stamp.append(0x2D); two(m); stamp.append(0x2D); two(d)
+        stamp.append(0x54); two(secs / 3600); stamp.append(0x3A); two(secs / 60 % 60); stamp.append(0x3A); two(secs % 60)
+        stamp.append(0x5A)
+    }
+
+    private mutating func append(_ s: String) { buffer.append(contentsOf: s.utf8) }
+
+    private mutating func appendDecimal(_ v: Int64) {
+        if v < 0 { buffer.append(0x2D); appendDecimal(-v); return }
+        if v >= 10 { appendDecimal(v / 10) }
+        buffer.append(UInt8(0x30 + v % 10))
+    }
+
+    /// Client-sent bytes are printable ASCII already (the parser checked them); quote and backslash
+    /// are escaped so a JSON line stays valid, and anything else outside printable ASCII becomes `?`.
+    private mutating func appendEscaped(_ bytes: ArraySlice<UInt8>) {
+        for b in bytes.prefix(2048) {
+            if b == 0x22 || b == 0x5C {
+                if json { buffer.append(0x5C) }
+                buffer.append(b)
+            } else if b >= 0x20 && b < 0x7F {
+                buffer.append(b)
+            } else {
+                buffer.append(0x3F)
+            }
+        }
+    }
+}

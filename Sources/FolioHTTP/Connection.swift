@@ -1,0 +1,46 @@
+/// One client connection's buffers and progress, owned by exactly one event loop thread.
+final class Connection {
+    let fd: Int32
+    /// Received bytes; the unread part starts at `inputStart`.
+    var input: [UInt8] = []
+    var inputStart = 0
+    var scanFrom = 0
+    /// Field ranges and head bytes of the request being handled, reused across requests.
+    var fields: [HTTPFieldRange] = []
+    var headStorage: [UInt8] = []
+    /// A parsed head whose body is still arriving.
+    var pendingHead: HTTPRequestHead?
+    var body: [UInt8] = []
+    var chunked = ChunkedBodyDecoder()
+    var output = OutputQueue()
+    var timer: ConnectionTimer
+    var served = 0
+    var closeAfterWrite = false
+    /// A response was queued since the timer was last updated.
+    var justResponded = false
+    var peerClosed = false
+    var lingerDeadline: Double?
+    var interest: UInt32 = 0
+    var requestStartMicros: Int64 = 0
+
+    init(fd: Int32, now: Double, limits: HTTPLimits) {
+        self.fd = fd
+        self.timer = ConnectionTimer(now: now, limits: limits)
+    }
+
+    var unreadCount: Int { input.count - inputStart }
+
+    /// Nothing in flight: no partial request, no pending body, no unsent output.
+    var isIdle: Bool { pendingHead == nil && unreadCount == 0 && output.isEmpty && lingerDeadline == nil }
+
+    /// Drops consumed input so the buffer does not grow.
+    func compactInput() {
+        if inputStart == input.count {
+            input.removeAll(keepingCapacity: true)
+        } else if inputStart > 0 {
+            input.removeSubrange(0..<inputStart)
+        }
+        scanFrom = max(0, scanFrom - inputStart)
+        inputStart = 0
+    }
+}

@@ -1,0 +1,243 @@
+import CFolioShim
+
+/// The request path of an event loop: read, parse, dispatch, queue the response, write.
+extension EventLoop {
+    /// Output above this is flushed before more pipelined requests are handled.
+    static let flushThreshold = 256 * 1024
+
+    func handle(_ conn: Connection, events: UInt32) {
+        if events & folio_EPOLLERR != 0 {
+            close(conn)
+            return
+        }
+        if conn.lingerDeadline != nil {
+            switch Socket.read(conn.fd, into: &readBuffer) {
+            case .bytes, .wouldBlock: return
+            case .closed, .failed: close(conn)
+            }
+            return
+        }
+        if events & folio_EPOLLOUT != 0 {
+            flushAndUpdate(conn)
+            if !conn.output.isEmpty || connections[Int(conn.fd)] !== conn { return }
+        }
+        if events & (folio_EPOLLIN | folio_EPOLLHUP | folio_EPOLLRDHUP) != 0, conn.output.isEmpty {
+            switch Socket.read(conn.fd, into: &readBuffer) {
+            case .bytes(let n):
+                conn.input.append(contentsOf: readBuffer[0..<n])
+                conn.timer.requestBytesArrived(now: now)
+            case .wouldBlock:
+                break
+            case .closed:
+                conn.peerClosed = true
+            case .failed:
+                close(conn)
+                return
+            }
+        }
+        process(conn)
+    }
+
+    /// Handles every complete request in the buffer, in order, then writes what it produced.
+    func process(_ conn: Connection) {
+        while !conn.closeAfterWrite || conn.pendingHead != nil {
+            if conn.output.pendingBytes >= Self.flushThreshold {
+                if case .failed = conn.output.flush(to: conn.fd) { close(conn); return }
+                if !conn.output.isEmpty { break }
+            }
+            if conn.pendingHead == nil {
+                guard conn.unreadCount > 0 else { break }
+                guard parseHead(conn) else { break }
+            }
+            guard let head = conn.pendingHead, readBody(conn, head) else { break }
+            conn.pendingHead = nil
+            dispatch(conn, head)
+            if conn.closeAfterWrite { break }
+        }
+        conn.compactInput()
+        if conn.peerClosed, conn.output.isEmpty, !conn.closeAfterWrite {
+            // The client finished sending; whatever is left is an incomplete request.
+            close(conn)
+            return
+        }
+        flushAndUpdate(conn)
+    }
+
+    /// Parses a head from the unread input. Returns true when one was parsed and body reading may start.
+    func parseHead(_ conn: Connection) -> Bool {
+        let result = conn.input.withUnsafeBytes { all in
+            HTTPHeadParser.parse(
+                UnsafeRawBufferPointer(rebasing: all[conn.inputStart...]), limits: config.limits,
+                fields: &conn.fields, scanFrom: conn.scanFrom)
+        }
+        switch result {
+        case .needMore:
+            conn.scanFrom = max(0, conn.unreadCount - 3)
+            return false
+        case .failure(let error):
+            counters.bump(counters.parseErrors)
+            refuse(conn, status: error.status, detail: error.reason)
+            return false
+        case .complete(let head):
+            conn.requestStartMicros = MonotonicClock.micros()
+            conn.headStorage.removeAll(keepingCapacity: true)
+            let from = conn.inputStart + head.start
+            conn.headStorage.append(contentsOf: conn.input[from..<(conn.inputStart + head.consumed)])
+            conn.inputStart += head.consumed
+            conn.scanFrom = 0
+            conn.pendingHead = head
+            switch head.framing {
+            case .none:
+                return true
+            case .length(let n):
+                if n > config.limits.maxBodyBytes {
+                    conn.pendingHead = nil
+                    refuse(conn, status: 413, detail: "request body larger than \(config.limits.maxBodyBytes) bytes")
+                    return false
+                }
+                conn.body.removeAll(keepingCapacity: true)
+                conn.body.reserveCapacity(n)
+            case .chunked:
+                conn.body.removeAll(keepingCapacity: true)
+                conn.chunked = ChunkedBodyDecoder()
+            }
+            if head.expectContinue, conn.unreadCount == 0 {
+                conn.output.append("HTTP/1.1 100 Continue\r\n\r\n")
+            }
+            conn.timer.awaitingBody(now: now)
+            return true
+        }
+    }
+
+    /// Moves body bytes from the input. Returns true once the whole body is in.
+    func readBody(_ conn: Connection, _ head: HTTPRequestHead) -> Bool {
+        switch head.framing {
+        case .none:
+            return true
+        case .length(let n):
+            let take = min(n - conn.body.count, conn.unreadCount)
+            conn.body.append(contentsOf: conn.input[conn.inputStart..<(conn.inputStart + take)])
+            conn.inputStart += take
+            return conn.body.count == n
+        case .chunked:
+            let progress = conn.input.withUnsafeBytes { all in
+                conn.chunked.decode(UnsafeRawBufferPointer(rebasing: all[conn.inputStart...]), into: &conn.body, limits: config.limits)
+            }
+            switch progress {
+            case .needMore(let consumed):
+                conn.inputStart += consumed
+                return false
+            case .done(let consumed):
+                conn.inputStart += consumed
+                return true
+            case .failure(let error):
+                conn.pendingHead = nil
+                counters.bump(counters.parseErrors)
+                refuse(conn, status: error.status, detail: error.reason)
+                return false
+            }
+        }
+    }
+
+    func dispatch(_ conn: Connection, _ head: HTTPRequestHead) {
+        conn.served += 1
+        let limit = config.limits.maxRequestsPerConnection
+        let keepAlive = head.keepAlive && !drainStarted && (limit == 0 || conn.served < limit)
+        let body = conn.body
+        conn.body = []
+        var request = HTTPRequest(
+            method: head.method, version: head.version, head: conn.headStorage, fields: conn.fields,
+            pathRange: (head.pathStart - head.start)..<(head.pathEnd - head.start),
+            queryRange: (head.queryStart - head.start)..<(head.queryEnd - head.start),
+            body: body, keepAlive: keepAlive)
+        request.loopIndex = index
+        let response = responder.respond(to: request)
+        counters.bump(counters.requests)
+        let sent = queue(response, on: conn, method: head.method, version: head.version, close: !keepAlive)
+        if config.accessLog {
+            log.record(method: head.method, path: request.head[request.pathRange], status: response.status,
+                       bytes: sent, micros: MonotonicClock.micros() - conn.requestStartMicros,
+                       requestID: response.requestID.map { Array($0.utf8)[...] })
+        }
+        if !keepAlive { conn.closeAfterWrite = true }
+        conn.justResponded = true
+    }
+
+    /// Answers a request the HTTP layer refused, and closes the connection after it.
+    func refuse(_ conn: Connection, status: Int, detail: String) {
+        let response = responder.errorResponse(status: status, detail: detail)
+        let sent = queue(response, on: conn, method: .get, version: .http11, close: true)
+        if config.accessLog {
+            log.record(method: .other, path: [], status: status, bytes: sent, micros: 0, requestID: nil)
+        }
+        conn.closeAfterWrite = true
+        conn.justResponded = true
+        conn.inputStart = conn.input.count
+    }
+
+    /// Queues a response's bytes. Returns the body bytes queued.
+    @discardableResult
+    func queue(_ response: HTTPResponse, on conn: Connection, method: HTTPMethod, version: HTTPVersion, close: Bool) -> Int {
+        let hasBody = !HTTPStatus.forbidsBody(response.status)
+        let headersOnly = method == .head || !hasBody
+        let pending = conn.output.pendingBytes
+        if pending > 0, pending + response.body.count > config.limits.maxPendingOutputBytes {
+            self.close(conn)  // the client is not reading: drop it instead of growing without bound
+            return 0
+        }
+        appendHead(&conn.output, response, contentLength: hasBody ? response.body.count : nil,
+                   close: close, keepAliveHeader: version == .http10 && !close)
+        if !headersOnly { conn.output.append(response.body) }
+        let sent = headersOnly ? 0 : response.body.count
+        counters.bump(counters.bytesSent, by: sent)
+        return sent
+    }
+
+    func appendHead(_ out: inout OutputQueue, _ response: HTTPResponse, contentLength: Int?, close: Bool, keepAliveHeader: Bool) {
+        out.append(HTTPStatus.statusLine(response.status))
+        out.append(date.line)
+        if let contentLength {
+            out.append("Content-Length: ")
+            out.appendDecimal(contentLength)
+            out.append("\r\n")
+        }
+        if close {
+            out.append("Connection: close\r\n")
+        } else if keepAliveHeader {
+            out.append("Connection: keep-alive\r\n")
+        }
+        out.append(response.headerBytes)
+        out.append("\r\n")
+    }
+
+    /// Writes queued output; then either waits for EPOLLOUT, closes, or waits for the next request.
+    func flushAndUpdate(_ conn: Connection) {
+        guard connections[Int(conn.fd)] === conn else { return }
+        if !conn.output.isEmpty {
+            switch conn.output.flush(to: conn.fd) {
+            case .failed:
+                close(conn)
+                return
+            case .blocked(let wrote):
+                if conn.timer.phase != .writing {
+                    conn.timer.responded(now: now, pendingOutput: true, partialRequestBuffered: false)
+                } else if wrote > 0 {
+                    conn.timer.wroteSome(now: now)
+                }
+                setInterest(conn, folio_EPOLLOUT | folio_EPOLLRDHUP)
+                return
+            case .drained:
+                break
+            }
+        }
+        if conn.closeAfterWrite, conn.pendingHead == nil {
+            closeGracefully(conn)
+            return
+        }
+        if (conn.justResponded || conn.timer.phase == .writing), conn.pendingHead == nil {
+            conn.timer.responded(now: now, pendingOutput: false, partialRequestBuffered: conn.unreadCount > 0)
+        }
+        conn.justResponded = false
+        setInterest(conn, folio_EPOLLIN | folio_EPOLLRDHUP)
+    }
+}

@@ -1,0 +1,85 @@
+import CFolioShim
+import Foundation
+import Glibc
+
+/// The HTTP/1.1 server: binds one SO_REUSEPORT listener per event loop, runs each loop on its
+/// own thread, and drains on `shutdown()` (stop accepting, finish in-flight, close idle).
+public final class HTTPServer: Sendable {
+    public let configuration: HTTPServerConfiguration
+    /// The port actually bound (useful with port 0).
+    public let port: Int
+    public let control: ServerControl
+    let responder: any HTTPResponder
+    let listeners: [Int32]
+    let wakeFDs: [Int32]
+    let finished: DispatchSemaphore
+
+    /// Opens the listening sockets. Nothing is served until `start()`.
+    public init(configuration: HTTPServerConfiguration, responder: any HTTPResponder) throws {
+        folio_ignore_sigpipe()
+        let threads = configuration.threads > 0 ? configuration.threads : max(1, ProcessInfo.processInfo.activeProcessorCount)
+        var listeners: [Int32] = []
+        var port = configuration.port
+        do {
+            for _ in 0..<threads {
+                let fd = try Socket.listen(host: configuration.host, port: port, backlog: configuration.backlog)
+                listeners.append(fd)
+                port = Socket.boundPort(fd)
+            }
+        } catch {
+            for fd in listeners { Socket.close(fd) }
+            throw error
+        }
+        self.configuration = configuration
+        self.port = port
+        self.listeners = listeners
+        self.wakeFDs = (0..<threads).map { _ in folio_eventfd() }
+        self.control = ServerControl(loopCount: threads)
+        self.responder = responder
+        self.finished = DispatchSemaphore(value: 0)
+    }
+
+    /// The number of event loops.
+    public var threadCount: Int { listeners.count }
+
+    /// Starts the event-loop threads and returns at once.
+    public func start() {
+        for i in 0..<listeners.count {
+            let listener = listeners[i], wake = wakeFDs[i]
+            let config = configuration, responder = self.responder, control = self.control, done = finished
+            let thread = Thread {
+                let loop = EventLoop(index: i, listener: listener, wakeFD: wake, config: config,
+                                     responder: responder, control: control)
+                loop.run()
+                done.signal()
+            }
+            thread.name = "folio-loop-\(i)"
+            thread.start()
+        }
+    }
+
+    /// What a drain achieved.
+    public struct DrainReport: Sendable {
+        /// Connections closed cleanly after the drain began (idle ones, and those whose response finished).
+        public var drained: Int
+        /// Connections still busy at the drain deadline, closed anyway.
+        public var forced: Int
+    }
+
+    /// Stops accepting, lets in-flight responses finish, closes idle connections, and returns once
+    /// every loop has stopped or `drainTimeout` has passed.
+    @discardableResult
+    public func shutdown() -> DrainReport {
+        let deadline = MonotonicClock.micros() + Int64(configuration.drainTimeout * 1_000_000)
+        control.drainDeadline.store(deadline, ordering: .relaxed)
+        control.draining.store(true, ordering: .releasing)
+        for fd in wakeFDs {
+            var one: UInt64 = 1
+            _ = Glibc.write(fd, &one, 8)
+        }
+        for _ in listeners {
+            _ = finished.wait(timeout: .now() + configuration.drainTimeout + 2)
+        }
+        return DrainReport(drained: control.drained.load(ordering: .relaxed), forced: control.forced.load(ordering: .relaxed))
+    }
+}

@@ -1,0 +1,55 @@
+import Synchronization
+
+/// State the event loops share: the drain flag, the open-connection count, and per-loop counters.
+/// Counters are relaxed atomics written only by their own loop, so the hot path takes no lock.
+public final class ServerControl: Sendable {
+    let draining = Atomic<Bool>(false)
+    let openConnections = Atomic<Int>(0)
+    let drained = Atomic<Int>(0)
+    let forced = Atomic<Int>(0)
+    let drainDeadline = Atomic<Int64>(0)  // monotonic microseconds
+    public let loops: [LoopCounters]
+
+    init(loopCount: Int) {
+        loops = (0..<loopCount).map { _ in LoopCounters() }
+    }
+
+    /// True from SIGTERM until exit: readiness probes answer 503.
+    public var isDraining: Bool { draining.load(ordering: .acquiring) }
+
+    /// Connections open right now, across all loops.
+    public var connectionCount: Int { openConnections.load(ordering: .relaxed) }
+
+    /// Sums of the per-loop counters.
+    public var totals: LoopCounters.Totals {
+        loops.reduce(into: LoopCounters.Totals()) { sum, loop in sum.add(loop) }
+    }
+}
+
+/// One event loop's counters (requests, bytes, refusals). Written by that loop only.
+public final class LoopCounters: Sendable {
+    let requests = Atomic<Int>(0)
+    let bytesSent = Atomic<Int>(0)
+    let accepted = Atomic<Int>(0)
+    let refused = Atomic<Int>(0)
+    let timeouts = Atomic<Int>(0)
+    let parseErrors = Atomic<Int>(0)
+
+    /// Summed counter values.
+    public struct Totals: Sendable {
+        public var requests = 0, bytesSent = 0, accepted = 0, refused = 0, timeouts = 0, parseErrors = 0
+
+        mutating func add(_ c: LoopCounters) {
+            requests += c.requests.load(ordering: .relaxed)
+            bytesSent += c.bytesSent.load(ordering: .relaxed)
+            accepted += c.accepted.load(ordering: .relaxed)
+            refused += c.refused.load(ordering: .relaxed)
+            timeouts += c.timeouts.load(ordering: .relaxed)
+            parseErrors += c.parseErrors.load(ordering: .relaxed)
+        }
+    }
+
+    @inline(__always) func bump(_ counter: borrowing Atomic<Int>, by n: Int = 1) {
+        counter.store(counter.load(ordering: .relaxed) &+ n, ordering: .relaxed)
+    }
+}

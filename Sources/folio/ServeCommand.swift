@@ -1,0 +1,60 @@
+import ArgumentParser
+import FolioAPI
+import FolioHTTP
+import Foundation
+
+/// `folio serve`: load the content, start the event loops, drain on SIGTERM/SIGINT.
+struct ServeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Run the HTTP server (the default command).")
+
+    @OptionGroup var store: StoreOptions
+    @Option(help: "Address to listen on (env FOLIO_HOST).") var host: String?
+    @Option(help: "Port to listen on; 0 picks a free one (env FOLIO_PORT).") var port: Int?
+    @Option(help: "Event-loop threads; 0 means one per core (env FOLIO_THREADS).") var threads: Int?
+    @Option(name: .customLong("public"), help: "Folder of static files served at / (env FOLIO_PUBLIC).") var publicDirectory: String?
+
+    func run() throws {
+        let started = MonotonicClock.now()
+        var config: Configuration
+        do {
+            let explicit = CommandLine.arguments.contains("--config")
+            (config, _) = try Configuration.load(path: store.config, required: explicit)
+        } catch {
+            throw ValidationError(error.description)
+        }
+        if let host { config.http.host = host }
+        if let port {
+            guard (0...65_535).contains(port) else { throw ValidationError("--port \(port) is not a port number") }
+            config.http.port = port
+        }
+        if let threads {
+            guard (0...256).contains(threads) else { throw ValidationError("--threads \(threads) is not in 0...256") }
+            config.http.threads = threads
+        }
+        if let publicDirectory { config.publicDirectory = publicDirectory }
+        config.http.accessLogJSON = config.logFormat == "json"
+
+        Signals.blockTermination()
+        let health = HealthState()
+        var router = Router<APIResponder.Handler>()
+        health.install(into: &router)
+        let files = StaticFiles(root: config.publicDirectory)
+        let responder = APIResponder(router: router, staticFiles: files, health: health)
+        let server: HTTPServer
+        do {
+            server = try HTTPServer(configuration: config.http, responder: responder)
+        } catch {
+            throw ValidationError("cannot listen on \(config.http.host):\(config.http.port): \(error)")
+        }
+        server.start()
+        health.markReady()
+        let ms = Int((MonotonicClock.now() - started) * 1000)
+        Console.out("folio listening on http://\(config.http.host):\(server.port) — \(server.threadCount) loops, \(files.count) static files, started in \(ms) ms")
+
+        let signal = Signals.waitForTermination()
+        health.markDraining()
+        Console.out("folio: \(signal == SIGTERM ? "SIGTERM" : "SIGINT") received, draining \(server.control.connectionCount) connections")
+        let report = server.shutdown()
+        Console.out("folio: drained \(report.drained) connections, closed \(report.forced) at the deadline; bye")
+    }
+}
