@@ -147,10 +147,7 @@ final class EventLoop {
             case .requestTimeout:
                 counters.bump(counters.timeouts)
                 conn.pendingHead = nil
-                conn.input.removeAll()
-                conn.inputStart = 0
-                let response = responder.errorResponse(status: 408, detail: "the request was not received in time")
-                queue(response, on: conn, method: .get, version: .http11, close: true)
+                refuse(conn, status: 408, detail: "the request was not received in time")
                 flushAndUpdate(conn)
             }
         }

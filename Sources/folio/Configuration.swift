@@ -52,14 +52,14 @@ struct Configuration {
         }
         func int(_ dict: [String: Any], _ key: String, _ range: ClosedRange<Int>, _ prefix: String = "") throws(Problem) -> Int? {
             guard let v = dict[key] else { return nil }
-            guard let n = v as? Int, !(v is Bool), range.contains(n) else {
+            guard !Configuration.isJSONBool(v), let n = v as? Int, range.contains(n) else {
                 throw Problem(description: "\(path): \"\(prefix)\(key)\" must be an integer in \(range.lowerBound)...\(range.upperBound)")
             }
             return n
         }
         func seconds(_ dict: [String: Any], _ key: String, _ prefix: String = "") throws(Problem) -> Double? {
             guard let v = dict[key] else { return nil }
-            guard let n = (v as? NSNumber)?.doubleValue, !(v is Bool), n > 0, n <= 86_400 else {
+            guard !Configuration.isJSONBool(v), let n = (v as? Double) ?? (v as? Int).map(Double.init), n > 0, n <= 86_400 else {
                 throw Problem(description: "\(path): \"\(prefix)\(key)\" must be a number of seconds in (0, 86400]")
             }
             return n
@@ -74,7 +74,7 @@ struct Configuration {
         if let v = try string("sample_content") { config.sampleContent = v }
         if let v = try string("database") { database = v }
         if let v = top["access_log"] {
-            guard let b = v as? Bool else { throw Problem(description: "\(path): \"access_log\" must be true or false") }
+            guard Configuration.isJSONBool(v), let b = v as? Bool else { throw Problem(description: "\(path): \"access_log\" must be true or false") }
             config.http.accessLog = b
         }
         if let v = top["cors_origins"] {
@@ -114,6 +114,12 @@ struct Configuration {
         }
         try config.applyEnvironment()
         return (config, database)
+    }
+
+    /// JSONSerialization's booleans are NSNumbers that also cast to Int; tell them apart by type.
+    static func isJSONBool(_ v: Any) -> Bool {
+        if let n = v as? NSNumber { return String(cString: n.objCType) == "c" }
+        return v is Bool
     }
 
     /// FOLIO_HOST, FOLIO_PORT, FOLIO_THREADS, FOLIO_PUBLIC, FOLIO_LOG_LEVEL, FOLIO_LOG_FORMAT.
