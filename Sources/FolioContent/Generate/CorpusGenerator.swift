@@ -1,3 +1,6 @@
+import Dispatch
+import Synchronization
+
 /// Makes a deterministic synthetic corpus for benchmarks and tests: the
 /// same options always give byte-identical content. Authors with contact
 /// cards, ~40 tags, and articles with 600–2,500-word Markdown bodies
@@ -35,10 +38,10 @@ public struct CorpusGenerator: Sendable {
         return (0..<options.authors).map { i in
             let first = Words.firstNames[rng.int(in: 0...(Words.firstNames.count - 1))]
             let last = Words.lastNames[rng.int(in: 0...(Words.lastNames.count - 1))]
-            let slug = "\(first)-\(last)-\(i + 1)".lowercased()
+            let slug = Slug.make(from: "\(first) \(last) \(i + 1)")
             return Author(
                 slug: slug, name: "\(first) \(last)", role: i % 3 == 0 ? "Senior Fellow" : "Analyst",
-                organization: "Folio Synthetic Institute", email: "\(first).\(last).\(i + 1)@example.org".lowercased(),
+                organization: "Folio Synthetic Institute", email: slug.split(separator: "-").joined(separator: ".") + "@example.org",
                 phone: "+44 20 7946 \(String(format4: i % 10_000))",
                 bio: "\(first) \(last) is a synthetic author generated for benchmarks.",
                 links: [Link(rel: "website", url: "https://example.org/people/\(slug)")])
@@ -155,24 +158,54 @@ public struct CorpusGenerator: Sendable {
         contact: Contact(email: "desk@example.org", phone: "+44 20 7946 0000"))
 
     /// Writes the whole corpus into `store` in ONE transaction.
-    /// `progress(done)` is called every 1,000 articles.
+    /// `progress(done)` is called every 1,000 articles. Articles are made in
+    /// chunks on a second thread while the previous chunk is inserted.
     public func run(into store: SQLiteStore, progress: (@Sendable (Int) -> Void)? = nil) throws {
         let authors = self.authors()
         let tags = self.tags()
         let authorSlugs = authors.map(\.slug)
         let tagSlugs = tags.map(\.slug)
         let total = options.articles
+        let chunk = 250
+        let generator = self
+        func startChunk(_ first: Int) -> Pending {
+            let pending = Pending()
+            let range = first..<min(total, first + chunk)
+            DispatchQueue.global().async(group: pending.group) {
+                let records = range.map { generator.article($0, authorSlugs: authorSlugs, tagSlugs: tagSlugs) }
+                pending.records.withLock { $0 = records }
+            }
+            return pending
+        }
         try store.bulkLoad {
             try store.transaction { w in
                 try w.setSite(Self.site)
                 for a in authors { try w.upsertAuthor(a) }
                 for t in tags { try w.upsertTag(t) }
-                for i in 0..<total {
-                    try w.upsertArticle(self.article(i, authorSlugs: authorSlugs, tagSlugs: tagSlugs))
-                    if (i + 1) % 1000 == 0 || i + 1 == total { progress?(i + 1) }
+                var next: Pending? = total > 0 ? startChunk(0) : nil
+                var done = 0
+                while let current = next {
+                    current.group.wait()
+                    let records = current.records.withLock { r in
+                        let taken = r
+                        r = []
+                        return taken
+                    }
+                    next = done + records.count < total ? startChunk(done + records.count) : nil
+                    for r in records {
+                        try w.upsertArticle(r)
+                        done += 1
+                        if done % 1000 == 0 || done == total { progress?(done) }
+                    }
                 }
             }
         }
+    }
+
+    /// A chunk of articles being made on another thread.
+    private final class Pending: Sendable {
+        let group = DispatchGroup()
+        let records = Mutex<[ArticleRecord]>([])
     }
 }
 

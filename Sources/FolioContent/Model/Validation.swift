@@ -101,13 +101,14 @@ public enum Slug {
         var out = ""
         var pendingHyphen = false
         for scalar in title.lowercased().unicodeScalars {
+            if scalar == "'" || scalar == "’" { continue }
             let folded = Diacritics.fold(scalar)
             for c in folded.unicodeScalars {
                 if (c >= "a" && c <= "z") || (c >= "0" && c <= "9") {
                     if pendingHyphen && !out.isEmpty { out.append("-") }
                     pendingHyphen = false
                     out.unicodeScalars.append(c)
-                } else if c != "'" && c != "’" {
+                } else {
                     pendingHyphen = true
                 }
             }

@@ -69,6 +69,7 @@ public struct ContentImporter: Sendable {
     /// Imports every path (files, or folders: every `.json`, `.md` and
     /// `.markdown` file inside, recursively, in name order).
     /// `progress(done, total)` is called after each file is read.
+    @discardableResult
     public func importPaths(_ paths: [String], progress: (@Sendable (Int, Int) -> Void)? = nil) throws(ImportError)
         -> ImportSummary
     {
