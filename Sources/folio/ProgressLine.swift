@@ -1,5 +1,9 @@
 import Foundation
+#if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// A `\r` counter line on stderr for long commands, shown only when stderr
 /// is a terminal, plus helpers for the summary.

@@ -1,3 +1,5 @@
+import Dispatch
+import Synchronization
 import Foundation
 import Testing
 @testable import FolioContent
@@ -91,5 +93,30 @@ import Testing
         #expect(cache.get(0) == nil)
         cache.remove(9)
         #expect(cache.get(9) == nil)
+    }
+}
+
+@Suite struct BodyStoreConcurrencyTests {
+    @Test func parallelReadersWhileWriting() throws {
+        let tmp = TempFolder()
+        let store = try SQLiteStore(path: tmp.file("s.sqlite"))
+        let gen = CorpusGenerator(.init(articles: 60, authors: 3, seed: 9))
+        try gen.run(into: store)
+        let bodies = try BodyStore(path: store.path, cacheBytes: 200_000, connections: 2)
+        let search = try SearchIndex(path: store.path, connections: 2)
+        let failures = Atomic<Int>(0)
+        DispatchQueue.concurrentPerform(iterations: 4) { worker in
+            for i in 0..<300 {
+                let id = Int64(i % 60 + 1)
+                if worker == 0, i % 10 == 0 {
+                    _ = try? store.upsertAuthor(Author(slug: "w", name: "Writer \(i)"))
+                    bodies.invalidate(articleID: id)
+                }
+                guard let body = try? bodies.body(id: id), !body.html.isEmpty else { failures.add(1, ordering: .relaxed); continue }
+                if i % 25 == 0, (try? search.search("the", limit: 5))?.isEmpty != false { failures.add(1, ordering: .relaxed) }
+            }
+        }
+        #expect(failures.load(ordering: .relaxed) == 0)
+        #expect(bodies.cacheUsage.bytes <= 200_000)
     }
 }

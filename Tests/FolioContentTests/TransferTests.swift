@@ -110,6 +110,28 @@ import Testing
         #expect(throws: ImportError.self) { try ContentImporter(store: store).importPaths([tmp.file("missing")]) }
     }
 
+    @Test func unknownFieldsAreNamed() throws {
+        let tmp = TempFolder()
+        let store = try SQLiteStore(path: tmp.file("s.sqlite"))
+        let file = tmp.write("x.json", """
+            {"articles": [
+              {"slug": "a", "title": "A", "published_at": "2024-01-01", "authors": ["x"], "body_markdown": "x",
+               "canonical_ur": "https://example.org"}
+            ]}
+            """)
+        #expect {
+            try ContentImporter(store: store).importPaths([file])
+        } throws: { error in
+            let e = error as? ImportError
+            return e?.line == 3 && e?.field == "articles[0].canonical_ur" && e?.message.contains("unknown field") == true
+        }
+    }
+
+    @Test func inputFromRecordRecreatesIt() throws {
+        let r = try makeArticle("a", authors: ["x"], tags: ["t"], body: "Hello *there*")
+        #expect(try ArticleRecord.make(ArticleInput(r)) == r)
+    }
+
     @Test func markdownWithFrontMatter() throws {
         let tmp = TempFolder()
         let store = try SQLiteStore(path: tmp.file("s.sqlite"))

@@ -41,6 +41,20 @@ public struct ArticleInput: Sendable, Hashable {
     }
 }
 
+extension ArticleInput {
+    /// The input that would recreate `record` (for partial updates: load,
+    /// change some fields, `ArticleRecord.make` again). The body is given as
+    /// Markdown, or as HTML when the article has no Markdown source.
+    public init(_ record: ArticleRecord) {
+        let a = record.article
+        self.init(
+            id: a.id > 0 ? a.id : nil, slug: a.slug, title: a.title, excerpt: a.excerpt, publishedAt: a.publishedAt.rfc3339,
+            updatedAt: a.updatedAt.rfc3339, language: a.language, canonicalURL: a.canonicalURL, authors: a.authors,
+            tags: a.tags, bodyMarkdown: record.body.markdown.isEmpty ? nil : record.body.markdown,
+            html: record.body.markdown.isEmpty ? record.body.html : nil, oldSlugs: record.oldSlugs)
+    }
+}
+
 extension ArticleRecord {
     /// Validates `input`, renders its body (Markdown → HTML, or sanitises the
     /// given HTML), derives text, word count, reading time and, when none is

@@ -162,6 +162,10 @@ public struct ContentImporter: Sendable {
         } catch {
             throw ImportError(file: file, message: "is not valid JSON: \(error)")
         }
+        if let unknown = Self.unknownKey(in: data) {
+            throw ImportError(file: file, line: JSONLocator.line(of: JSONLocator.steps(unknown.path), in: bytes),
+                              field: unknown.path, message: "unknown field \"\(unknown.key)\" (known: \(unknown.known))")
+        }
         if let site = document.site {
             let origin = Origin(file: file, json: bytes, base: "site")
             let model = site.model
@@ -189,6 +193,48 @@ public struct ContentImporter: Sendable {
             }
             articleOrigins.append(origin)
         }
+    }
+
+    private static let knownKeys: [String: Set<String>] = [
+        "": ["site", "authors", "tags", "articles"],
+        "site": ["name", "url", "description", "language", "contact"],
+        "contact": ["email", "phone", "address"],
+        "authors": ["slug", "name", "role", "organization", "email", "phone", "bio", "image_url", "links"],
+        "links": ["rel", "url"],
+        "tags": ["slug", "name"],
+        "articles": ["id", "slug", "title", "excerpt", "published_at", "updated_at", "language", "canonical_url",
+                     "authors", "tags", "body_markdown", "html", "old_slugs"],
+    ]
+
+    /// The first key the format does not define (a typo would otherwise be ignored silently).
+    private static func unknownKey(in data: Data) -> (path: String, key: String, known: String)? {
+        guard let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
+        func check(_ object: [String: Any], kind: String, path: String) -> (String, String, String)? {
+            let known = knownKeys[kind] ?? []
+            for key in object.keys.sorted() where !known.contains(key) {
+                return (path.isEmpty ? key : path + "." + key, key, known.sorted().joined(separator: ", "))
+            }
+            return nil
+        }
+        if let u = check(root, kind: "", path: "") { return u }
+        if let site = root["site"] as? [String: Any] {
+            if let u = check(site, kind: "site", path: "site") { return u }
+            if let c = site["contact"] as? [String: Any], let u = check(c, kind: "contact", path: "site.contact") { return u }
+        }
+        for section in ["authors", "tags", "articles"] {
+            for (i, item) in ((root[section] as? [Any]) ?? []).enumerated() {
+                guard let object = item as? [String: Any] else { continue }
+                if let u = check(object, kind: section, path: "\(section)[\(i)]") { return u }
+                if section == "authors" {
+                    for (j, link) in ((object["links"] as? [Any]) ?? []).enumerated() {
+                        if let l = link as? [String: Any], let u = check(l, kind: "links", path: "authors[\(i)].links[\(j)]") {
+                            return u
+                        }
+                    }
+                }
+            }
+        }
+        return nil
     }
 
     /// The first issue's message, plus how many more there were.
