@@ -90,7 +90,8 @@ public enum TextStats {
         var inWord = false
         var wordHasAlnum = false
         for s in text.unicodeScalars {
-            if s.properties.isWhitespace {
+            let isSpace = s.isASCII ? (s.value == 0x20 || (s.value >= 0x09 && s.value <= 0x0D)) : s.properties.isWhitespace
+            if isSpace {
                 if inWord && wordHasAlnum { count += 1 }
                 inWord = false; wordHasAlnum = false
             } else {
