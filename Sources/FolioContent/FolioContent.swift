@@ -1,1 +1,0 @@
-// FolioContent module. See DESIGN.md.

@@ -1,0 +1,79 @@
+/// An article's metadata as the snapshot keeps it in memory: everything the
+/// list and detail endpoints need except the body, which `BodyStore` loads
+/// on demand.
+public struct Article: Sendable, Hashable {
+    /// Store-assigned identifier, stable across renames.
+    public var id: Int64
+    /// Current URL slug (old slugs redirect; see `ContentSnapshot.redirectTarget(forOldSlug:)`).
+    public var slug: String
+    public var title: String
+    /// Given excerpt, or the first ~200 characters of the text.
+    public var excerpt: String
+    public var publishedAt: Timestamp
+    public var updatedAt: Timestamp
+    /// BCP 47 language tag, e.g. `en`.
+    public var language: String
+    public var canonicalURL: String?
+    /// Word count / 230, rounded up, at least 1.
+    public var readingTimeMinutes: Int
+    public var wordCount: Int
+    /// Author slugs in byline order.
+    public var authors: [String]
+    /// Tag slugs in the order given.
+    public var tags: [String]
+
+    public init(
+        id: Int64, slug: String, title: String, excerpt: String, publishedAt: Timestamp, updatedAt: Timestamp,
+        language: String, canonicalURL: String?, readingTimeMinutes: Int, wordCount: Int,
+        authors: [String], tags: [String]
+    ) {
+        self.id = id
+        self.slug = slug
+        self.title = title
+        self.excerpt = excerpt
+        self.publishedAt = publishedAt
+        self.updatedAt = updatedAt
+        self.language = language
+        self.canonicalURL = canonicalURL
+        self.readingTimeMinutes = readingTimeMinutes
+        self.wordCount = wordCount
+        self.authors = authors
+        self.tags = tags
+    }
+}
+
+/// An article's body in its three forms. `markdown` is empty when the
+/// article was supplied as HTML.
+public struct ArticleBody: Sendable, Hashable {
+    /// The Markdown source ("" when the article came as HTML).
+    public var markdown: String
+    /// Rendered (or sanitised) HTML, safe to embed.
+    public var html: String
+    /// Plain text: paragraphs separated by blank lines.
+    public var text: String
+
+    public init(markdown: String, html: String, text: String) {
+        self.markdown = markdown
+        self.html = html
+        self.text = text
+    }
+
+    /// Approximate heap bytes, used by the body cache's budget.
+    var byteCost: Int { markdown.utf8.count + html.utf8.count + text.utf8.count + 64 }
+}
+
+/// An article ready to be written: metadata plus body. Build one from
+/// user input with `ArticleRecord.make(_:)`, which renders and validates.
+public struct ArticleRecord: Sendable, Hashable {
+    /// `id == 0` asks the store to assign one (or keep the current one for an existing slug).
+    public var article: Article
+    public var body: ArticleBody
+    /// Slugs this article was known by before; they redirect to `article.slug`.
+    public var oldSlugs: [String]
+
+    public init(article: Article, body: ArticleBody, oldSlugs: [String] = []) {
+        self.article = article
+        self.body = body
+        self.oldSlugs = oldSlugs
+    }
+}

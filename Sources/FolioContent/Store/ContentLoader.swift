@@ -1,0 +1,109 @@
+/// Reads from a connection: everything for a snapshot, single bodies, whole records.
+enum ContentLoader {
+    static func load(_ db: SQLiteConnection) throws -> ContentData {
+        var site: Site?
+        try db.prepare("""
+            SELECT name, url, description, language, contact_email, contact_phone, contact_address FROM site WHERE id = 1
+            """).query { r in
+            site = Site(name: r.string(0), url: r.string(1), description: r.string(2), language: r.string(3),
+                        contact: Contact(email: r.optionalString(4), phone: r.optionalString(5), address: r.optionalString(6)))
+        }
+        var authors: [Author] = []
+        var authorIndex: [Int64: Int] = [:]
+        var authorSlugs: [Int64: String] = [:]
+        try db.prepare("SELECT id, slug, name, role, organization, email, phone, bio, image_url FROM authors ORDER BY id")
+            .query { r in
+                let id = r.int64(0)
+                authorIndex[id] = authors.count
+                let author = Author(slug: r.string(1), name: r.string(2), role: r.optionalString(3),
+                                    organization: r.optionalString(4), email: r.optionalString(5),
+                                    phone: r.optionalString(6), bio: r.optionalString(7), imageURL: r.optionalString(8))
+                authorSlugs[id] = author.slug
+                authors.append(author)
+            }
+        try db.prepare("SELECT author_id, rel, url FROM author_links ORDER BY author_id, position").query { r in
+            if let i = authorIndex[r.int64(0)] { authors[i].links.append(Link(rel: r.string(1), url: r.string(2))) }
+        }
+        var tags: [Tag] = []
+        var tagSlugs: [Int64: String] = [:]
+        try db.prepare("SELECT id, slug, name FROM tags ORDER BY id").query { r in
+            let tag = Tag(slug: r.string(1), name: r.string(2))
+            tagSlugs[r.int64(0)] = tag.slug
+            tags.append(tag)
+        }
+        var articles: [Article] = []
+        articles.reserveCapacity(Int(try db.scalarInt("SELECT count(*) FROM articles")))
+        var articleIndex: [Int64: Int] = [:]
+        articleIndex.reserveCapacity(articles.capacity)
+        var languages: [String: String] = [:]  // intern the few distinct values
+        try db.prepare("""
+            SELECT id, slug, title, excerpt, published_at, published_offset, updated_at, updated_offset,
+                   language, canonical_url, reading_time, word_count
+            FROM articles ORDER BY id
+            """).query { r in
+            let id = r.int64(0)
+            let lang = r.string(8)
+            let language = languages[lang] ?? { languages[lang] = lang; return lang }()
+            articleIndex[id] = articles.count
+            articles.append(Article(
+                id: id, slug: r.string(1), title: r.string(2), excerpt: r.string(3),
+                publishedAt: Timestamp(epochSeconds: r.int64(4), utcOffsetSeconds: Int32(truncatingIfNeeded: r.int64(5))),
+                updatedAt: Timestamp(epochSeconds: r.int64(6), utcOffsetSeconds: Int32(truncatingIfNeeded: r.int64(7))),
+                language: language, canonicalURL: r.optionalString(9), readingTimeMinutes: r.int(10),
+                wordCount: r.int(11), authors: [], tags: []))
+        }
+        try db.prepare("SELECT article_id, author_id FROM article_authors ORDER BY article_id, position").query { r in
+            if let i = articleIndex[r.int64(0)], let slug = authorSlugs[r.int64(1)] { articles[i].authors.append(slug) }
+        }
+        try db.prepare("SELECT article_id, tag_id FROM article_tags ORDER BY article_id, position").query { r in
+            if let i = articleIndex[r.int64(0)], let slug = tagSlugs[r.int64(1)] { articles[i].tags.append(slug) }
+        }
+        var redirects: [String: Int64] = [:]
+        try db.prepare("SELECT old_slug, article_id FROM slug_history").query { r in redirects[r.string(0)] = r.int64(1) }
+        return ContentData(site: site, articles: articles, authors: authors, tags: tags, redirects: redirects)
+    }
+
+    static func body(_ db: SQLiteConnection, id: Int64) throws -> ArticleBody? {
+        var body: ArticleBody?
+        try db.prepare("SELECT markdown, html, text FROM article_bodies WHERE article_id = ?").query([.int(id)]) { r in
+            body = ArticleBody(markdown: r.optionalString(0) ?? "", html: r.string(1), text: r.string(2))
+        }
+        return body
+    }
+
+    static func record(_ db: SQLiteConnection, slug: String) throws -> ArticleRecord? {
+        var id: Int64?
+        try db.prepare("SELECT id FROM articles WHERE slug = ?").query([.text(slug)]) { id = $0.int64(0) }
+        guard let id else { return nil }
+        return try record(db, id: id)
+    }
+
+    static func record(_ db: SQLiteConnection, id: Int64) throws -> ArticleRecord? {
+        var article: Article?
+        try db.prepare("""
+            SELECT id, slug, title, excerpt, published_at, published_offset, updated_at, updated_offset,
+                   language, canonical_url, reading_time, word_count
+            FROM articles WHERE id = ?
+            """).query([.int(id)]) { r in
+            article = Article(
+                id: id, slug: r.string(1), title: r.string(2), excerpt: r.string(3),
+                publishedAt: Timestamp(epochSeconds: r.int64(4), utcOffsetSeconds: Int32(truncatingIfNeeded: r.int64(5))),
+                updatedAt: Timestamp(epochSeconds: r.int64(6), utcOffsetSeconds: Int32(truncatingIfNeeded: r.int64(7))),
+                language: r.string(8), canonicalURL: r.optionalString(9), readingTimeMinutes: r.int(10),
+                wordCount: r.int(11), authors: [], tags: [])
+        }
+        guard var article, let body = try body(db, id: id) else { return nil }
+        try db.prepare("""
+            SELECT a.slug FROM article_authors aa JOIN authors a ON a.id = aa.author_id
+            WHERE aa.article_id = ? ORDER BY aa.position
+            """).query([.int(id)]) { article.authors.append($0.string(0)) }
+        try db.prepare("""
+            SELECT t.slug FROM article_tags at JOIN tags t ON t.id = at.tag_id WHERE at.article_id = ? ORDER BY at.position
+            """).query([.int(id)]) { article.tags.append($0.string(0)) }
+        var oldSlugs: [String] = []
+        try db.prepare("SELECT old_slug FROM slug_history WHERE article_id = ? ORDER BY old_slug").query([.int(id)]) {
+            oldSlugs.append($0.string(0))
+        }
+        return ArticleRecord(article: article, body: body, oldSlugs: oldSlugs)
+    }
+}

@@ -1,0 +1,158 @@
+import Foundation
+import Synchronization
+
+/// The SQLite implementation of `ArticleRepository`: one read-write
+/// connection (WAL, foreign keys on, busy timeout) behind a `Mutex`, the
+/// schema migrated on open. Reads for serving go through the snapshot,
+/// `BodyStore` and `SearchIndex`, which open their own read-only connections.
+public final class SQLiteStore: ArticleRepository {
+    /// The database file.
+    public let path: String
+    private let connection: Mutex<SQLiteConnection>
+
+    /// Opens (creating the file and its folder if needed) and migrates.
+    public init(path: String) throws {
+        self.path = path
+        let folder = (path as NSString).deletingLastPathComponent
+        if !folder.isEmpty, !path.hasPrefix("file:") {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        }
+        let db = try SQLiteConnection(path: path, mode: .readWrite)
+        try db.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -16384")
+        try Schema.migrate(db)
+        connection = Mutex(db)
+    }
+
+    /// The schema version of the open file (`PRAGMA user_version`).
+    public func schemaVersion() throws -> Int {
+        try connection.withLock { db in Int(try db.scalarInt("PRAGMA user_version")) }
+    }
+
+    /// Runs `body` with a writer inside ONE transaction (BEGIN IMMEDIATE);
+    /// everything is rolled back if it throws. Used by imports and the
+    /// generator to batch many writes.
+    public func transaction<R: Sendable>(_ body: (inout sending StoreWriter) throws -> R) throws -> R {
+        try connection.withLock { db throws -> R in
+            try db.execute("BEGIN IMMEDIATE")
+            var writer = StoreWriter(db: db)
+            do {
+                let result = try body(&writer)
+                try db.execute("COMMIT")
+                return result
+            } catch {
+                try? db.execute("ROLLBACK")
+                throw error
+            }
+        }
+    }
+
+    public func loadContent() throws -> ContentData {
+        try connection.withLock { db in try ContentLoader.load(db) }
+    }
+
+    public func loadBody(articleID: Int64) throws -> ArticleBody? {
+        try connection.withLock { db in try ContentLoader.body(db, id: articleID) }
+    }
+
+    public func loadRecord(slug: String) throws -> ArticleRecord? {
+        try connection.withLock { db in try ContentLoader.record(db, slug: slug) }
+    }
+
+    @discardableResult
+    public func upsertArticle(_ record: ArticleRecord) throws -> WriteResult {
+        try transaction { w in try w.upsertArticle(record) }
+    }
+
+    @discardableResult
+    public func deleteArticle(slug: String) throws -> Bool {
+        try transaction { w in try w.deleteArticle(slug: slug) }
+    }
+
+    public func renameArticle(from oldSlug: String, to newSlug: String) throws {
+        try transaction { w in try w.renameArticle(from: oldSlug, to: newSlug) }
+    }
+
+    @discardableResult
+    public func upsertAuthor(_ author: Author) throws -> WriteResult {
+        try transaction { w in try w.upsertAuthor(author) }
+    }
+
+    @discardableResult
+    public func deleteAuthor(slug: String) throws -> Bool {
+        try transaction { w in try w.deleteAuthor(slug: slug) }
+    }
+
+    @discardableResult
+    public func upsertTag(_ tag: Tag) throws -> WriteResult {
+        try transaction { w in try w.upsertTag(tag) }
+    }
+
+    public func setSite(_ site: Site) throws {
+        try transaction { w in try w.setSite(site) }
+    }
+
+    public func apply(_ batch: ContentBatch) throws {
+        try transaction { w in try w.apply(batch) }
+    }
+
+    public func articleCount() throws -> Int {
+        try connection.withLock { db in Int(try db.scalarInt("SELECT count(*) FROM articles")) }
+    }
+
+    /// Problems found by SQLite's own checks: `quick_check`, foreign keys,
+    /// and the FTS index's `integrity-check` against its content. Empty when healthy.
+    public func integrityProblems() throws -> [String] {
+        try connection.withLock { db in
+            var problems: [String] = []
+            try db.prepare("PRAGMA quick_check").query { row in
+                let s = row.string(0)
+                if s != "ok" { problems.append("quick_check: \(s)") }
+            }
+            try db.prepare("PRAGMA foreign_key_check").query { row in
+                problems.append("foreign key: \(row.string(0)) row \(row.int64(1)) → \(row.string(2))")
+            }
+            do {
+                try db.execute("INSERT INTO article_search(article_search, rank) VALUES('integrity-check', 1)")
+            } catch {
+                problems.append("full-text index out of step with the articles: \(error)")
+            }
+            return problems
+        }
+    }
+
+    /// Checkpoints the WAL and optimises the FTS index (after big imports).
+    public func optimize() throws {
+        try connection.withLock { db in
+            try db.execute("INSERT INTO article_search(article_search) VALUES('optimize')")
+            try db.execute("PRAGMA optimize; PRAGMA wal_checkpoint(TRUNCATE)")
+        }
+    }
+}
+
+extension SQLiteStore {
+    /// Runs a large write (`generate`, big imports) with settings for bulk
+    /// loading: a rollback journal instead of the WAL (pages are written once
+    /// instead of to the WAL and again at checkpoint; only possible while no
+    /// other connection is open, otherwise the WAL stays), a bigger page
+    /// cache and a bigger FTS5 in-memory buffer (fewer segment merges). The
+    /// usual settings come back afterwards.
+    public func bulkLoad<R: Sendable>(_ body: () throws -> R) throws -> R {
+        try connection.withLock { db in
+            try? db.execute("PRAGMA journal_mode = DELETE")
+            try db.execute("""
+                PRAGMA cache_size = -262144;
+                INSERT INTO article_search(article_search, rank) VALUES('hashsize', 67108864);
+                """)
+        }
+        defer {
+            try? connection.withLock { db in
+                try db.execute("""
+                    INSERT INTO article_search(article_search, rank) VALUES('hashsize', 1048576);
+                    PRAGMA cache_size = -16384;
+                    PRAGMA journal_mode = WAL;
+                    """)
+            }
+        }
+        return try body()
+    }
+}

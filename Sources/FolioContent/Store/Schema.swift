@@ -1,0 +1,101 @@
+/// The store's schema, versioned with `PRAGMA user_version`. Each entry of
+/// `migrations` moves the schema from version `index` to `index + 1`;
+/// `migrate` applies the missing ones in one transaction. Only append.
+enum Schema {
+    static let migrations: [String] = [
+        // 0 → 1: the initial schema.
+        """
+        CREATE TABLE site (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            name TEXT NOT NULL, url TEXT NOT NULL, description TEXT NOT NULL, language TEXT NOT NULL,
+            contact_email TEXT, contact_phone TEXT, contact_address TEXT
+        );
+        CREATE TABLE authors (
+            id INTEGER PRIMARY KEY,
+            slug TEXT NOT NULL UNIQUE,
+            name TEXT NOT NULL, role TEXT, organization TEXT, email TEXT, phone TEXT, bio TEXT, image_url TEXT
+        );
+        CREATE TABLE author_links (
+            author_id INTEGER NOT NULL REFERENCES authors(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            rel TEXT NOT NULL, url TEXT NOT NULL,
+            PRIMARY KEY (author_id, position)
+        ) WITHOUT ROWID;
+        CREATE TABLE tags (
+            id INTEGER PRIMARY KEY,
+            slug TEXT NOT NULL UNIQUE,
+            name TEXT NOT NULL
+        );
+        -- Metadata only, so loading a snapshot scans a compact table; bodies live in article_bodies.
+        CREATE TABLE articles (
+            id INTEGER PRIMARY KEY,
+            slug TEXT NOT NULL UNIQUE,
+            title TEXT NOT NULL,
+            excerpt TEXT NOT NULL,
+            published_at INTEGER NOT NULL, published_offset INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL, updated_offset INTEGER NOT NULL,
+            language TEXT NOT NULL,
+            canonical_url TEXT,
+            reading_time INTEGER NOT NULL,
+            word_count INTEGER NOT NULL
+        );
+        CREATE INDEX articles_published ON articles (published_at DESC, id DESC);
+        CREATE TABLE article_bodies (
+            article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+            markdown TEXT,          -- NULL when the article was supplied as HTML
+            html TEXT NOT NULL,
+            text TEXT NOT NULL
+        );
+        CREATE TABLE article_authors (
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            author_id INTEGER NOT NULL REFERENCES authors(id) ON DELETE RESTRICT,
+            PRIMARY KEY (article_id, position),
+            UNIQUE (article_id, author_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX article_authors_author ON article_authors (author_id);
+        CREATE TABLE article_tags (
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            tag_id INTEGER NOT NULL REFERENCES tags(id) ON DELETE RESTRICT,
+            PRIMARY KEY (article_id, position),
+            UNIQUE (article_id, tag_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX article_tags_tag ON article_tags (tag_id);
+        CREATE TABLE slug_history (
+            old_slug TEXT PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE
+        ) WITHOUT ROWID;
+        CREATE INDEX slug_history_article ON slug_history (article_id);
+        -- Full-text index over title, excerpt and text. External content (a view
+        -- over articles + article_bodies), so the text is stored once; the store
+        -- keeps it in step in the same transaction as every write.
+        CREATE VIEW article_search_source AS
+            SELECT a.id AS id, a.title AS title, a.excerpt AS excerpt, b.text AS text
+            FROM articles a JOIN article_bodies b ON b.article_id = a.id;
+        CREATE VIRTUAL TABLE article_search USING fts5(
+            title, excerpt, text,
+            content = 'article_search_source', content_rowid = 'id',
+            tokenize = 'porter unicode61 remove_diacritics 2'
+        );
+        """,
+    ]
+
+    /// The version a fully migrated file has.
+    static var currentVersion: Int { migrations.count }
+
+    /// Applies missing migrations. Refuses a file from a newer Folio.
+    static func migrate(_ db: SQLiteConnection) throws {
+        let version = Int(try db.scalarInt("PRAGMA user_version"))
+        if version > currentVersion {
+            throw SQLiteError(code: 1, message: "\(db.path) has schema version \(version); this Folio knows up to \(currentVersion)")
+        }
+        guard version < currentVersion else { return }
+        try db.transaction {
+            for v in version..<currentVersion {
+                try db.execute(migrations[v])
+            }
+            try db.execute("PRAGMA user_version = \(currentVersion)")
+        }
+    }
+}

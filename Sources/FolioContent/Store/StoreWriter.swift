@@ -1,0 +1,232 @@
+/// Writes inside one open transaction of `SQLiteStore.transaction(_:)`.
+/// Keeps the FTS index in step with every article change.
+public struct StoreWriter: ~Copyable {
+    let db: SQLiteConnection
+    /// Tag slug → id for tags seen in this transaction.
+    private var tagIDs: [String: Int64] = [:]
+    private var authorIDs: [String: Int64] = [:]
+
+    init(db: SQLiteConnection) { self.db = db }
+
+    // MARK: site, authors, tags
+
+    public func setSite(_ site: Site) throws {
+        try db.prepare("""
+            INSERT OR REPLACE INTO site (id, name, url, description, language, contact_email, contact_phone, contact_address)
+            VALUES (1, ?, ?, ?, ?, ?, ?, ?)
+            """).run([.text(site.name), .text(site.url), .text(site.description), .text(site.language),
+                      .optional(site.contact.email), .optional(site.contact.phone), .optional(site.contact.address)])
+    }
+
+    @discardableResult
+    public mutating func upsertAuthor(_ a: Author) throws -> WriteResult {
+        let values: [SQLValue] = [.text(a.name), .optional(a.role), .optional(a.organization), .optional(a.email),
+                                  .optional(a.phone), .optional(a.bio), .optional(a.imageURL)]
+        let id: Int64
+        let created: Bool
+        if let existing = try lookupID("SELECT id FROM authors WHERE slug = ?", a.slug) {
+            id = existing
+            created = false
+            try db.prepare("""
+                UPDATE authors SET name = ?, role = ?, organization = ?, email = ?, phone = ?, bio = ?, image_url = ?
+                WHERE id = ?
+                """).run(values + [.int(id)])
+            try db.prepare("DELETE FROM author_links WHERE author_id = ?").run([.int(id)])
+        } else {
+            try db.prepare("""
+                INSERT INTO authors (slug, name, role, organization, email, phone, bio, image_url)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """).run([.text(a.slug)] + values)
+            id = db.lastInsertRowID
+            created = true
+        }
+        let link = try db.prepare("INSERT INTO author_links (author_id, position, rel, url) VALUES (?, ?, ?, ?)")
+        for (i, l) in a.links.enumerated() { try link.run([.int(id), .int(Int64(i)), .text(l.rel), .text(l.url)]) }
+        authorIDs[a.slug] = id
+        return WriteResult(id: id, created: created)
+    }
+
+    @discardableResult
+    public mutating func deleteAuthor(slug: String) throws -> Bool {
+        guard let id = try lookupID("SELECT id FROM authors WHERE slug = ?", slug) else { return false }
+        let count = try db.scalarInt("SELECT count(*) FROM article_authors WHERE author_id = ?", [.int(id)])
+        if count > 0 { throw RepositoryError.authorHasArticles(slug: slug, count: Int(count)) }
+        try db.prepare("DELETE FROM authors WHERE id = ?").run([.int(id)])
+        authorIDs[slug] = nil
+        return true
+    }
+
+    @discardableResult
+    public mutating func upsertTag(_ t: Tag) throws -> WriteResult {
+        if let id = try lookupID("SELECT id FROM tags WHERE slug = ?", t.slug) {
+            try db.prepare("UPDATE tags SET name = ? WHERE id = ?").run([.text(t.name), .int(id)])
+            tagIDs[t.slug] = id
+            return WriteResult(id: id, created: false)
+        }
+        try db.prepare("INSERT INTO tags (slug, name) VALUES (?, ?)").run([.text(t.slug), .text(t.name)])
+        tagIDs[t.slug] = db.lastInsertRowID
+        return WriteResult(id: db.lastInsertRowID, created: true)
+    }
+
+    // MARK: articles
+
+    @discardableResult
+    public mutating func upsertArticle(_ record: ArticleRecord) throws -> WriteResult {
+        let a = record.article
+        var existing: Int64?
+        let bySlug = try lookupID("SELECT id FROM articles WHERE slug = ?", a.slug)
+        if a.id > 0, try lookupID("SELECT id FROM articles WHERE id = ?", nil, id: a.id) != nil {
+            if let bySlug, bySlug != a.id { throw RepositoryError.slugTaken(a.slug) }
+            existing = a.id
+        } else {
+            existing = bySlug
+        }
+        var authorIDs: [Int64] = []
+        for slug in a.authors {
+            guard let id = try authorID(slug) else { throw RepositoryError.unknownAuthor(slug: slug, article: a.slug) }
+            authorIDs.append(id)
+        }
+        var tagIDs: [Int64] = []
+        for slug in a.tags { tagIDs.append(try tagID(creating: slug)) }
+
+        let meta: [SQLValue] = [
+            .text(a.slug), .text(a.title), .text(a.excerpt),
+            .int(a.publishedAt.epochSeconds), .int(Int64(a.publishedAt.utcOffsetSeconds)),
+            .int(a.updatedAt.epochSeconds), .int(Int64(a.updatedAt.utcOffsetSeconds)),
+            .text(a.language), .optional(a.canonicalURL), .int(Int64(a.readingTimeMinutes)), .int(Int64(a.wordCount)),
+        ]
+        let body: [SQLValue] = [record.body.markdown.isEmpty ? .null : .text(record.body.markdown),
+                                .text(record.body.html), .text(record.body.text)]
+        let id: Int64
+        if let existingID = existing {
+            id = existingID
+            let oldSlug = try db.prepare("SELECT slug FROM articles WHERE id = ?")
+            var previous = ""
+            try oldSlug.query([.int(id)]) { previous = $0.string(0) }
+            try removeFromSearch(id)
+            try db.prepare("""
+                UPDATE articles SET slug = ?, title = ?, excerpt = ?, published_at = ?, published_offset = ?,
+                    updated_at = ?, updated_offset = ?, language = ?, canonical_url = ?, reading_time = ?, word_count = ?
+                WHERE id = ?
+                """).run(meta + [.int(id)])
+            try db.prepare("UPDATE article_bodies SET markdown = ?, html = ?, text = ? WHERE article_id = ?")
+                .run(body + [.int(id)])
+            try db.prepare("DELETE FROM article_authors WHERE article_id = ?").run([.int(id)])
+            try db.prepare("DELETE FROM article_tags WHERE article_id = ?").run([.int(id)])
+            if previous != a.slug {
+                try db.prepare("INSERT OR REPLACE INTO slug_history (old_slug, article_id) VALUES (?, ?)")
+                    .run([.text(previous), .int(id)])
+            }
+        } else {
+            try db.prepare("""
+                INSERT INTO articles (id, slug, title, excerpt, published_at, published_offset, updated_at, updated_offset,
+                    language, canonical_url, reading_time, word_count)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """).run([a.id > 0 ? .int(a.id) : .null] + meta)
+            id = db.lastInsertRowID
+            try db.prepare("INSERT INTO article_bodies (article_id, markdown, html, text) VALUES (?, ?, ?, ?)")
+                .run([.int(id)] + body)
+        }
+        try db.prepare("DELETE FROM slug_history WHERE old_slug = ?").run([.text(a.slug)])
+        let insertAuthor = try db.prepare("INSERT INTO article_authors (article_id, position, author_id) VALUES (?, ?, ?)")
+        for (i, author) in authorIDs.enumerated() { try insertAuthor.run([.int(id), .int(Int64(i)), .int(author)]) }
+        let insertTag = try db.prepare("INSERT INTO article_tags (article_id, position, tag_id) VALUES (?, ?, ?)")
+        for (i, tag) in tagIDs.enumerated() { try insertTag.run([.int(id), .int(Int64(i)), .int(tag)]) }
+        for old in record.oldSlugs {
+            if let owner = try lookupID("SELECT id FROM articles WHERE slug = ?", old), owner != id {
+                throw RepositoryError.slugTaken(old)
+            }
+            try db.prepare("INSERT OR REPLACE INTO slug_history (old_slug, article_id) VALUES (?, ?)")
+                .run([.text(old), .int(id)])
+        }
+        try db.prepare("INSERT INTO article_search (rowid, title, excerpt, text) VALUES (?, ?, ?, ?)")
+            .run([.int(id), .text(a.title), .text(a.excerpt), .text(record.body.text)])
+        return WriteResult(id: id, created: existing == nil)
+    }
+
+    @discardableResult
+    public func deleteArticle(slug: String) throws -> Bool {
+        guard let id = try lookupID("SELECT id FROM articles WHERE slug = ?", slug) else { return false }
+        try removeFromSearch(id)
+        try db.prepare("DELETE FROM articles WHERE id = ?").run([.int(id)])
+        return true
+    }
+
+    public func renameArticle(from oldSlug: String, to newSlug: String) throws {
+        guard oldSlug != newSlug else { return }
+        guard let id = try lookupID("SELECT id FROM articles WHERE slug = ?", oldSlug) else {
+            throw RepositoryError.articleNotFound(slug: oldSlug)
+        }
+        if try lookupID("SELECT id FROM articles WHERE slug = ?", newSlug) != nil {
+            throw RepositoryError.slugTaken(newSlug)
+        }
+        try db.prepare("UPDATE articles SET slug = ? WHERE id = ?").run([.text(newSlug), .int(id)])
+        try db.prepare("DELETE FROM slug_history WHERE old_slug = ?").run([.text(newSlug)])
+        try db.prepare("INSERT OR REPLACE INTO slug_history (old_slug, article_id) VALUES (?, ?)")
+            .run([.text(oldSlug), .int(id)])
+    }
+
+    /// Applies a batch; errors name the section and index of the item that failed.
+    public mutating func apply(_ batch: ContentBatch) throws {
+        if let site = batch.site { try setSite(site) }
+        for (i, a) in batch.authors.enumerated() {
+            do { try upsertAuthor(a) } catch let e as RepositoryError {
+                throw RepositoryError.inBatch(section: "authors", index: i, e)
+            }
+        }
+        for (i, t) in batch.tags.enumerated() {
+            do { try upsertTag(t) } catch let e as RepositoryError {
+                throw RepositoryError.inBatch(section: "tags", index: i, e)
+            }
+        }
+        for (i, r) in batch.articles.enumerated() {
+            do { try upsertArticle(r) } catch let e as RepositoryError {
+                throw RepositoryError.inBatch(section: "articles", index: i, e)
+            }
+        }
+    }
+
+    // MARK: helpers
+
+    /// Removes an article's current row from the external-content FTS index,
+    /// passing the values it was indexed with (FTS5's 'delete' command).
+    private func removeFromSearch(_ id: Int64) throws {
+        let old = try db.prepare("SELECT title, excerpt, text FROM article_search_source WHERE id = ?")
+        var values: [SQLValue]?
+        try old.query([.int(id)]) { values = [.text($0.string(0)), .text($0.string(1)), .text($0.string(2))] }
+        guard let values else { return }
+        try db.prepare("INSERT INTO article_search (article_search, rowid, title, excerpt, text) VALUES ('delete', ?, ?, ?, ?)")
+            .run([.int(id)] + values)
+    }
+
+    private func lookupID(_ sql: String, _ text: String?, id: Int64? = nil) throws -> Int64? {
+        let s = try db.prepare(sql)
+        try s.bind([text.map(SQLValue.text) ?? .int(id ?? 0)])
+        defer { s.reset() }
+        return try s.step() ? s.int64(0) : nil
+    }
+
+    private mutating func authorID(_ slug: String) throws -> Int64? {
+        if let id = authorIDs[slug] { return id }
+        let id = try lookupID("SELECT id FROM authors WHERE slug = ?", slug)
+        if let id { authorIDs[slug] = id }
+        return id
+    }
+
+    private mutating func tagID(creating slug: String) throws -> Int64 {
+        if let id = tagIDs[slug] { return id }
+        if let id = try lookupID("SELECT id FROM tags WHERE slug = ?", slug) {
+            tagIDs[slug] = id
+            return id
+        }
+        return try upsertTag(Tag(slug: slug, name: TagName.fromSlug(slug))).id
+    }
+}
+
+/// Display names for tags created implicitly from a slug.
+enum TagName {
+    /// `south-caucasus` → `South Caucasus`.
+    static func fromSlug(_ slug: String) -> String {
+        slug.split(separator: "-").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined(separator: " ")
+    }
+}

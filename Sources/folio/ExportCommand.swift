@@ -1,0 +1,34 @@
+import ArgumentParser
+import Foundation
+import FolioContent
+
+/// `folio export [--output FILE]`: all content as one JSON document.
+struct ExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Write all content as one JSON document that `folio import` reads back unchanged.")
+
+    @OptionGroup var store: StoreOptions
+
+    @Option(name: .long, help: "Output file (default: standard output).")
+    var output: String?
+
+    func run() throws {
+        let progress = ProgressLine()
+        guard FileManager.default.fileExists(atPath: store.databasePath) else {
+            printError("no database at \(store.databasePath)")
+            throw ExitCode.failure
+        }
+        let db = try SQLiteStore(path: store.databasePath)
+        progress.update("exporting…")
+        let bytes = try ContentExporter.export(from: db)
+        progress.finish()
+        if let output {
+            try Data(bytes).write(to: URL(fileURLWithPath: output), options: .atomic)
+            printError("exported \(try db.articleCount()) articles to \(output) (\(bytes.count) bytes) in "
+                       + ProgressLine.seconds(progress.elapsed))
+        } else {
+            FileHandle.standardOutput.write(Data(bytes))
+        }
+    }
+}

@@ -1,0 +1,35 @@
+import ArgumentParser
+import FolioContent
+
+/// `folio import PATH...`: loads content in one transaction.
+struct ImportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Load articles, authors and tags from JSON files or Markdown files with front matter.",
+        discussion: "A folder means every .json, .md and .markdown file in it. The whole run is one transaction: "
+            + "the first bad file is reported with its line and field, and nothing from the run is kept.")
+
+    @OptionGroup var store: StoreOptions
+
+    @Argument(help: "JSON documents, Markdown files, or folders of them.")
+    var paths: [String]
+
+    func run() throws {
+        let progress = ProgressLine()
+        let db = try SQLiteStore(path: store.databasePath)
+        let summary: ImportSummary
+        do {
+            summary = try ContentImporter(store: db).importPaths(paths) { done, total in
+                progress.update("read \(done)/\(total) files")
+            }
+        } catch {
+            progress.finish()
+            printError("import failed, nothing was changed: \(error)")
+            throw ExitCode.failure
+        }
+        progress.finish()
+        print("imported \(summary.articles) articles, \(summary.authors) authors, \(summary.tags) tags"
+              + (summary.site ? ", site" : "") + " from \(summary.files) file(s) into \(db.path) in "
+              + ProgressLine.seconds(summary.seconds))
+    }
+}

@@ -1,0 +1,99 @@
+import Testing
+@testable import FolioContent
+
+@Suite struct MarkdownTests {
+    func html(_ md: String) -> String { Markdown.html(from: md) }
+
+    @Test func paragraphsAndHeadings() {
+        #expect(html("Hello\nworld\n\nSecond") == "<p>Hello\nworld</p>\n<p>Second</p>\n")
+        #expect(html("# One\n## Two ##\n###### Six") == "<h1>One</h1>\n<h2>Two</h2>\n<h6>Six</h6>\n")
+        #expect(html("#NoSpace") == "<p>#NoSpace</p>\n")
+        #expect(html("a\n\n---\n\nb") == "<p>a</p>\n<hr />\n<p>b</p>\n")
+    }
+
+    @Test func emphasis() {
+        #expect(html("*em* and **strong** and ***both***") == "<p><em>em</em> and <strong>strong</strong> and <em><strong>both</strong></em></p>\n")
+        #expect(html("_em_ __strong__") == "<p><em>em</em> <strong>strong</strong></p>\n")
+        #expect(html("snake_case_word") == "<p>snake_case_word</p>\n")
+        #expect(html("2 * 3 * 4") == "<p>2 * 3 * 4</p>\n")
+        #expect(html("**unclosed") == "<p>**unclosed</p>\n")
+    }
+
+    @Test func code() {
+        #expect(html("use `a <b>` here") == "<p>use <code>a &lt;b&gt;</code> here</p>\n")
+        #expect(html("``a ` b``") == "<p><code>a ` b</code></p>\n")
+        #expect(html("```swift\nlet x = \"<y>\"\n```") == "<pre><code class=\"language-swift\">let x = &quot;&lt;y&gt;&quot;\n</code></pre>\n")
+        #expect(html("    indented\n    code") == "<pre><code>indented\ncode\n</code></pre>\n")
+    }
+
+    @Test func links() {
+        #expect(html("[site](https://example.org \"Title\")") == "<p><a href=\"https://example.org\" title=\"Title\">site</a></p>\n")
+        #expect(html("[rel](/about)") == "<p><a href=\"/about\">rel</a></p>\n")
+        #expect(html("[*x*](http://a.b/c?d=1&e=2)") == "<p><a href=\"http://a.b/c?d=1&amp;e=2\"><em>x</em></a></p>\n")
+        #expect(html("<https://example.org/a>") == "<p><a href=\"https://example.org/a\">https://example.org/a</a></p>\n")
+        #expect(html("<me@example.org>") == "<p><a href=\"mailto:me@example.org\">me@example.org</a></p>\n")
+        #expect(html("[not a link] (x)") == "<p>[not a link] (x)</p>\n")
+        #expect(html("![alt *text*](/i.png)") == "<p><img src=\"/i.png\" alt=\"alt text\" /></p>\n")
+    }
+
+    @Test func dangerousLinksAreDropped() {
+        #expect(html("[click](javascript:alert(1))") == "<p>click</p>\n")
+        #expect(html("[click](JaVaScRiPt:alert(1))") == "<p>click</p>\n")
+        #expect(html("[click](java\\\tscript:alert(1))").contains("href") == false)
+        #expect(html("[x](data:text/html;base64,AAAA)") == "<p>x</p>\n")
+        #expect(html("<javascript:alert(1)>") == "<p>&lt;javascript:alert(1)&gt;</p>\n")
+        #expect(html("![x](javascript:alert(1))") == "<p>x</p>\n")
+    }
+
+    @Test func rawHTMLIsEscaped() {
+        #expect(html("<script>alert('x')</script>") == "<p>&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;</p>\n")
+        #expect(html("<div onclick=\"x\">hi</div>") == "<p>&lt;div onclick=&quot;x&quot;&gt;hi&lt;/div&gt;</p>\n")
+        #expect(html("a <b>bold</b> c") == "<p>a &lt;b&gt;bold&lt;/b&gt; c</p>\n")
+        #expect(html("AT&T &amp; &copy; &#169;") == "<p>AT&amp;T &amp; &copy; &#169;</p>\n")
+        #expect(html("\\*not em\\* \\<b>") == "<p>*not em* &lt;b&gt;</p>\n")
+    }
+
+    @Test func lists() {
+        #expect(html("- a\n- b\n- c") == "<ul>\n<li>a</li>\n<li>b</li>\n<li>c</li>\n</ul>\n")
+        #expect(html("3. three\n4. four") == "<ol start=\"3\">\n<li>three</li>\n<li>four</li>\n</ol>\n")
+        #expect(html("1. one\n\n2. two") == "<ol>\n<li>\n<p>one</p>\n</li>\n<li>\n<p>two</p>\n</li>\n</ol>\n")
+        #expect(html("- a\n  - nested\n- b") == "<ul>\n<li>a\n<ul>\n<li>nested</li>\n</ul>\n</li>\n<li>b</li>\n</ul>\n")
+        #expect(html("- a\ncontinued") == "<ul>\n<li>a\ncontinued</li>\n</ul>\n")
+        #expect(html("para\n- item") == "<p>para</p>\n<ul>\n<li>item</li>\n</ul>\n")
+    }
+
+    @Test func blockquotesAndBreaks() {
+        #expect(html("> quoted\n> more\n\nafter") == "<blockquote>\n<p>quoted\nmore</p>\n</blockquote>\n<p>after</p>\n")
+        #expect(html("> # h\n> - x") == "<blockquote>\n<h1>h</h1>\n<ul>\n<li>x</li>\n</ul>\n</blockquote>\n")
+        #expect(html("line one  \nline two") == "<p>line one<br />\nline two</p>\n")
+        #expect(html("line one\\\nline two") == "<p>line one<br />\nline two</p>\n")
+    }
+
+    @Test func plainText() {
+        let text = PlainText.from(html: html("# Title\n\nSome *text* &amp; more.\n\n- a\n- b"))
+        #expect(text == "Title\n\nSome text & more.\n\na\n\nb")
+        #expect(PlainText.from(html: "<p>a<br>b</p><script>x</script>") == "a\nb")
+    }
+
+    @Test func sanitizer() {
+        let dirty = "<p onclick=\"x\">Hi <a href=\"javascript:alert(1)\">x</a> <a href=\"https://e.org\" target=_blank>y</a><script>bad()</script><iframe src=x></iframe><b>open"
+        let clean = HTMLSanitizer.sanitize(dirty)
+        #expect(clean == "<p>Hi <a>x</a> <a href=\"https://e.org\">y</a><b>open</b></p>")
+        #expect(HTMLSanitizer.sanitize(clean) == clean)
+        #expect(HTMLSanitizer.sanitize("1 < 2 & 3 > 2") == "1 &lt; 2 &amp; 3 &gt; 2")
+        #expect(HTMLSanitizer.sanitize("<a href=\"jav&#x61;script:x\">z</a>") == "<a>z</a>")
+    }
+
+    @Test func generatorBodiesMatchTheRenderer() {
+        let gen = CorpusGenerator(.init(articles: 20, seed: 42))
+        let authors = gen.authors().map(\.slug), tags = gen.tags().map(\.slug)
+        for i in 0..<20 {
+            let r = gen.article(i, authorSlugs: authors, tagSlugs: tags)
+            #expect(Markdown.html(from: r.body.markdown) == r.body.html)
+            #expect(PlainText.from(html: r.body.html) == r.body.text)
+            #expect(TextStats.wordCount(r.body.text) == r.article.wordCount)
+            #expect((600...2500).contains(r.article.wordCount))
+        }
+        #expect(gen.article(3, authorSlugs: authors, tagSlugs: tags) == gen.article(3, authorSlugs: authors, tagSlugs: tags))
+    }
+}
