@@ -20,6 +20,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         FuzzChecks.checkStream(input, limits: limits)
         FuzzChecks.checkChunked(input, limits: limits)
     }
+    FuzzChecks.checkLimitsOnlyRefuse(input)
     return 0
 }
 
@@ -75,6 +76,20 @@ enum FuzzChecks {
                 guard let consumed = checkChunked(body, limits: limits) else { return }
                 offset += consumed
             }
+        }
+    }
+
+    /// Smaller limits can only turn an answer into 414 or 431, never change it otherwise.
+    static func checkLimitsOnlyRefuse(_ input: UnsafeRawBufferPointer) {
+        var smallFields: [HTTPFieldRange] = [], fields: [HTTPFieldRange] = []
+        let small = parse(input, smallLimits, &smallFields)
+        let normal = parse(input, HTTPLimits(), &fields)
+        if small == normal {
+            if case .complete = small { require(smallFields == fields, "same head, different fields") }
+            return
+        }
+        guard case .failure(let e) = small, e.status == 414 || e.status == 431 else {
+            fatalError("invariant: small limits \(small), default limits \(normal)")
         }
     }
 

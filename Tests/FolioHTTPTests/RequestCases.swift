@@ -239,6 +239,12 @@ let rejectedRequestCases: [RequestCase] = [
       .fails(.requestLineTooLong), limits: smallLimits),
     C("long method token", head(String(repeating: "G", count: 40) + " / HTTP/1.1", "Host: a"),
       .fails(.requestLineTooLong), limits: smallLimits),
+    // Found by the fuzzer against the original parser: the prefix without the CR got 414, the
+    // whole (a non-token byte after the long token) got 400.
+    C("fuzz: long token then CR", bytes("qqqqqqqsqqqqqqkeep-aliveqqqqqqqqqqqqqqqqqqqqqqqqq\r"),
+      .fails(.requestLineTooLong), limits: fuzzLimits),
+    C("long token then a separator", bytes(String(repeating: "q", count: 40) + "(\r\n\r\n"),
+      .fails(.requestLineTooLong), limits: smallLimits),
     C("default 8 KiB request line", head("GET /" + String(repeating: "a", count: 8200) + " HTTP/1.1", host),
       .fails(.requestLineTooLong)),
     C("header block one over the limit", head("GET / HTTP/1.1", "Host: a", "X: " + String(repeating: "v", count: 65)),

@@ -35,3 +35,14 @@ let smallLimits: HTTPLimits = {
     l.maxChunkExtensionBytes = 8
     return l
 }()
+
+/// The small limits of the fuzz target (Sources/FolioParserFuzzer), for its regression cases.
+let fuzzLimits: HTTPLimits = {
+    var l = HTTPLimits()
+    l.maxRequestLineBytes = 48
+    l.maxHeaderBytes = 160
+    l.maxHeaderFields = 6
+    l.maxBodyBytes = 96
+    l.maxChunkExtensionBytes = 12
+    return l
+}()
