@@ -29,6 +29,7 @@ public struct ChunkedBodyDecoder: Sendable {
     public init() {}
 
     public mutating func decode(_ input: UnsafeRawBufferPointer, into body: inout [UInt8], limits: HTTPLimits) -> Progress {
+        if state == .done { return .done(consumed: 0) }
         var i = 0
         let n = input.count
         while i < n {

@@ -20,10 +20,14 @@ public enum HTTPHeadParser {
             if start + 1 >= buf.count { return .needMore }
         }
 
-        guard let end = findHeadEnd(buf, from: max(start, scanFrom)) else {
-            return rejectIncomplete(buf, start: start, limits: limits)
+        let from = max(start, scanFrom)
+        let end = findHeadEnd(buf, from: from)
+        // Refuse what the bytes so far already prove wrong, the same way whether the head arrived
+        // whole or in pieces.
+        if let error = earlyFailure(buf, start: start, count: end ?? buf.count, checkedUpTo: from, limits: limits) {
+            return .failure(error)
         }
-        if end - start > limits.maxHeaderBytes { return .failure(.headersTooLarge) }
+        guard let end else { return .needMore }
         return parseComplete(buf, start: start, end: end, limits: limits, fields: &fields)
     }
 
@@ -39,20 +43,41 @@ public enum HTTPHeadParser {
         return nil
     }
 
-    /// Without a complete head: refuse early what can already be seen to be wrong or too long.
-    static func rejectIncomplete(_ buf: UnsafeRawBufferPointer, start: Int, limits: HTTPLimits) -> HTTPHeadParseResult {
-        // The method token must be well formed as soon as its bytes arrive (junk, TLS, binary).
+    /// The first error that `buf[start..<count]` already proves, searched in byte order and judging
+    /// each byte only by the bytes before it: a malformed method token, a request line over its limit,
+    /// a bare LF, a head over its limit. So a prefix of a request fails, if at all, exactly as the
+    /// whole request does, however the bytes were split into reads. Header bytes before `checkedUpTo`
+    /// were checked by an earlier call that answered "need more"; the request line is always rechecked.
+    static func earlyFailure(
+        _ buf: UnsafeRawBufferPointer, start: Int, count: Int, checkedUpTo: Int, limits: HTTPLimits
+    ) -> HTTPParseError? {
+        let lineLimit = start + limits.maxRequestLineBytes  // first byte past the longest request line
+        let headLimit = start + limits.maxHeaderBytes  // first byte past the largest head
+        // The request line: a method token and SP first (junk, TLS, binary), then any bytes up to LF.
         var i = start
-        while i < buf.count, ByteClass.isToken(buf[i]) { i += 1 }
-        if i < buf.count, buf[i] != sp || i == start { return .failure(.badRequestLine) }
-        // Request line length.
-        var lineEnd = start
-        while lineEnd < buf.count, buf[lineEnd] != lf { lineEnd += 1 }
-        if lineEnd == buf.count, buf.count - start > limits.maxRequestLineBytes {
-            return .failure(.requestLineTooLong)
+        var inMethod = true
+        while i < count {
+            let b = buf[i]
+            if i >= headLimit { return .headersTooLarge }
+            if b == lf {
+                if i == start || buf[i - 1] != cr { return .bareLF }
+                break
+            }
+            // A CR right at the limit may still end a line of exactly the limit.
+            if i >= lineLimit, !(i == lineLimit && b == cr) { return .requestLineTooLong }
+            if inMethod {
+                if b == sp, i > start { inMethod = false } else if !ByteClass.isToken(b) { return .badRequestLine }
+            }
+            i += 1
         }
-        if buf.count - start > limits.maxHeaderBytes { return .failure(.headersTooLarge) }
-        return .needMore
+        // Header lines: no LF without its CR, and no more bytes than the limit.
+        i = max(i + 1, checkedUpTo)
+        let stop = min(count, headLimit)
+        while i < stop {
+            if buf[i] == lf, buf[i - 1] != cr { return .bareLF }
+            i += 1
+        }
+        return count > headLimit ? .headersTooLarge : nil
     }
 
     static func parseComplete(

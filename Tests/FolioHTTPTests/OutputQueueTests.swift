@@ -1,0 +1,84 @@
+import Glibc
+import Testing
+@testable import FolioHTTP
+
+@Suite("Output queue over a socketpair")
+struct OutputQueueTests {
+    /// A connected pair of non-blocking stream sockets; the test reads from `peer`.
+    func socketPair() -> (Int32, Int32) {
+        var fds: [Int32] = [0, 0]
+        let rc = socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0, &fds)
+        precondition(rc == 0)
+        return (fds[0], fds[1])
+    }
+
+    func readAll(_ fd: Int32) -> [UInt8] {
+        var out: [UInt8] = []
+        var buf = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = buf.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n <= 0 { return out }
+            out += buf[..<n]
+        }
+    }
+
+    @Test("small and large pieces arrive in order")
+    func ordered() {
+        let (fd, peer) = socketPair()
+        defer { close(fd); close(peer) }
+        var q = OutputQueue()
+        let large = (0..<40_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+        q.append("HTTP/1.1 200 OK\r\nContent-Length: ")
+        q.appendDecimal(large.count)
+        q.append(bytes("\r\n\r\n"))
+        q.append(large)
+        q.append(UInt8(ascii: "!"))
+        let expected = bytes("HTTP/1.1 200 OK\r\nContent-Length: 40000\r\n\r\n") + large + [UInt8(ascii: "!")]
+        #expect(q.pendingBytes == expected.count)
+        var received: [UInt8] = []
+        var rounds = 0
+        while !q.isEmpty, rounds < 1000 {
+            switch q.flush(to: fd) {
+            case .failed: Issue.record("flush failed"); return
+            case .drained, .blocked: break
+            }
+            received += readAll(peer)
+            rounds += 1
+        }
+        received += readAll(peer)
+        #expect(received == expected)
+        #expect(q.tail.isEmpty)
+    }
+
+    @Test("a reader that never reads: the queue blocks and keeps the rest")
+    func blocked() {
+        let (fd, peer) = socketPair()
+        defer { close(fd); close(peer) }
+        var q = OutputQueue()
+        let big = [UInt8](repeating: 7, count: 4 * 1024 * 1024)
+        q.append(big)
+        guard case .blocked(let wrote) = q.flush(to: fd) else { Issue.record("expected blocked"); return }
+        #expect(wrote > 0 && wrote < big.count)
+        #expect(q.pendingBytes == big.count - wrote)
+        q.discard()
+        #expect(q.isEmpty)
+    }
+
+    @Test("decimal digits", arguments: [0, 7, 10, 1234567890, Int.max])
+    func decimal(_ value: Int) {
+        var q = OutputQueue()
+        q.appendDecimal(value)
+        #expect(q.tail == Array(String(value).utf8))
+        #expect(q.pendingBytes == q.tail.count)
+    }
+
+    @Test("a closed peer fails the flush")
+    func closedPeer() {
+        let (fd, peer) = socketPair()
+        defer { close(fd) }
+        close(peer)
+        var q = OutputQueue()
+        q.append(bytes("x"))
+        guard case .failed = q.flush(to: fd) else { Issue.record("expected failure"); return }
+    }
+}
