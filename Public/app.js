@@ -56,6 +56,11 @@ async function getJSON(path) {
   return body;
 }
 
+/** Single resources come as { "data": { ... } }; lists as { "data": [ ... ], "meta": ... }. */
+function one(body) {
+  return body && body.data && !Array.isArray(body.data) ? body.data : body;
+}
+
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "long", timeZone: "UTC" });
 const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
 
@@ -237,11 +242,11 @@ function contactCard(author, headingLevel = "h2") {
 
 async function articleView(slug) {
   setStatus("Loading article…");
-  const article = await getJSON(`${API}/articles/${encodeURIComponent(slug)}`);
+  const article = one(await getJSON(`${API}/articles/${encodeURIComponent(slug)}`));
   const authors = article.authors || [];
   // The contact cards and the related feed load alongside each other.
   const cardsPromise = Promise.all(authors.map((a) =>
-    getJSON(`${API}/authors/${encodeURIComponent(a.slug)}`).catch(() => null)));
+    getJSON(`${API}/authors/${encodeURIComponent(a.slug)}`).then(one).catch(() => null)));
   const relatedPromise = Array.isArray(article.related)
     ? Promise.resolve(article.related)
     : getJSON(`${API}/articles/${encodeURIComponent(article.slug)}/related?limit=5`).then((b) => b.data).catch(() => []);
@@ -298,7 +303,7 @@ async function articleView(slug) {
 
 async function authorView(slug) {
   setStatus("Loading author…");
-  const author = await getJSON(`${API}/authors/${encodeURIComponent(slug)}`);
+  const author = one(await getJSON(`${API}/authors/${encodeURIComponent(slug)}`));
   const latest = author.latest_articles || [];
   show(author.name,
     h("section", { "aria-labelledby": "author-title", class: "author-page" },
@@ -378,7 +383,7 @@ document.addEventListener("keydown", (event) => {
 
 async function loadSite() {
   try {
-    const site = await getJSON(`${API}/site`);
+    const site = one(await getJSON(`${API}/site`));
     if (site && site.name) {
       siteName = site.name;
       document.getElementById("site-name").textContent = site.name;
