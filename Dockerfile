@@ -12,9 +12,9 @@
 # Same toolchain (6.3.1) and Debian release (12, bookworm) as the development machines.
 FROM swift:6.3.1-bookworm AS build
 
-# Headers for the system-library targets (CZlib, COpenSSL, CSQLite).
+# Headers for the system-library targets (CZlib, COpenSSL, CSQLite); binutils for strip.
 RUN apt-get update \
- && apt-get install -y --no-install-recommends libsqlite3-dev zlib1g-dev libssl-dev \
+ && apt-get install -y --no-install-recommends libsqlite3-dev zlib1g-dev libssl-dev binutils \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /src
