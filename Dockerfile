@@ -47,8 +47,8 @@ ARG FOLIO_UID=10001
 RUN apt-get update \
  && apt-get install -y --no-install-recommends ${RUNTIME_PACKAGES} \
  && rm -rf /var/lib/apt/lists/* /var/cache/apt/archives/*.deb \
- && groupadd --system --gid "${FOLIO_UID}" folio \
- && useradd --system --uid "${FOLIO_UID}" --gid folio --home-dir /app --no-create-home \
+ && groupadd --gid "${FOLIO_UID}" folio \
+ && useradd --no-log-init --uid "${FOLIO_UID}" --gid folio --home-dir /app --no-create-home \
             --shell /usr/sbin/nologin folio \
  && mkdir -p /app /data \
  && chown folio:folio /data \
