@@ -10,7 +10,7 @@
 // goes through textContent; search snippets are rebuilt from text and <mark> elements.
 
 const API = "/api/v1";
-const PER_PAGE = 10;
+const PER_PAGE = 10; // #/?per_page=N overrides it (1…100)
 
 const main = document.getElementById("main");
 const statusRegion = document.getElementById("status");
@@ -162,10 +162,18 @@ function pagination(meta, makeHref, label) {
   return h("nav", { class: "pagination", "aria-label": label }, h("ul", {}, items));
 }
 
-async function listView(params) {
+function pageParams(params) {
   const page = Math.max(1, parseInt(params.get("page") || "1", 10) || 1);
+  const perPage = Math.min(100, Math.max(1, parseInt(params.get("per_page") || "", 10) || PER_PAGE));
+  // Carried into the pagination links only when it is not the default.
+  const suffix = perPage === PER_PAGE ? "" : `&per_page=${perPage}`;
+  return { page, perPage, suffix };
+}
+
+async function listView(params) {
+  const { page, perPage, suffix } = pageParams(params);
   setStatus("Loading articles…");
-  const body = await getJSON(`${API}/articles?page=${page}&per_page=${PER_PAGE}`);
+  const body = await getJSON(`${API}/articles?page=${page}&per_page=${perPage}`);
   const total = body.meta?.pagination?.total ?? body.data.length;
   const title = page > 1 ? `Latest articles, page ${page}` : "Latest articles";
   show(page > 1 ? title : "",
@@ -174,17 +182,17 @@ async function listView(params) {
       body.data.length
         ? h("ol", { class: "article-list", id: "article-list" }, body.data.map((a) => articleSummary(a)))
         : h("p", {}, "No articles yet."),
-      pagination(body.meta, (n) => `#/?page=${n}`, "Article pages")));
+      pagination(body.meta, (n) => `#/?page=${n}${suffix}`, "Article pages")));
   setStatus(`${total} article${total === 1 ? "" : "s"}; page ${page}.`);
 }
 
 async function searchView(params) {
   const q = (params.get("q") || "").trim();
-  const page = Math.max(1, parseInt(params.get("page") || "1", 10) || 1);
+  const { page, perPage, suffix } = pageParams(params);
   searchInput.value = q;
   if (!q) return listView(new URLSearchParams());
   setStatus(`Searching for “${q}”…`);
-  const body = await getJSON(`${API}/search?q=${encodeURIComponent(q)}&page=${page}&per_page=${PER_PAGE}`);
+  const body = await getJSON(`${API}/search?q=${encodeURIComponent(q)}&page=${page}&per_page=${perPage}`);
   const total = body.meta?.pagination?.total ?? body.data.length;
   show(`Search: ${q}`,
     h("section", { "aria-labelledby": "search-title" },
@@ -193,7 +201,7 @@ async function searchView(params) {
       body.data.length
         ? h("ol", { class: "article-list", id: "search-results" }, body.data.map((a) => articleSummary(a, { snippet: true })))
         : h("p", {}, "Nothing matched. Try fewer or different words, or a prefix such as ", h("kbd", {}, "karabakh*"), "."),
-      pagination(body.meta, (n) => `#/search?q=${encodeURIComponent(q)}&page=${n}`, "Result pages")));
+      pagination(body.meta, (n) => `#/search?q=${encodeURIComponent(q)}&page=${n}${suffix}`, "Result pages")));
   setStatus(`${total} result${total === 1 ? "" : "s"} for “${q}”.`);
 }
 

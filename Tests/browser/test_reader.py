@@ -156,6 +156,17 @@ def run(base_url):
         for tag in ("header", "main", "footer", "nav"):
             c.check(len(driver.find_elements(By.TAG_NAME, tag)) >= 1, f"landmark <{tag}>")
         c.check(driver.find_element(By.ID, "status").get_attribute("aria-live") == "polite", "status region is aria-live")
+        problems = driver.execute_script("""
+            const p = [];
+            if (!document.documentElement.lang) p.push("html without lang");
+            if (document.querySelectorAll("h1").length !== 1) p.push(document.querySelectorAll("h1").length + " h1 elements");
+            for (const a of document.querySelectorAll("a, button")) if (!a.textContent.trim() && !a.getAttribute("aria-label")) p.push("unnamed " + a.outerHTML.slice(0, 60));
+            for (const i of document.querySelectorAll("input, select, textarea")) if (!i.labels?.length && !i.getAttribute("aria-label")) p.push("unlabelled " + i.id);
+            for (const img of document.querySelectorAll("img")) if (!img.hasAttribute("alt")) p.push("img without alt");
+            const ids = [...document.querySelectorAll("[id]")].map(e => e.id);
+            if (new Set(ids).size !== ids.length) p.push("duplicate ids");
+            return p;""")
+        c.check(not problems, f"basic accessibility: lang, one h1, named links and buttons, labelled inputs {problems}")
         feeds = {a.get_attribute("href").replace(base_url, "") for a in driver.find_elements(By.CSS_SELECTOR, ".feed-links a")}
         c.check({"/feed.json", "/feed.atom", "/feed.rss"} <= feeds, f"feed links {sorted(feeds)}")
         for feed in ("/feed.json", "/feed.atom", "/feed.rss"):
@@ -229,7 +240,21 @@ def run(base_url):
         full_height_screenshot(driver, os.path.join(DOCS, "reader-article-phone.png"), 390, max_height=2400)
         print("  screenshot docs/reader-article-phone.png")
 
-        # 7. The author page and back to the list by keyboard-followable links.
+        # 7. Pagination, followed from the keyboard (2 per page over the sample's 4 articles).
+        driver.set_window_size(1280, 900)
+        driver.get(base_url + "/#/?per_page=2")
+        first_page = [a.text for a in wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#article-list h2 a"))]
+        older = driver.find_elements(By.CSS_SELECTOR, "nav.pagination a[rel=next]")
+        c.check(len(first_page) == 2 and bool(older), f"page 1 of the list with a next link ({len(first_page)} items)")
+        if older:
+            older[0].send_keys(Keys.ENTER)
+            wait(driver, EC.text_to_be_present_in_element((By.ID, "list-title"), "page 2"))
+            second_page = [a.text for a in driver.find_elements(By.CSS_SELECTOR, "#article-list h2 a")]
+            c.check(second_page and not set(second_page) & set(first_page), "Enter on 'Older' shows page 2 with other articles")
+            c.check(driver.execute_script("return document.activeElement.id") == "list-title", "focus moves to the page 2 heading")
+            c.check("page=2" in driver.current_url, "page number is in the URL hash")
+
+        # 8. The author page and back to the list by keyboard-followable links.
         driver.get(base_url + "/#/authors/javid-valiyev")
         heading = wait(driver, EC.visibility_of_element_located((By.ID, "author-title")))
         c.check(heading.text == AUTHOR_NAME, "author page")
