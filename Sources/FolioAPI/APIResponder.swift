@@ -19,7 +19,7 @@ public final class APIResponder: HTTPResponder {
     public func respond(to request: HTTPRequest) -> HTTPResponse {
         let path = request.path
         if request.method == .options { return options(request, path: path) }
-        switch router.match(request.method, path: path[...]) {
+        switch router.match(request.method, pathBytes: request.pathBytes) {
         case .found(let handler, let params, _):
             return handler(request, params)
         case .methodNotAllowed(let allow):
@@ -42,13 +42,13 @@ public final class APIResponder: HTTPResponder {
     /// OPTIONS: a CORS preflight (or a plain capabilities answer) for paths that exist.
     func options(_ request: HTTPRequest, path: String) -> HTTPResponse {
         var allow: String?
-        switch router.match(.get, path: path[...]) {
+        switch router.match(.get, path: path) {
         case .found: allow = "GET, HEAD, OPTIONS"
         case .methodNotAllowed(let a): allow = a + ", OPTIONS"
         case .notFound:
             if path == "*" || staticFiles?.response(for: request) != nil { allow = "GET, HEAD, OPTIONS" }
         }
-        if case .methodNotAllowed(let a) = router.match(.put, path: path[...]), allow != nil {
+        if case .methodNotAllowed(let a) = router.match(.put, path: path), allow != nil {
             allow = a.contains("PUT") || a.contains("DELETE") ? a + ", OPTIONS" : allow
         }
         guard let allow else { return Problem.response(404, detail: "no resource at this path", instance: path) }
