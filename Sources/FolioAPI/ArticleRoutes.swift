@@ -12,7 +12,7 @@ extension FolioApp {
         }
     }
 
-    func article(_ request: HTTPRequest, slug raw: Substring?) -> HTTPResponse {
+    func article(_ request: HTTPRequest, slug raw: String?) -> HTTPResponse {
         let snapshot = snapshots.current()
         if let slug = try? Self.slugParameter(raw), snapshot.article(slug: slug) == nil,
            let target = snapshot.redirectTarget(forOldSlug: slug) {
@@ -39,7 +39,7 @@ extension FolioApp {
         }
     }
 
-    func related(_ request: HTTPRequest, slug raw: Substring?) -> HTTPResponse {
+    func related(_ request: HTTPRequest, slug raw: String?) -> HTTPResponse {
         cached(request) { snapshot throws(APIError) in
             let params = try QueryParameters(raw: request.queryBytes)
             try params.requireOnly(["limit"])

@@ -47,7 +47,7 @@ extension FolioApp {
         }
     }
 
-    func author(_ request: HTTPRequest, slug raw: Substring?) -> HTTPResponse {
+    func author(_ request: HTTPRequest, slug raw: String?) -> HTTPResponse {
         cached(request) { snapshot throws(APIError) in
             let params = try QueryParameters(raw: request.queryBytes)
             try params.requireOnly([])
@@ -63,7 +63,7 @@ extension FolioApp {
         }
     }
 
-    func authorArticles(_ request: HTTPRequest, slug raw: Substring?) -> HTTPResponse {
+    func authorArticles(_ request: HTTPRequest, slug raw: String?) -> HTTPResponse {
         cached(request) { snapshot throws(APIError) in
             let slug = try Self.slugParameter(raw)
             guard snapshot.author(slug: slug) != nil else { throw APIError.notFound("no author with slug \"\(slug)\"") }

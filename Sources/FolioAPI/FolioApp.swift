@@ -49,7 +49,7 @@ public final class FolioApp: Sendable {
     /// The shared path of every cacheable GET: look up by raw target, else validate, build, store.
     func cached(_ request: HTTPRequest, _ build: (ContentSnapshot) throws(APIError) -> Built) -> HTTPResponse {
         let generation = snapshots.generation
-        let key = request.path + "?" + request.query
+        let key = request.target
         if let hit = cache.lookup(key, generation: generation, loop: request.loopIndex) {
             return hit.response(for: request, policy: policy)
         }
@@ -71,8 +71,10 @@ public final class FolioApp: Sendable {
         return r
     }
 
-    static func slugParameter(_ raw: Substring?) throws(APIError) -> String {
-        guard let raw, let s = PercentDecoding.decodeString(raw.utf8) else { throw APIError(404, "no such resource") }
+    static func slugParameter(_ raw: String?) throws(APIError) -> String {
+        guard let raw else { throw APIError(404, "no such resource") }
+        if !raw.utf8.contains(0x25) { return raw }
+        guard let s = PercentDecoding.decodeString(Array(raw.utf8)) else { throw APIError(404, "no such resource") }
         return s
     }
 }

@@ -41,6 +41,7 @@ extension EventLoop {
     /// Handles every complete request in the buffer, in order, then writes what it produced.
     func process(_ conn: Connection) {
         while !conn.closeAfterWrite || conn.pendingHead != nil {
+            guard connections[Int(conn.fd)] === conn else { return }
             if conn.output.pendingBytes >= Self.flushThreshold {
                 if case .failed = conn.output.flush(to: conn.fd) { close(conn); return }
                 if !conn.output.isEmpty { break }
@@ -54,6 +55,7 @@ extension EventLoop {
             dispatch(conn, head)
             if conn.closeAfterWrite { break }
         }
+        guard connections[Int(conn.fd)] === conn else { return }
         conn.compactInput()
         if conn.peerClosed, conn.output.isEmpty, !conn.closeAfterWrite {
             // The client finished sending; whatever is left is an incomplete request.
@@ -182,6 +184,7 @@ extension EventLoop {
         let headersOnly = method == .head || !hasBody
         let pending = conn.output.pendingBytes
         if pending > 0, pending + response.body.count > config.limits.maxPendingOutputBytes {
+            conn.closeAfterWrite = true
             self.close(conn)  // the client is not reading: drop it instead of growing without bound
             return 0
         }
@@ -224,7 +227,7 @@ extension EventLoop {
                 } else if wrote > 0 {
                     conn.timer.wroteSome(now: now)
                 }
-                setInterest(conn, folio_EPOLLOUT | folio_EPOLLRDHUP)
+                setInterest(conn, folio_EPOLLOUT | (conn.peerClosed ? 0 : folio_EPOLLRDHUP))
                 return
             case .drained:
                 break
@@ -238,6 +241,6 @@ extension EventLoop {
             conn.timer.responded(now: now, pendingOutput: false, partialRequestBuffered: conn.unreadCount > 0)
         }
         conn.justResponded = false
-        setInterest(conn, folio_EPOLLIN | folio_EPOLLRDHUP)
+        setInterest(conn, folio_EPOLLIN | (conn.peerClosed ? 0 : folio_EPOLLRDHUP))
     }
 }

@@ -161,9 +161,10 @@ final class EventLoop {
         for case let conn? in connections {
             if conn.isIdle {
                 close(conn, drained: true)
-            } else {
-                conn.closeAfterWrite = true
+            } else if conn.pendingHead == nil, conn.unreadCount == 0 {
+                conn.closeAfterWrite = true  // only output left: close once it is written
             }
+            // A request in flight is answered (with Connection: close, see dispatch), then closed.
         }
     }
 

@@ -77,9 +77,8 @@ public final class HTTPServer: Sendable {
             var one: UInt64 = 1
             _ = Glibc.write(fd, &one, 8)
         }
-        for _ in listeners {
-            _ = finished.wait(timeout: .now() + configuration.drainTimeout + 2)
-        }
+        let until = DispatchTime.now() + configuration.drainTimeout + 2
+        for _ in listeners { _ = finished.wait(timeout: until) }
         return DrainReport(drained: control.drained.load(ordering: .relaxed), forced: control.forced.load(ordering: .relaxed))
     }
 }
