@@ -110,8 +110,12 @@ function setStatus(text) {
   statusRegion.textContent = text;
 }
 
-/** Shows a view: replaces main's content, sets the title, moves focus to the heading. */
-function show(title, ...children) {
+/**
+ * Shows a view: replaces main's content, sets the title, moves focus to the heading.
+ * Returns false (and shows nothing) when a newer navigation has started since `token`.
+ */
+function show(token, title, ...children) {
+  if (token !== renderToken) return false;
   main.replaceChildren(...children);
   document.title = title ? `${title} — ${siteName}` : siteName;
   main.removeAttribute("aria-busy");
@@ -123,16 +127,17 @@ function show(title, ...children) {
   }
   show.first = false;
   window.scrollTo(0, 0);
+  return true;
 }
 show.first = true;
 
-function showError(error, what) {
+function showError(error, what, token) {
   const notFound = error instanceof APIError && error.status === 404;
-  show(notFound ? "Not found" : "Error",
+  if (!show(token, notFound ? "Not found" : "Error",
     h("section", { class: "message", "aria-labelledby": "error-title" },
       h("h1", { id: "error-title" }, notFound ? `${what} not found` : "Something went wrong"),
       h("p", {}, error.message || String(error)),
-      h("p", {}, h("a", { href: "#/" }, "Back to the latest articles"))));
+      h("p", {}, h("a", { href: "#/" }, "Back to the latest articles"))))) return;
   setStatus(notFound ? `${what} not found.` : `Could not load ${what.toLowerCase()}.`);
 }
 
@@ -170,31 +175,31 @@ function pageParams(params) {
   return { page, perPage, suffix };
 }
 
-async function listView(params) {
+async function listView(params, token) {
   const { page, perPage, suffix } = pageParams(params);
   setStatus("Loading articles…");
   const body = await getJSON(`${API}/articles?page=${page}&per_page=${perPage}`);
   const total = body.meta?.pagination?.total ?? body.data.length;
   const title = page > 1 ? `Latest articles, page ${page}` : "Latest articles";
-  show(page > 1 ? title : "",
+  const shown = show(token, page > 1 ? title : "",
     h("section", { "aria-labelledby": "list-title" },
       h("h1", { id: "list-title" }, title),
       body.data.length
         ? h("ol", { class: "article-list", id: "article-list" }, body.data.map((a) => articleSummary(a)))
         : h("p", {}, "No articles yet."),
       pagination(body.meta, (n) => `#/?page=${n}${suffix}`, "Article pages")));
-  setStatus(`${total} article${total === 1 ? "" : "s"}; page ${page}.`);
+  if (shown) setStatus(`${total} article${total === 1 ? "" : "s"}; page ${page}.`);
 }
 
-async function searchView(params) {
+async function searchView(params, token) {
   const q = (params.get("q") || "").trim();
   const { page, perPage, suffix } = pageParams(params);
   searchInput.value = q;
-  if (!q) return listView(new URLSearchParams());
+  if (!q) return listView(new URLSearchParams(), token);
   setStatus(`Searching for “${q}”…`);
   const body = await getJSON(`${API}/search?q=${encodeURIComponent(q)}&page=${page}&per_page=${perPage}`);
   const total = body.meta?.pagination?.total ?? body.data.length;
-  show(`Search: ${q}`,
+  const shown = show(token, `Search: ${q}`,
     h("section", { "aria-labelledby": "search-title" },
       h("h1", { id: "search-title" }, "Search results for ", h("q", {}, q)),
       h("p", { class: "result-count" }, `${total} result${total === 1 ? "" : "s"}`),
@@ -202,7 +207,7 @@ async function searchView(params) {
         ? h("ol", { class: "article-list", id: "search-results" }, body.data.map((a) => articleSummary(a, { snippet: true })))
         : h("p", {}, "Nothing matched. Try fewer or different words, or a prefix such as ", h("kbd", {}, "karabakh*"), "."),
       pagination(body.meta, (n) => `#/search?q=${encodeURIComponent(q)}&page=${n}${suffix}`, "Result pages")));
-  setStatus(`${total} result${total === 1 ? "" : "s"} for “${q}”.`);
+  if (shown) setStatus(`${total} result${total === 1 ? "" : "s"} for “${q}”.`);
 }
 
 function relatedList(items, id) {
@@ -248,7 +253,7 @@ function contactCard(author, headingLevel = "h2") {
         "Download contact (vCard)")));
 }
 
-async function articleView(slug) {
+async function articleView(slug, token) {
   setStatus("Loading article…");
   const article = one(await getJSON(`${API}/articles/${encodeURIComponent(slug)}`));
   const authors = article.authors || [];
@@ -297,7 +302,7 @@ async function articleView(slug) {
   });
   if (related && related.length >= 5) relatedSection.append(more);
 
-  show(article.title,
+  const shown = show(token, article.title,
     h("div", { class: "article-layout" },
       h("article", { class: "article", "aria-labelledby": "article-title" },
         h("header", {}, h("h1", { id: "article-title" }, article.title), meta, tags),
@@ -306,14 +311,14 @@ async function articleView(slug) {
       h("div", { class: "sidebar" },
         ...cards.filter(Boolean).map((card) => contactCard(card)),
         relatedSection)));
-  setStatus(`Article loaded: ${article.title}.`);
+  if (shown) setStatus(`Article loaded: ${article.title}.`);
 }
 
-async function authorView(slug) {
+async function authorView(slug, token) {
   setStatus("Loading author…");
   const author = one(await getJSON(`${API}/authors/${encodeURIComponent(slug)}`));
   const latest = author.latest_articles || [];
-  show(author.name,
+  const shown = show(token, author.name,
     h("section", { "aria-labelledby": "author-title", class: "author-page" },
       h("h1", { id: "author-title" }, author.name),
       contactCard(author, "h2"),
@@ -323,7 +328,7 @@ async function authorView(slug) {
       h("p", {}, "Feeds: ",
         h("a", { href: `${API}/authors/${encodeURIComponent(author.slug)}/feed.json` }, "JSON Feed"), " · ",
         h("a", { href: `${API}/authors/${encodeURIComponent(author.slug)}/feed.atom` }, "Atom"))));
-  setStatus(`Author loaded: ${author.name}.`);
+  if (shown) setStatus(`Author loaded: ${author.name}.`);
 }
 
 function hostOf(url) {
@@ -342,35 +347,27 @@ async function route() {
   const [path, query = ""] = raw.split("?");
   const params = new URLSearchParams(query);
   main.setAttribute("aria-busy", "true");
-  const segments = path.split("/").filter(Boolean).map(decodeURIComponent);
   let what = "Page";
   try {
+    const segments = path.split("/").filter(Boolean).map(decodeURIComponent);
     if (segments.length === 0 || (segments.length === 1 && segments[0] === "articles")) {
-      what = "Page";
       searchInput.value = "";
-      await guard(token, listView(params));
+      await listView(params, token);
     } else if (segments[0] === "search") {
       what = "Search";
-      await guard(token, searchView(params));
+      await searchView(params, token);
     } else if (segments[0] === "articles" && segments.length === 2) {
       what = "Article";
-      await guard(token, articleView(segments[1]));
+      await articleView(segments[1], token);
     } else if (segments[0] === "authors" && segments.length === 2) {
       what = "Author";
-      await guard(token, authorView(segments[1]));
+      await authorView(segments[1], token);
     } else {
       throw new APIError(404, `No page at #${raw}.`);
     }
   } catch (error) {
-    if (error !== STALE && token === renderToken) showError(error, what);
+    showError(error, what, token);
   }
-}
-
-const STALE = Symbol("stale");
-/** A slower earlier navigation must not overwrite a newer one. */
-async function guard(token, promise) {
-  await promise;
-  if (token !== renderToken) throw STALE;
 }
 
 searchForm.addEventListener("submit", (event) => {
