@@ -277,7 +277,7 @@ def main():
     base_url = args[args.index("--base-url") + 1].rstrip("/") if "--base-url" in args else None
     server = None
     if not base_url:
-        binary = os.environ.get("FOLIO_BINARY") or os.path.join(REPO, ".build", "debug", "folio")
+        binary = os.path.abspath(os.environ.get("FOLIO_BINARY") or os.path.join(REPO, ".build", "debug", "folio"))
         if not os.access(binary, os.X_OK):
             sys.exit(f"test_reader: no folio binary at {binary} (swift build --product folio, or set FOLIO_BINARY)")
         server = Server(binary)
