@@ -221,7 +221,8 @@ function relatedList(items, id) {
     }));
 }
 
-function contactCard(author, headingLevel = "h2") {
+/** The author's contact card; on the author's own page the heading says "Contact" instead of the name. */
+function contactCard(author, { onAuthorPage = false } = {}) {
   const slug = encodeURIComponent(author.slug);
   const lines = [];
   if (author.role) lines.push(h("p", { class: "role" }, author.role));
@@ -243,8 +244,9 @@ function contactCard(author, headingLevel = "h2") {
   }
   return h("aside", { class: "card", id: "author-card", "aria-labelledby": `card-${author.slug}` },
     h("address", {},
-      h(headingLevel, { id: `card-${author.slug}`, class: "card-name" },
-        h("a", { href: `#/authors/${slug}` }, author.name)),
+      onAuthorPage
+        ? h("h2", { id: `card-${author.slug}`, class: "card-name" }, "Contact")
+        : h("h2", { id: `card-${author.slug}`, class: "card-name" }, h("a", { href: `#/authors/${slug}` }, author.name)),
       ...lines,
       contact.childElementCount ? contact : null),
     author.bio ? h("p", { class: "bio" }, author.bio) : null,
@@ -321,7 +323,7 @@ async function authorView(slug, token) {
   const shown = show(token, author.name,
     h("section", { "aria-labelledby": "author-title", class: "author-page" },
       h("h1", { id: "author-title" }, author.name),
-      contactCard(author, "h2"),
+      contactCard(author, { onAuthorPage: true }),
       h("section", { "aria-labelledby": "latest-title" },
         h("h2", { id: "latest-title" }, `Latest articles (${author.article_count ?? latest.length})`),
         latest.length ? h("ol", { class: "article-list" }, latest.map((a) => articleSummary(a))) : h("p", {}, "None yet.")),
