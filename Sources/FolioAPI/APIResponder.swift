@@ -31,11 +31,21 @@ public final class APIResponder: HTTPResponder {
 
     public func respond(to request: HTTPRequest) -> HTTPResponse {
         let started = metrics == nil ? 0 : MonotonicClock.micros()
-        var (response, route) = route(request)
+        let (response, route) = route(request)
         let id = requestIDs.id(for: request)
+        guard response.deferred != nil else {
+            return Self.finish(response, id: id, route: route, started: started, loop: request.loopIndex, metrics: metrics)
+        }
+        let metrics = self.metrics, loop = request.loopIndex
+        return response.map { Self.finish($0, id: id, route: route, started: started, loop: loop, metrics: metrics) }
+    }
+
+    /// Adds the request id and records metrics.
+    static func finish(_ response: HTTPResponse, id: String, route: String, started: Int64, loop: Int, metrics: Metrics?) -> HTTPResponse {
+        var response = response
         response.addHeader("X-Request-Id", id)
         response.requestID = id
-        metrics?.record(route: route, status: response.status, micros: MonotonicClock.micros() - started, loop: request.loopIndex)
+        metrics?.record(route: route, status: response.status, micros: MonotonicClock.micros() - started, loop: loop)
         return response
     }
 
