@@ -176,4 +176,30 @@ struct APIHTTPSemanticsTests {
             #expect(error.header("Cache-Control") == "no-store")
         }
     }
+
+    @Test func aTinyOrDisabledResponseCacheChangesNothing() throws {
+        var expected: [String: (body: [UInt8], etag: String?, gzip: [UInt8])] = [:]
+        try Self.withServer { s in
+            for target in Self.routes {
+                let plain = try s.get(target)
+                let gz = try s.get(target, [("Accept-Encoding", "gzip")])
+                expected[target] = (plain.body, plain.header("ETag"), gz.body)
+            }
+        }
+        for cache in [["max_entries": 0], ["max_entries": 2, "max_bytes": 4096], ["max_bytes": 0]] {
+            try Self.withServer(["access_log": false, "response_cache": cache]) { s in
+                for _ in 0..<2 {
+                    for target in Self.routes {
+                        let head = try s.request("HEAD", target)
+                        let plain = try s.get(target)
+                        let gz = try s.get(target, [("Accept-Encoding", "gzip")])
+                        #expect(head.status == 200 && head.header("ETag") == plain.header("ETag"), "\(cache) \(target)")
+                        #expect(plain.body == expected[target]?.body && plain.header("ETag") == expected[target]?.etag, "\(cache) \(target)")
+                        #expect(API.gunzip(gz.body) ?? gz.body == plain.body, "\(cache) \(target)")
+                        #expect(try s.get(target, [("If-None-Match", plain.header("ETag") ?? "")]).status == 304)
+                    }
+                }
+            }
+        }
+    }
 }

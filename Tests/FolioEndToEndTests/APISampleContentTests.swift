@@ -107,6 +107,13 @@ struct APISampleContentTests {
             #expect(try slugs("until=2024-05-14T17:17:00%2B04:00") == [sk, n, e], "until is inclusive")
             #expect(try slugs("since=2024-01-01&until=2024-05-31") == [sk, n])
             #expect(try slugs("since=2025-01-01").isEmpty)
+            let empty = try s.get("/api/v1/articles?since=2025-01-01")
+            API.expectCacheableHeaders(empty, "empty list")
+            #expect(try API.decode(ArticleList.self, empty).meta.pagination
+                    == Pagination(page: 1, perPage: 20, total: 0, pages: 0, next: nil, prev: nil, nextCursor: nil))
+            #expect(empty.header("X-Total-Count") == "0")
+            let emptyBase = "/api/v1/articles?since=2025-01-01T00%3A00%3A00%2B00%3A00&per_page=20&page=1"
+            #expect(API.links(empty) == ["first": emptyBase, "last": emptyBase])
             #expect(try slugs("q=azerbaijan") == [t, sk, n, e])
             #expect(try slugs("q=elections") == [e])
             #expect(try slugs("q=azerbaijan&tag=armenia&since=2024-01-01") == [n], "filters are ANDed")
