@@ -105,43 +105,15 @@ extension FolioApp {
             }
         }
         w.endArray()
-        let pages = (listing.total + query.perPage - 1) / query.perPage
+        let pagination = Pagination(page: query.page, perPage: query.perPage, total: listing.total,
+                                    nextCursor: listing.nextCursor, path: path, linkBase: query.linkBase)
         w.key("meta")
         w.beginObject()
-        w.key("pagination")
-        w.beginObject()
-        if let page = query.page { w.field("page", page) } else { w.key("page"); w.null() }
-        w.field("per_page", query.perPage)
-        w.field("total", listing.total)
-        w.field("pages", pages)
-        if let page = query.page, page < pages { w.field("next", page + 1) } else { w.key("next"); w.null() }
-        if let page = query.page, page > 1 { w.field("prev", min(page - 1, max(pages, 1))) } else { w.key("prev"); w.null() }
-        w.field("next_cursor", listing.nextCursor)
+        pagination.write(into: &w)
         w.endObject()
         w.endObject()
-        w.endObject()
-
-        var headers = HTTPResponse(status: 200)
-        headers.addHeader("X-Total-Count", String(listing.total))
-        headers.addHeader("Link", links(path: path, query: query, pages: pages, nextCursor: listing.nextCursor))
-        return Built(body: w.bytes, lastModified: encoder.newest ?? snapshot.newestUpdate?.epochSeconds, extraHeaders: headers.headerBytes)
-    }
-
-    /// RFC 8288 Link header: first, prev, next, last (page mode) or next (cursor mode).
-    func links(path: String, query: ArticleListQuery, pages: Int, nextCursor: String?) -> String {
-        let base = path + "?" + query.linkBase
-        var parts: [String] = []
-        if let page = query.page {
-            let last = max(pages, 1)
-            parts.append("<\(base)&page=1>; rel=\"first\"")
-            if page > 1 { parts.append("<\(base)&page=\(min(page - 1, last))>; rel=\"prev\"") }
-            if page < pages { parts.append("<\(base)&page=\(page + 1)>; rel=\"next\"") }
-            parts.append("<\(base)&page=\(last)>; rel=\"last\"")
-        } else {
-            parts.append("<\(base)&page=1>; rel=\"first\"")
-            if let nextCursor { parts.append("<\(base)&cursor=\(nextCursor)>; rel=\"next\"") }
-        }
-        return parts.joined(separator: ", ")
+        return Built(body: w.bytes, lastModified: encoder.newest ?? snapshot.newestUpdate?.epochSeconds,
+                     extraHeaders: pagination.headerBytes)
     }
 
     func redirect(_ request: HTTPRequest, to path: String) -> HTTPResponse {
