@@ -14,12 +14,16 @@ extension FolioApp {
     }
 
     func article(_ request: HTTPRequest, slug raw: String?) -> HTTPResponse {
+        let key = request.target
+        if let hit = cache.lookup(key, generation: snapshots.generation, loop: request.loopIndex) {
+            return hit.response(for: request, policy: policy)
+        }
         let snapshot = snapshots.current()
         if let slug = try? Self.slugParameter(raw), snapshot.article(slug: slug) == nil,
            let target = snapshot.redirectTarget(forOldSlug: slug) {
             return redirect(request, to: "/api/v1/articles/" + target)
         }
-        return cached(request) { snapshot throws(APIError) in
+        return miss(request, key: key) { snapshot throws(APIError) in
             let params = try QueryParameters(raw: request.queryBytes)
             try params.requireOnly(["fields"])
             let slug = try Self.slugParameter(raw)
