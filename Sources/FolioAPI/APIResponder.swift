@@ -31,11 +31,21 @@ public final class APIResponder: HTTPResponder {
 
     public func respond(to request: HTTPRequest) -> HTTPResponse {
         let started = metrics == nil ? 0 : MonotonicClock.micros()
-        var (response, route) = route(request)
+        let (response, route) = route(request)
         let id = requestIDs.id(for: request)
+        guard response.deferred != nil else {
+            return Self.finish(response, id: id, route: route, started: started, loop: request.loopIndex, metrics: metrics)
+        }
+        let metrics = self.metrics, loop = request.loopIndex
+        return response.map { Self.finish($0, id: id, route: route, started: started, loop: loop, metrics: metrics) }
+    }
+
+    /// Adds the request id and records metrics.
+    static func finish(_ response: HTTPResponse, id: String, route: String, started: Int64, loop: Int, metrics: Metrics?) -> HTTPResponse {
+        var response = response
         response.addHeader("X-Request-Id", id)
         response.requestID = id
-        metrics?.record(route: route, status: response.status, micros: MonotonicClock.micros() - started, loop: request.loopIndex)
+        metrics?.record(route: route, status: response.status, micros: MonotonicClock.micros() - started, loop: loop)
         return response
     }
 
@@ -119,19 +129,5 @@ public enum Problem {
         return r
     }
 
-    static func quoted(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "<": out += "\\u003c"
-            case "\u{00}"..."\u{1F}", "\u{2028}", "\u{2029}":
-                let hex = String(u.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(u)
-            }
-        }
-        return out + "\""
-    }
+    static func quoted(_ s: String) -> String { "\"" + ProblemResponse.escape(s) + "\"" }
 }

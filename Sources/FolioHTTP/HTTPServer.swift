@@ -33,8 +33,9 @@ public final class HTTPServer: Sendable {
         self.configuration = configuration
         self.port = port
         self.listeners = listeners
-        self.wakeFDs = (0..<threads).map { _ in folio_eventfd() }
-        self.control = ServerControl(loopCount: threads)
+        let wakeFDs = (0..<threads).map { _ in folio_eventfd() }
+        self.wakeFDs = wakeFDs
+        self.control = ServerControl(wakeFDs: wakeFDs)
         self.responder = responder
         self.finished = DispatchSemaphore(value: 0)
     }

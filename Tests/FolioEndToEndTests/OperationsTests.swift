@@ -123,4 +123,21 @@ struct OperationsTests {
         #expect(object["request_id"] as? String == "log-check-1")
         #expect(object["us"] != nil && object["bytes"] != nil && object["time"] != nil)
     }
+
+    @Test func searchesAnsweredOffTheLoopKeepPipelineOrder() throws {
+        let server = try ServerProcess(config: ["access_log": false])
+        defer { server.stop() }
+        let c = try RawClient(port: server.port)
+        c.send("GET /api/v1/search?q=elections HTTP/1.1\r\nHost: t\r\n\r\nGET /healthz HTTP/1.1\r\nHost: t\r\n\r\n"
+            + "GET /api/v1/articles?q=Turkiye&fields=title HTTP/1.1\r\nHost: t\r\n\r\nGET /api/v1/site HTTP/1.1\r\nHost: t\r\n\r\n")
+        let search = try c.readResponse()
+        let health = try c.readResponse()
+        let list = try c.readResponse()
+        let site = try c.readResponse()
+        #expect(search.status == 200 && search.text.contains("<mark>elections<\\/mark>"))
+        #expect(search.header("X-Request-Id") != nil)
+        #expect(health.text == #"{"status":"ok"}"#)
+        #expect(list.status == 200 && list.text.contains("Türkiye"))
+        #expect(site.status == 200 && site.text.contains("Center of Analysis"))
+    }
 }
