@@ -18,11 +18,20 @@ extension FolioApp {
            let target = snapshot.redirectTarget(forOldSlug: slug) {
             return redirect(request, to: "/api/v1/articles/" + target)
         }
-        return cached(request) { snapshot throws(APIError) in
+        guard let format = Negotiation.choose(request.headerBytes("accept"), offers: Self.articleOffers) else {
+            return notAcceptable(request, offers: Self.articleOffers)
+        }
+        let vary = "Accept, " + policy.vary
+        return cached(request, variant: Self.articleOffers[format]) { snapshot throws(APIError) in
             let params = try QueryParameters(raw: request.queryBytes)
             try params.requireOnly(["fields"])
             let slug = try Self.slugParameter(raw)
             guard let a = snapshot.article(slug: slug) else { throw APIError.notFound("no article with slug \"\(slug)\"") }
+            if format == 1 {
+                let body = try ContentEncoder(snapshot: snapshot, bodies: bodies).loadBody(a)
+                return Built(body: JSONLD.article(a, body: body, snapshot: snapshot, base: Self.baseURL(snapshot)),
+                             lastModified: a.updatedAt.epochSeconds, contentType: JSONLD.contentType, vary: vary)
+            }
             var fields = ArticleFields.full
             let list = try params.list("fields")
             if !list.isEmpty || params.pairs.contains(where: { $0.name == "fields" }) {
@@ -35,7 +44,7 @@ extension FolioApp {
             w.key("data")
             try encoder.article(a, fields: fields, into: &w)
             w.endObject()
-            return Built(body: w.bytes, lastModified: a.updatedAt.epochSeconds)
+            return Built(body: w.bytes, lastModified: a.updatedAt.epochSeconds, vary: vary)
         }
     }
 
