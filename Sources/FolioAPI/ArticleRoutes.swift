@@ -5,14 +5,15 @@ import FolioJSON
 /// GET /api/v1/articles, /api/v1/articles/{slug}, /api/v1/articles/{slug}/related, /api/v1/search.
 extension FolioApp {
     func articles(_ request: HTTPRequest) -> HTTPResponse {
-        cached(request) { snapshot throws(APIError) in
+        let build: @Sendable (ContentSnapshot) throws(APIError) -> Built = { [self] snapshot throws(APIError) in
             let params = try QueryParameters(raw: request.queryBytes)
             let query = try ArticleListQuery.parse(params, snapshot: snapshot)
             return try listBody(query, path: "/api/v1/articles", snapshot: snapshot, snippets: false)
         }
+        return Self.rawQueryHas(request, "q") ? cachedOffLoop(request, build) : cached(request, build)
     }
 
-    func article(_ request: HTTPRequest, slug raw: Substring?) -> HTTPResponse {
+    func article(_ request: HTTPRequest, slug raw: String?) -> HTTPResponse {
         let snapshot = snapshots.current()
         if let slug = try? Self.slugParameter(raw), snapshot.article(slug: slug) == nil,
            let target = snapshot.redirectTarget(forOldSlug: slug) {
@@ -48,7 +49,7 @@ extension FolioApp {
         }
     }
 
-    func related(_ request: HTTPRequest, slug raw: Substring?) -> HTTPResponse {
+    func related(_ request: HTTPRequest, slug raw: String?) -> HTTPResponse {
         cached(request) { snapshot throws(APIError) in
             let params = try QueryParameters(raw: request.queryBytes)
             try params.requireOnly(["limit"])
@@ -75,7 +76,7 @@ extension FolioApp {
     }
 
     func searchRoute(_ request: HTTPRequest) -> HTTPResponse {
-        cached(request) { snapshot throws(APIError) in
+        cachedOffLoop(request) { [self] snapshot throws(APIError) in
             let params = try QueryParameters(raw: request.queryBytes)
             guard params.pairs.contains(where: { $0.name == "q" }) else { throw APIError.badParameter("q", "is required") }
             let query = try ArticleListQuery.parse(params, allowed: ["q", "page", "per_page", "cursor", "fields"], snapshot: snapshot)

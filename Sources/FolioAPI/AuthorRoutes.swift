@@ -48,12 +48,12 @@ extension FolioApp {
     }
 
     /// The card as JSON, vCard (`.vcf` suffix or `Accept: text/vcard`) or JSON-LD (`Accept: application/ld+json`).
-    func author(_ request: HTTPRequest, slug raw: Substring?) -> HTTPResponse {
+    func author(_ request: HTTPRequest, slug raw: String?) -> HTTPResponse {
         var raw = raw
         let format: Int
         var vary: String?
         if let r = raw, r.hasSuffix(".vcf") {
-            raw = r.dropLast(4)
+            raw = String(r.dropLast(4))
             format = 1
         } else {
             vary = "Accept, " + policy.vary
@@ -85,7 +85,7 @@ extension FolioApp {
         }
     }
 
-    func authorArticles(_ request: HTTPRequest, slug raw: Substring?) -> HTTPResponse {
+    func authorArticles(_ request: HTTPRequest, slug raw: String?) -> HTTPResponse {
         cached(request) { snapshot throws(APIError) in
             let slug = try Self.slugParameter(raw)
             guard snapshot.author(slug: slug) != nil else { throw APIError.notFound("no author with slug \"\(slug)\"") }

@@ -24,7 +24,7 @@ import FolioHTTP
     /// The statuses a route can answer with, from what its handler does.
     static func expectedStatuses(_ pattern: String) -> Set<String> {
         switch pattern {
-        case "/healthz": return ["200"]
+        case "/healthz", "/metrics": return ["200"]
         case "/readyz": return ["200", "503"]
         default: break
         }
@@ -47,8 +47,9 @@ import FolioHTTP
         let doc = try document()
         #expect(doc["openapi"] as? String == "3.1.0")
         let paths = try #require(doc["paths"] as? [String: Any])
-        let routes = f.app.makeRouter().routes
-        #expect(routes.count >= 22)
+        // The responder's router: the app's routes plus /metrics.
+        let routes = f.responder.router.routes
+        #expect(routes.count >= 23)
         for route in routes {
             let path = Self.openAPIPath(route.pattern)
             let item = paths[path] as? [String: Any]

@@ -64,7 +64,7 @@ final class Fixture: Sendable {
         app = FolioApp(snapshots: SnapshotHolder(snapshot), bodies: try BodyStore(path: path), search: try SearchIndex(path: path),
                        cache: ResponseCache(maxEntries: 1000, maxBytes: 32 << 20), policy: HeaderPolicy(), health: HealthState())
         app.health.markReady()
-        responder = APIResponder(router: app.makeRouter(), staticFiles: nil)
+        responder = APIResponder(router: app.makeRouter(), staticFiles: nil, metrics: Metrics())
     }
 
     func get(_ target: String, _ headers: [(String, String)] = []) -> HTTPResponse {

@@ -30,8 +30,8 @@ extension FolioApp {
             switch raw {
             case nil: scope = .site
             case .site?: scope = .site
-            case .author(let s)?: scope = .author(try Self.slugParameter(s[...]))
-            case .tag(let s)?: scope = .tag(try Self.slugParameter(s[...]))
+            case .author(let s)?: scope = .author(try Self.slugParameter(s))
+            case .tag(let s)?: scope = .tag(try Self.slugParameter(s))
             }
             let page = try FeedPage.make(scope: scope, page: pageNumber, snapshot: snapshot)
             let encoder = ContentEncoder(snapshot: snapshot, bodies: bodies)
@@ -56,7 +56,7 @@ extension FolioApp {
     }
 
     /// GET /api/v1/tags/{slug}: the tag with its article count and its five newest articles.
-    func tag(_ request: HTTPRequest, slug raw: Substring?) -> HTTPResponse {
+    func tag(_ request: HTTPRequest, slug raw: String?) -> HTTPResponse {
         cached(request) { snapshot throws(APIError) in
             try QueryParameters(raw: request.queryBytes).requireOnly([])
             let slug = try Self.slugParameter(raw)

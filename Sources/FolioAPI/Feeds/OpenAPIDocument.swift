@@ -150,6 +150,10 @@ enum OpenAPIDocument {
             ("/healthz", get(operation(
                 "healthz", "Liveness", tag: "meta",
                 responses: [("200", ["description": "Alive", "content": ["application/json": ["schema": ref("Status")]]])]))),
+            ("/metrics", get(operation(
+                "metrics", "Prometheus metrics: requests by route and status, latency, connections, snapshot, articles", tag: "meta",
+                responses: [("200", ["description": "Prometheus text exposition format 0.0.4",
+                                     "content": ["text/plain": ["schema": ["type": "string"]]]])]))),
             ("/readyz", get(operation(
                 "readyz", "Readiness: content loaded and not draining", tag: "meta",
                 responses: [("200", ["description": "Ready", "content": ["application/json": ["schema": ref("Status")]]]),
