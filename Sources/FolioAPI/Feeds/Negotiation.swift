@@ -9,6 +9,8 @@ enum Negotiation {
     /// to the earlier offer. Media-type parameters other than `q` are ignored.
     static func choose(_ accept: ArraySlice<UInt8>?, offers: [String]) -> Int? {
         guard let accept else { return 0 }
+        // The common headers need no parsing.
+        if accept.elementsEqual("*/*".utf8) || accept.elementsEqual("application/json".utf8) { return offers.firstIndex(of: "application/json") ?? 0 }
         // (type, subtype, q) per range; parsed from bytes, no regex.
         var ranges: [(type: Substring, subtype: Substring, q: Double)] = []
         let text = String(decoding: accept, as: UTF8.self)

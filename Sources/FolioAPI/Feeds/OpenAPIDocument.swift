@@ -71,7 +71,8 @@ enum OpenAPIDocument {
         var op: JSONValue = ["operationId": .string(id), "summary": .string(summary), "tags": [.string(tag)]]
         if let description { op.set("description", .string(description)) }
         if !parameters.isEmpty { op.set("parameters", .array(parameters)) }
-        op.set("responses", .object(responses))
+        // Any route: the HTTP layer refuses a request line over its limit before routing.
+        op.set("responses", .object(responses + [problem(414, "Request target longer than the server's limit")]))
         return op
     }
 
