@@ -20,30 +20,14 @@ extension FolioApp {
             w.beginArray()
             for a in slice { try encoder.author(a, latest: false, into: &w) }
             w.endArray()
-            let pages = (all.count + perPage - 1) / perPage
+            let pagination = Pagination(page: page, perPage: perPage, total: all.count, nextCursor: nil,
+                                        path: "/api/v1/authors", linkBase: "per_page=\(perPage)")
             w.key("meta")
             w.beginObject()
-            w.key("pagination")
-            w.beginObject()
-            w.field("page", page)
-            w.field("per_page", perPage)
-            w.field("total", all.count)
-            w.field("pages", pages)
-            if page < pages { w.field("next", page + 1) } else { w.key("next"); w.null() }
-            if page > 1 { w.field("prev", min(page - 1, max(pages, 1))) } else { w.key("prev"); w.null() }
-            w.key("next_cursor"); w.null()
+            pagination.write(into: &w)
             w.endObject()
             w.endObject()
-            w.endObject()
-            var headers = HTTPResponse(status: 200)
-            headers.addHeader("X-Total-Count", String(all.count))
-            let base = "/api/v1/authors?per_page=\(perPage)"
-            var links = ["<\(base)&page=1>; rel=\"first\""]
-            if page > 1 { links.append("<\(base)&page=\(min(page - 1, max(pages, 1)))>; rel=\"prev\"") }
-            if page < pages { links.append("<\(base)&page=\(page + 1)>; rel=\"next\"") }
-            links.append("<\(base)&page=\(max(pages, 1))>; rel=\"last\"")
-            headers.addHeader("Link", links.joined(separator: ", "))
-            return Built(body: w.bytes, lastModified: snapshot.newestUpdate?.epochSeconds, extraHeaders: headers.headerBytes)
+            return Built(body: w.bytes, lastModified: snapshot.newestUpdate?.epochSeconds, extraHeaders: pagination.headerBytes)
         }
     }
 
