@@ -14,7 +14,11 @@ extension FolioApp {
     }
 
     func article(_ request: HTTPRequest, slug raw: String?) -> HTTPResponse {
-        let key = request.target
+        guard let format = Negotiation.choose(request.headerBytes("accept"), offers: Self.articleOffers) else {
+            return notAcceptable(request, offers: Self.articleOffers)
+        }
+        let vary = "Accept, " + policy.vary
+        let key = request.target + "#" + Self.articleOffers[format]
         if let hit = cache.lookup(key, generation: snapshots.generation, loop: request.loopIndex) {
             return hit.response(for: request, policy: policy)
         }
@@ -28,6 +32,11 @@ extension FolioApp {
             try params.requireOnly(["fields"])
             let slug = try Self.slugParameter(raw)
             guard let a = snapshot.article(slug: slug) else { throw APIError.notFound("no article with slug \"\(slug)\"") }
+            if format == 1 {
+                let body = try ContentEncoder(snapshot: snapshot, bodies: bodies).loadBody(a)
+                return Built(body: JSONLD.article(a, body: body, snapshot: snapshot, base: Self.baseURL(snapshot)),
+                             lastModified: a.updatedAt.epochSeconds, contentType: JSONLD.contentType, vary: vary)
+            }
             var fields = ArticleFields.full
             let list = try params.list("fields")
             if !list.isEmpty || params.pairs.contains(where: { $0.name == "fields" }) {
@@ -40,7 +49,7 @@ extension FolioApp {
             w.key("data")
             try encoder.article(a, fields: fields, into: &w)
             w.endObject()
-            return Built(body: w.bytes, lastModified: a.updatedAt.epochSeconds)
+            return Built(body: w.bytes, lastModified: a.updatedAt.epochSeconds, vary: vary)
         }
     }
 

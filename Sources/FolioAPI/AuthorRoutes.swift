@@ -31,19 +31,41 @@ extension FolioApp {
         }
     }
 
+    /// The card as JSON, vCard (`.vcf` suffix or `Accept: text/vcard`) or JSON-LD (`Accept: application/ld+json`).
     func author(_ request: HTTPRequest, slug raw: String?) -> HTTPResponse {
-        cached(request) { snapshot throws(APIError) in
+        var raw = raw
+        let format: Int
+        var vary: String?
+        if let r = raw, r.hasSuffix(".vcf") {
+            raw = String(r.dropLast(4))
+            format = 1
+        } else {
+            vary = "Accept, " + policy.vary
+            guard let chosen = Negotiation.choose(request.headerBytes("accept"), offers: Self.authorOffers) else {
+                return notAcceptable(request, offers: Self.authorOffers)
+            }
+            format = chosen
+        }
+        return cached(request, variant: vary == nil ? "" : Self.authorOffers[format]) { snapshot throws(APIError) in
             let params = try QueryParameters(raw: request.queryBytes)
             try params.requireOnly([])
             let slug = try Self.slugParameter(raw)
             guard let a = snapshot.author(slug: slug) else { throw APIError.notFound("no author with slug \"\(slug)\"") }
+            if format == 1 {
+                return Built(body: VCard.write(a, site: snapshot.site, base: Self.baseURL(snapshot)),
+                             lastModified: snapshot.newestUpdate?.epochSeconds, contentType: VCard.contentType, vary: vary)
+            }
+            if format == 2 {
+                return Built(body: JSONLD.author(a, site: snapshot.site, base: Self.baseURL(snapshot)),
+                             lastModified: snapshot.newestUpdate?.epochSeconds, contentType: JSONLD.contentType, vary: vary)
+            }
             var encoder = ContentEncoder(snapshot: snapshot, bodies: bodies)
             var w = JSONWriter(capacity: 4 * 1024)
             w.beginObject()
             w.key("data")
             try encoder.author(a, latest: true, into: &w)
             w.endObject()
-            return Built(body: w.bytes, lastModified: encoder.newest ?? snapshot.newestUpdate?.epochSeconds)
+            return Built(body: w.bytes, lastModified: encoder.newest ?? snapshot.newestUpdate?.epochSeconds, vary: vary)
         }
     }
 

@@ -35,6 +35,7 @@ public final class FolioApp: Sendable {
         router.add(.get, "/api/v1/tags") { [self] req, _ in tags(req) }
         router.add(.get, "/api/v1/site") { [self] req, _ in site(req) }
         router.add(.get, "/api/v1/search") { [self] req, _ in searchRoute(req) }
+        installFeedRoutes(into: &router)
         return router
     }
 
@@ -44,13 +45,16 @@ public final class FolioApp: Sendable {
         var lastModified: Int64?
         var extraHeaders: [UInt8] = []
         var contentType = "application/json; charset=utf-8"
+        /// Set on responses that vary by more than Accept-Encoding (content negotiation).
+        var vary: String?
     }
 
     /// The shared path of every cacheable GET: look up by raw target, else validate, build, store.
+    /// `variant` names the representation content negotiation chose; it is part of the cache key.
     /// `cachedOffLoop` does the same with the miss built on a worker thread: full-text search can
     /// take milliseconds on a large corpus, and the event loop keeps serving meanwhile.
-    func cached(_ request: HTTPRequest, _ build: (ContentSnapshot) throws(APIError) -> Built) -> HTTPResponse {
-        let key = request.target
+    func cached(_ request: HTTPRequest, variant: String = "", _ build: (ContentSnapshot) throws(APIError) -> Built) -> HTTPResponse {
+        let key = variant.isEmpty ? request.target : request.target + "#" + variant
         if let hit = cache.lookup(key, generation: snapshots.generation, loop: request.loopIndex) {
             return hit.response(for: request, policy: policy)
         }
@@ -71,7 +75,7 @@ public final class FolioApp: Sendable {
         do {
             let built = try build(snapshot)
             let rep = Representation(body: built.body, contentType: built.contentType, lastModified: built.lastModified,
-                                     extraHeaders: built.extraHeaders, policy: policy)
+                                     extraHeaders: built.extraHeaders, vary: built.vary, policy: policy)
             cache.store(key, rep, generation: snapshot.generation, loop: request.loopIndex)
             return rep.response(for: request, policy: policy)
         } catch {

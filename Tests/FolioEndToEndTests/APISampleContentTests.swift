@@ -174,7 +174,7 @@ struct APISampleContentTests {
         let truth = try SampleContent.truth
         try Self.withServer { s in
             let r = try s.get("/api/v1/articles/" + SampleContent.electionsSlug)
-            API.expectCacheableHeaders(r, "article")
+            API.expectCacheableHeaders(r, "article", vary: "Accept, Accept-Encoding")
             #expect(r.header("Last-Modified") == "Mon, 18 Sep 2023 06:56:00 GMT")
             #expect(API.keys(r.json?["data"]) == Self.summaryKeys.union(["html", "text", "related"]))
             let a = try API.decode(One<APIArticle>.self, r).data
@@ -242,7 +242,7 @@ struct APISampleContentTests {
             #expect(listed.latestArticles == nil)
 
             let c = try s.get("/api/v1/authors/javid-valiyev")
-            API.expectCacheableHeaders(c, "author")
+            API.expectCacheableHeaders(c, "author", vary: "Accept, Accept-Encoding")
             #expect(API.keys(c.json?["data"]) == ["slug", "name", "role", "organization", "email", "phone", "phone_e164", "bio",
                                                   "image_url", "links", "article_count", "url", "latest_articles"])
             let card = try API.decode(One<APIAuthor>.self, c).data
