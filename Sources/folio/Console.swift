@@ -4,6 +4,29 @@ import Glibc
 /// too, so lines from both never interleave mid-line).
 enum Console {
     static func out(_ line: String) { write(1, line + "\n") }
+
+    /// A server event: a plain line, or with `json` a JSON object with time, level and message
+    /// (the same shape family as the JSON access log, so a log shipper reads one format).
+    static func event(_ message: String, json: Bool, level: String = "info") {
+        guard json else { return out(message) }
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        let stamp = ISOStamp.format(seconds: Int64(now.tv_sec))
+        out("{\"time\":\"\(stamp)\",\"level\":\"\(level)\",\"message\":\"\(escape(message))\"}")
+    }
+
+    static func escape(_ s: String) -> String {
+        var out = ""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\u{00}"..."\u{1F}": out += "\\u00" + (u.value < 16 ? "0" : "") + String(u.value, radix: 16)
+            default: out.unicodeScalars.append(u)
+            }
+        }
+        return out
+    }
     static func err(_ line: String) { write(2, line + "\n") }
 
     private static func write(_ fd: Int32, _ text: String) {
@@ -13,5 +36,24 @@ enum Console {
             if n <= 0 { return }
             bytes = bytes.dropFirst(n)
         }
+    }
+}
+
+/// `2026-11-30T01:26:11Z` for seconds since the epoch (UTC).
+enum ISOStamp {
+    static func format(seconds: Int64) -> String {
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let secs = Int(seconds - days * 86_400)
+        var z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        z = yoe + era * 400 + (m <= 2 ? 1 : 0)
+        func two(_ v: Int64) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        return "\(z)-\(two(m))-\(two(d))T\(two(Int64(secs / 3600))):\(two(Int64(secs / 60 % 60))):\(two(Int64(secs % 60)))Z"
     }
 }

@@ -34,6 +34,7 @@ struct ServeCommand: ParsableCommand {
         }
         if let publicDirectory { config.publicDirectory = publicDirectory }
         config.http.accessLogJSON = config.logFormat == "json"
+        let jsonLogs = config.http.accessLogJSON
 
         Signals.blockTermination()
         let health = HealthState()
@@ -72,13 +73,13 @@ struct ServeCommand: ParsableCommand {
         server.start()
         health.markReady()
         let ms = Int((MonotonicClock.now() - started) * 1000)
-        if let imported = content.sampleImported { Console.out("folio: empty store, loaded sample content (\(imported))") }
-        Console.out("folio listening on http://\(config.http.host):\(server.port) — \(content.snapshots.current().articles.count) articles, \(server.threadCount) loops, \(files.count) static files, started in \(ms) ms")
+        if let imported = content.sampleImported { Console.event("folio: empty store, loaded sample content (\(imported))", json: jsonLogs) }
+        Console.event("folio listening on http://\(config.http.host):\(server.port) — \(content.snapshots.current().articles.count) articles, \(server.threadCount) loops, \(files.count) static files, started in \(ms) ms", json: jsonLogs)
 
         let signal = Signals.waitForTermination()
         health.markDraining()
-        Console.out("folio: \(signal == SIGTERM ? "SIGTERM" : "SIGINT") received, draining \(server.control.connectionCount) connections")
+        Console.event("folio: \(signal == SIGTERM ? "SIGTERM" : "SIGINT") received, draining \(server.control.connectionCount) connections", json: jsonLogs)
         let report = server.shutdown()
-        Console.out("folio: drained \(report.drained) connections, closed \(report.forced) at the deadline; bye")
+        Console.event("folio: drained \(report.drained) connections, closed \(report.forced) at the deadline; bye", json: jsonLogs)
     }
 }

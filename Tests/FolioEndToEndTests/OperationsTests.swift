@@ -115,6 +115,9 @@ struct OperationsTests {
         c.send("GET /api/v1/site HTTP/1.1\r\nHost: t\r\nX-Request-Id: log-check-1\r\n\r\n")
         #expect(try c.readResponse().status == 200)
         let (_, output) = server.stop()
+        for line in output.split(separator: "\n") {  // start-up and drain lines are JSON too
+            #expect((try? JSONSerialization.jsonObject(with: Data(line.utf8))) is [String: Any], "not JSON: \(line)")
+        }
         let line = try #require(output.split(separator: "\n").first { $0.contains("log-check-1") })
         let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
         #expect(object["method"] as? String == "GET")
