@@ -33,10 +33,31 @@ struct SmugglingCorpusTests {
 
     @Test("case", arguments: SmugglingCases.all)
     func corpusCase(_ c: SmugglingCase) throws {
+        try run(c, split: false)
+    }
+
+    /// The same cases with the bytes in two writes, cut in the middle: the parser is incremental and
+    /// must reach the same answer however the bytes arrive.
+    @Test("case, in two writes", arguments: SmugglingCases.all)
+    func corpusCaseInTwoWrites(_ c: SmugglingCase) throws {
+        try run(c, split: true)
+    }
+
+    func run(_ c: SmugglingCase, split: Bool) throws {
         let port = try SharedCorpusServer.acquire()
         defer { SharedCorpusServer.release() }
         let client = try RawClient(port: port)
-        client.send(c.bytes + Self.followUp)
+        let all = c.bytes + Self.followUp
+        if split {
+            var one: Int32 = 1
+            setsockopt(client.fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+            let cut = c.bytes.count / 2
+            client.send(Array(all[..<cut]))
+            usleep(3_000)
+            client.send(Array(all[cut...]))
+        } else {
+            client.send(all)
+        }
         let (bytes, closed) = client.readUntilClosed(timeout: 10)
         let responses = Response.parseAll(bytes).filter { $0.status != 100 }
         let expected = c.statuses + (c.staysOpen ? [200] : [])
@@ -81,7 +102,7 @@ enum SharedCorpusServer {
     static func release() {
         let last = lock.withLock { () -> Bool in
             finished += 1
-            return finished == SmugglingCases.all.count
+            return finished == 2 * SmugglingCases.all.count  // both parameterised tests
         }
         if last { stopNow() }
     }
