@@ -8,16 +8,17 @@ public final class APIResponder: HTTPResponder {
 
     let router: Router<Handler>
     let staticFiles: StaticFiles?
-    let health: HealthState
+    let policy: HeaderPolicy
 
-    public init(router: Router<Handler>, staticFiles: StaticFiles?, health: HealthState) {
+    public init(router: Router<Handler>, staticFiles: StaticFiles?, policy: HeaderPolicy = HeaderPolicy()) {
         self.router = router
         self.staticFiles = staticFiles
-        self.health = health
+        self.policy = policy
     }
 
     public func respond(to request: HTTPRequest) -> HTTPResponse {
         let path = request.path
+        if request.method == .options { return options(request, path: path) }
         switch router.match(request.method, path: path[...]) {
         case .found(let handler, let params, _):
             return handler(request, params)
@@ -36,6 +37,22 @@ public final class APIResponder: HTTPResponder {
             }
             return Problem.response(404, detail: "no resource at this path", instance: path)
         }
+    }
+
+    /// OPTIONS: a CORS preflight (or a plain capabilities answer) for paths that exist.
+    func options(_ request: HTTPRequest, path: String) -> HTTPResponse {
+        var allow: String?
+        switch router.match(.get, path: path[...]) {
+        case .found: allow = "GET, HEAD, OPTIONS"
+        case .methodNotAllowed(let a): allow = a + ", OPTIONS"
+        case .notFound:
+            if path == "*" || staticFiles?.response(for: request) != nil { allow = "GET, HEAD, OPTIONS" }
+        }
+        if case .methodNotAllowed(let a) = router.match(.put, path: path[...]), allow != nil {
+            allow = a.contains("PUT") || a.contains("DELETE") ? a + ", OPTIONS" : allow
+        }
+        guard let allow else { return Problem.response(404, detail: "no resource at this path", instance: path) }
+        return policy.preflight(request: request, allow: allow)
     }
 
     public func errorResponse(status: Int, detail: String) -> HTTPResponse {

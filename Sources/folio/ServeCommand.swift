@@ -1,5 +1,6 @@
 import ArgumentParser
 import FolioAPI
+import FolioContent
 import FolioHTTP
 import Foundation
 
@@ -20,15 +21,15 @@ struct ServeCommand: ParsableCommand {
             let explicit = CommandLine.arguments.contains("--config")
             (config, _) = try Configuration.load(path: store.config, required: explicit)
         } catch {
-            throw ValidationError(error.description)
+            throw ArgumentParser.ValidationError(error.description)
         }
         if let host { config.http.host = host }
         if let port {
-            guard (0...65_535).contains(port) else { throw ValidationError("--port \(port) is not a port number") }
+            guard (0...65_535).contains(port) else { throw ArgumentParser.ValidationError("--port \(port) is not a port number") }
             config.http.port = port
         }
         if let threads {
-            guard (0...256).contains(threads) else { throw ValidationError("--threads \(threads) is not in 0...256") }
+            guard (0...256).contains(threads) else { throw ArgumentParser.ValidationError("--threads \(threads) is not in 0...256") }
             config.http.threads = threads
         }
         if let publicDirectory { config.publicDirectory = publicDirectory }
@@ -36,20 +37,31 @@ struct ServeCommand: ParsableCommand {
 
         Signals.blockTermination()
         let health = HealthState()
-        var router = Router<APIResponder.Handler>()
-        health.install(into: &router)
+        let databasePath = store.databasePath
+        let content: LoadedContent
+        do {
+            content = try LoadedContent.open(databasePath: databasePath, sampleContent: config.sampleContent,
+                                             bodyCacheBytes: config.bodyCacheBytes)
+        } catch {
+            throw ArgumentParser.ValidationError("cannot open the content store \(databasePath): \(error)")
+        }
+        let policy = HeaderPolicy(cacheControl: config.cacheControl, corsOrigins: config.corsOrigins)
+        let app = FolioApp(snapshots: content.snapshots, bodies: content.bodies, search: content.search,
+                           cache: ResponseCache(maxEntries: config.responseCacheEntries, maxBytes: config.responseCacheBytes),
+                           policy: policy, health: health)
         let files = StaticFiles(root: config.publicDirectory)
-        let responder = APIResponder(router: router, staticFiles: files, health: health)
+        let responder = APIResponder(router: app.makeRouter(), staticFiles: files, policy: policy)
         let server: HTTPServer
         do {
             server = try HTTPServer(configuration: config.http, responder: responder)
         } catch {
-            throw ValidationError("cannot listen on \(config.http.host):\(config.http.port): \(error)")
+            throw ArgumentParser.ValidationError("cannot listen on \(config.http.host):\(config.http.port): \(error)")
         }
         server.start()
         health.markReady()
         let ms = Int((MonotonicClock.now() - started) * 1000)
-        Console.out("folio listening on http://\(config.http.host):\(server.port) — \(server.threadCount) loops, \(files.count) static files, started in \(ms) ms")
+        if let imported = content.sampleImported { Console.out("folio: empty store, loaded sample content (\(imported))") }
+        Console.out("folio listening on http://\(config.http.host):\(server.port) — \(content.snapshots.current().articles.count) articles, \(server.threadCount) loops, \(files.count) static files, started in \(ms) ms")
 
         let signal = Signals.waitForTermination()
         health.markDraining()

@@ -1,0 +1,25 @@
+public import FolioHTTP
+
+/// An error a handler answers with: status, a human detail, and per-parameter messages for 400/422.
+public struct APIError: Error, Sendable {
+    public var status: Int
+    public var detail: String
+    public var errors: [(parameter: String, message: String)]
+
+    public init(_ status: Int, _ detail: String, errors: [(parameter: String, message: String)] = []) {
+        self.status = status
+        self.detail = detail
+        self.errors = errors
+    }
+
+    /// A 400 naming one bad parameter.
+    public static func badParameter(_ name: String, _ message: String) -> APIError {
+        APIError(400, "invalid parameter \"\(name)\": \(message)", errors: [(name, message)])
+    }
+
+    public static func notFound(_ what: String) -> APIError { APIError(404, what) }
+
+    public func response(instance: String?) -> HTTPResponse {
+        Problem.response(status, detail: detail, instance: instance, errors: errors)
+    }
+}

@@ -1,0 +1,136 @@
+import FolioContent
+
+/// Runs an `ArticleListQuery` against a snapshot: filters intersected (author AND tag AND dates
+/// AND q), sorted, then cut to one page or one cursor step.
+struct ArticleListing {
+    /// Positions in `snapshot.articles` for this page, in order.
+    var page: [Int32]
+    var total: Int
+    var nextCursor: String?
+    /// Search rank by position (relevance and snippets), when q was given.
+    var ranks: [Int32: Double] = [:]
+
+    static func run(_ query: ArticleListQuery, snapshot: ContentSnapshot, search: SearchIndex?) throws(APIError) -> ArticleListing {
+        var lists: [[Int32]] = []
+        if !query.authors.isEmpty { lists.append(union(query.authors.map { snapshot.articlePositions(author: $0) })) }
+        if !query.tags.isEmpty { lists.append(union(query.tags.map { snapshot.articlePositions(tag: $0) })) }
+        var ranks: [Int32: Double] = [:]
+        if let q = query.q {
+            guard let search else { throw APIError(503, "search is not available") }
+            let hits: [SearchHit]
+            do { hits = try search.search(q) } catch {
+                throw error.isUserError ? APIError.badParameter("q", error.message) : APIError(500, "search failed: \(error.message)")
+            }
+            var positions: [Int32] = []
+            positions.reserveCapacity(hits.count)
+            for h in hits {
+                guard let p = snapshot.position(ofArticleID: h.articleID) else { continue }
+                positions.append(Int32(p))
+                ranks[Int32(p)] = h.rank
+            }
+            positions.sort()
+            lists.append(positions)
+        }
+        var candidates: [Int32]
+        if lists.isEmpty {
+            candidates = Array(0..<Int32(snapshot.articles.count))
+        } else {
+            lists.sort { $0.count < $1.count }
+            candidates = lists[0]
+            for other in lists.dropFirst() { candidates = intersect(candidates, other) }
+        }
+        if query.since != nil || query.until != nil {
+            let range = snapshot.positions(publishedSince: query.since, until: query.until)
+            candidates = candidates.filter { range.contains(Int($0)) }
+        }
+        let articles = snapshot.articles
+        switch query.sort {
+        case .newest:
+            break
+        case .oldest:
+            candidates.reverse()
+        case .title, .titleDescending:
+            let keys = Dictionary(uniqueKeysWithValues: candidates.map { ($0, articles[Int($0)].title.lowercased()) })
+            let asc = query.sort == .title
+            candidates.sort {
+                let a = keys[$0]!, b = keys[$1]!
+                if a != b { return asc ? a < b : a > b }
+                return articles[Int($0)].id < articles[Int($1)].id
+            }
+        case .relevance:
+            candidates.sort {
+                let a = ranks[$0] ?? 0, b = ranks[$1] ?? 0
+                return a != b ? a < b : $0 < $1
+            }
+        }
+
+        let start: Int
+        if let cursor = query.cursor {
+            start = candidates.firstIndex { after(articles[Int($0)], rank: ranks[$0], cursor: cursor) } ?? candidates.count
+        } else {
+            start = min(candidates.count, ((query.page ?? 1) - 1) * query.perPage)
+        }
+        let end = min(candidates.count, start + query.perPage)
+        let page = Array(candidates[start..<end])
+        var next: String?
+        if end < candidates.count, let last = page.last {
+            next = cursor(for: articles[Int(last)], rank: ranks[last], sort: query.sort).encoded
+        }
+        return ArticleListing(page: page, total: candidates.count, nextCursor: next, ranks: ranks)
+    }
+
+    static func cursor(for a: Article, rank: Double?, sort: ArticleSort) -> ListCursor {
+        switch sort {
+        case .newest, .oldest: ListCursor(sort: sort, key: String(a.publishedAt.epochSeconds), id: a.id)
+        case .title, .titleDescending: ListCursor(sort: sort, key: a.title.lowercased(), id: a.id)
+        case .relevance: ListCursor(sort: sort, key: String(rank ?? 0), id: a.id)
+        }
+    }
+
+    /// Whether `a` comes strictly after the cursor's item in the cursor's order.
+    static func after(_ a: Article, rank: Double?, cursor c: ListCursor) -> Bool {
+        switch c.sort {
+        case .newest:
+            let k = Int64(c.key) ?? 0
+            return a.publishedAt.epochSeconds < k || a.publishedAt.epochSeconds == k && a.id < c.id
+        case .oldest:
+            let k = Int64(c.key) ?? 0
+            return a.publishedAt.epochSeconds > k || a.publishedAt.epochSeconds == k && a.id > c.id
+        case .title:
+            let t = a.title.lowercased()
+            return t > c.key || t == c.key && a.id > c.id
+        case .titleDescending:
+            let t = a.title.lowercased()
+            return t < c.key || t == c.key && a.id > c.id
+        case .relevance:
+            let k = Double(c.key) ?? 0, r = rank ?? 0
+            return r > k || r == k && a.id < c.id
+        }
+    }
+
+    /// Sorted union of sorted position lists.
+    static func union(_ lists: [[Int32]]) -> [Int32] {
+        if lists.count == 1 { return lists[0] }
+        return Array(Set(lists.joined())).sorted()
+    }
+
+    /// Intersection of two sorted lists.
+    static func intersect(_ a: [Int32], _ b: [Int32]) -> [Int32] {
+        var out: [Int32] = []
+        var i = 0, j = 0
+        while i < a.count, j < b.count {
+            if a[i] == b[j] { out.append(a[i]); i += 1; j += 1 } else if a[i] < b[j] { i += 1 } else { j += 1 }
+        }
+        return out
+    }
+}
+
+extension SearchError {
+    /// Whether the client's query caused it (400) rather than the index (500).
+    var isUserError: Bool {
+        switch self {
+        case .empty, .invalid: true
+        case .unavailable: false
+        }
+    }
+}

@@ -1,0 +1,55 @@
+import FolioHTTP
+
+/// Cross-cutting response headers from the configuration: Cache-Control, Vary and CORS.
+/// With the default origin `*`, the CORS header is static and baked into cached headers;
+/// with a list of origins, it is added per request when the Origin is listed.
+public struct HeaderPolicy: Sendable {
+    public var cacheControl: String
+    public var corsOrigins: [String]
+    let staticCORS: [UInt8]
+    var vary: String { corsOrigins.contains("*") ? "Accept-Encoding" : "Accept-Encoding, Origin" }
+
+    public init(cacheControl: String = "public, max-age=60, stale-while-revalidate=300", corsOrigins: [String] = ["*"]) {
+        self.cacheControl = cacheControl
+        self.corsOrigins = corsOrigins
+        var r = HTTPResponse(status: 200)
+        if corsOrigins.contains("*") {
+            r.addHeader("Access-Control-Allow-Origin", "*")
+            r.addHeader("Access-Control-Expose-Headers", "ETag, Link, X-Total-Count, X-Request-Id")
+        }
+        staticCORS = r.headerBytes
+    }
+
+    /// For a configured list of origins: echo the request's Origin when it is listed.
+    func addDynamicCORS(to response: inout HTTPResponse, request: HTTPRequest) {
+        guard staticCORS.isEmpty, let origin = request.header("origin"), corsOrigins.contains(origin) else { return }
+        response.addHeader("Access-Control-Allow-Origin", origin)
+        response.addHeader("Access-Control-Expose-Headers", "ETag, Link, X-Total-Count, X-Request-Id")
+    }
+
+    /// Headers for responses that are not cached (errors, redirects).
+    func addCORS(to response: inout HTTPResponse, request: HTTPRequest) {
+        if staticCORS.isEmpty {
+            addDynamicCORS(to: &response, request: request)
+        } else {
+            response.headerBytes.append(contentsOf: staticCORS)
+        }
+    }
+
+    /// The answer to a CORS preflight (OPTIONS with Access-Control-Request-Method).
+    func preflight(request: HTTPRequest, allow: String) -> HTTPResponse {
+        var r = HTTPResponse(status: 204)
+        let origin = request.header("origin")
+        if corsOrigins.contains("*") {
+            r.addHeader("Access-Control-Allow-Origin", "*")
+        } else if let origin, corsOrigins.contains(origin) {
+            r.addHeader("Access-Control-Allow-Origin", origin)
+            r.addHeader("Vary", "Origin")
+        }
+        r.addHeader("Access-Control-Allow-Methods", allow)
+        r.addHeader("Access-Control-Allow-Headers", "Authorization, Content-Type, If-Match, If-None-Match, If-Modified-Since, X-Request-Id")
+        r.addHeader("Access-Control-Max-Age", "600")
+        r.addHeader("Allow", allow)
+        return r
+    }
+}
