@@ -64,7 +64,7 @@ let package = Package(
         .testTarget(name: "FolioHTTPTests", dependencies: ["FolioHTTP"]),
         .testTarget(name: "FolioContentTests", dependencies: ["FolioContent"]),
         .testTarget(name: "FolioAPITests", dependencies: ["FolioAPI", "FolioContent", "FolioHTTP"]),
-        .testTarget(name: "FolioEndToEndTests", dependencies: ["folio"]),
+        .testTarget(name: "FolioEndToEndTests", dependencies: ["folio", "CZlib"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,4 +1,5 @@
 public import FolioHTTP
+import Synchronization
 
 /// Folio's responder: the API router first, then static files from Public/, then 404.
 /// Every error is an RFC 9457 problem+json body.
@@ -9,46 +10,80 @@ public final class APIResponder: HTTPResponder {
     let router: Router<Handler>
     let staticFiles: StaticFiles?
     let policy: HeaderPolicy
+    let metrics: Metrics?
+    let requestIDs = RequestIDs()
 
-    public init(router: Router<Handler>, staticFiles: StaticFiles?, policy: HeaderPolicy = HeaderPolicy()) {
+    /// `metrics`, when given, counts every request and answers `GET /metrics`.
+    public init(router: Router<Handler>, staticFiles: StaticFiles?, policy: HeaderPolicy = HeaderPolicy(), metrics: Metrics? = nil) {
+        var router = router
+        if let metrics {
+            router.add(.get, "/metrics") { _, _ in
+                var r = HTTPResponse(status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8", body: metrics.render())
+                r.addHeader("Cache-Control", "no-store")
+                return r
+            }
+        }
         self.router = router
         self.staticFiles = staticFiles
         self.policy = policy
+        self.metrics = metrics
     }
 
     public func respond(to request: HTTPRequest) -> HTTPResponse {
-        let path = request.path
-        if request.method == .options { return options(request, path: path) }
-        switch router.match(request.method, path: path[...]) {
-        case .found(let handler, let params, _):
-            return handler(request, params)
+        let started = metrics == nil ? 0 : MonotonicClock.micros()
+        let (response, route) = route(request)
+        let id = requestIDs.id(for: request)
+        guard response.deferred != nil else {
+            return Self.finish(response, id: id, route: route, started: started, loop: request.loopIndex, metrics: metrics)
+        }
+        let metrics = self.metrics, loop = request.loopIndex
+        return response.map { Self.finish($0, id: id, route: route, started: started, loop: loop, metrics: metrics) }
+    }
+
+    /// Adds the request id and records metrics.
+    static func finish(_ response: HTTPResponse, id: String, route: String, started: Int64, loop: Int, metrics: Metrics?) -> HTTPResponse {
+        var response = response
+        response.addHeader("X-Request-Id", id)
+        response.requestID = id
+        metrics?.record(route: route, status: response.status, micros: MonotonicClock.micros() - started, loop: loop)
+        return response
+    }
+
+    /// The response and the route label for metrics (the pattern, "static" or "unmatched").
+    func route(_ request: HTTPRequest) -> (HTTPResponse, String) {
+        if request.method == .options { return (options(request, path: request.path), "OPTIONS") }
+        switch router.match(request.method, pathBytes: request.pathBytes) {
+        case .found(let handler, let params, let pattern):
+            return (handler(request, params), pattern)
         case .methodNotAllowed(let allow):
+            let path = request.path
             var r = Problem.response(405, detail: "\(request.method.name) is not allowed here; allowed: \(allow)", instance: path)
             r.addHeader("Allow", allow)
-            return r
+            return (r, "unmatched")
         case .notFound:
             if request.method == .get || request.method == .head, let file = staticFiles?.response(for: request) {
-                return file
+                return (file, "static")
             }
+            let path = request.path
             if request.method != .get, request.method != .head, staticFiles?.response(for: request) != nil {
                 var r = Problem.response(405, detail: "static files answer GET and HEAD only", instance: path)
                 r.addHeader("Allow", "GET, HEAD")
-                return r
+                return (r, "static")
             }
-            return Problem.response(404, detail: "no resource at this path", instance: path)
+            return (Problem.response(404, detail: "no resource at this path", instance: path), "unmatched")
         }
     }
 
     /// OPTIONS: a CORS preflight (or a plain capabilities answer) for paths that exist.
     func options(_ request: HTTPRequest, path: String) -> HTTPResponse {
         var allow: String?
-        switch router.match(.get, path: path[...]) {
+        switch router.match(.get, path: path) {
         case .found: allow = "GET, HEAD, OPTIONS"
         case .methodNotAllowed(let a): allow = a + ", OPTIONS"
         case .notFound:
             if path == "*" || staticFiles?.response(for: request) != nil { allow = "GET, HEAD, OPTIONS" }
         }
-        if case .methodNotAllowed(let a) = router.match(.put, path: path[...]), allow != nil {
+        if case .methodNotAllowed(let a) = router.match(.put, path: path), allow != nil {
             allow = a.contains("PUT") || a.contains("DELETE") ? a + ", OPTIONS" : allow
         }
         guard let allow else { return Problem.response(404, detail: "no resource at this path", instance: path) }
@@ -57,6 +92,26 @@ public final class APIResponder: HTTPResponder {
 
     public func errorResponse(status: Int, detail: String) -> HTTPResponse {
         Problem.response(status, detail: detail, instance: nil)
+    }
+}
+
+/// Request ids: a client's `X-Request-Id` when it is short and plain, else a new one made of a
+/// per-process random prefix and a counter.
+final class RequestIDs: Sendable {
+    private let prefix: String
+    private let counter = Atomic<UInt64>(0)
+
+    init() {
+        prefix = String(UInt32.random(in: 0...UInt32.max), radix: 16)
+    }
+
+    func id(for request: HTTPRequest) -> String {
+        if let given = request.headerBytes("x-request-id"), !given.isEmpty, given.count <= 128,
+           given.allSatisfy({ b in (b >= 0x30 && b <= 0x39) || (b | 0x20 >= 0x61 && b | 0x20 <= 0x7A) || b == 0x2D || b == 0x5F || b == 0x2E }) {
+            return String(decoding: given, as: UTF8.self)
+        }
+        let n = counter.add(1, ordering: .relaxed).newValue
+        return prefix + "-" + String(n, radix: 16)
     }
 }
 
@@ -74,19 +129,5 @@ public enum Problem {
         return r
     }
 
-    static func quoted(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "<": out += "\\u003c"
-            case "\u{00}"..."\u{1F}", "\u{2028}", "\u{2029}":
-                let hex = String(u.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(u)
-            }
-        }
-        return out + "\""
-    }
+    static func quoted(_ s: String) -> String { "\"" + ProblemResponse.escape(s) + "\"" }
 }

@@ -87,7 +87,7 @@ struct ArticleListQuery: Sendable {
             guard inc == "body" else { throw APIError.badParameter("include", "only \"body\" can be included") }
             query.fields.formUnion(.body)
         }
-        query.buildCanonical(fixedAuthor: fixedAuthor)
+        query.buildCanonical(fixedAuthor: fixedAuthor, sortParameter: allowed.contains("sort"))
         return query
     }
 
@@ -100,13 +100,14 @@ struct ArticleListQuery: Sendable {
         return dateOnly && endOfDay ? Timestamp(epochSeconds: t.epochSeconds + 86_399) : t
     }
 
-    mutating func buildCanonical(fixedAuthor: String?) {
+    /// Without a `sort` parameter (search), the route's fixed order is not written into links.
+    mutating func buildCanonical(fixedAuthor: String?, sortParameter: Bool = true) {
         var parts: [String] = []
         if fixedAuthor == nil, !authors.isEmpty { parts.append("author=" + authors.joined(separator: ",")) }
         if !fields.isEmpty, fields != .summary { parts.append("fields=" + ArticleFields.names.filter { fields.contains($0.1) }.map(\.0).joined(separator: ",")) }
         if let q { parts.append("q=" + Self.escape(q)) }
         if let since { parts.append("since=" + Self.escape(since.rfc3339)) }
-        if sort != .newest { parts.append("sort=" + sort.rawValue) }
+        if sort != .newest, sortParameter { parts.append("sort=" + sort.rawValue) }
         if !tags.isEmpty { parts.append("tag=" + tags.joined(separator: ",")) }
         if let until { parts.append("until=" + Self.escape(until.rfc3339)) }
         parts.append("per_page=\(perPage)")

@@ -60,7 +60,8 @@ struct ArticleListing {
         case .relevance:
             candidates.sort {
                 let a = ranks[$0] ?? 0, b = ranks[$1] ?? 0
-                return a != b ? a < b : $0 < $1
+                // Ties by id, descending: the order `after(_:rank:cursor:)` continues in.
+                return a != b ? a < b : articles[Int($0)].id > articles[Int($1)].id
             }
         }
 

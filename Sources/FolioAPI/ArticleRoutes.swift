@@ -5,24 +5,38 @@ import FolioJSON
 /// GET /api/v1/articles, /api/v1/articles/{slug}, /api/v1/articles/{slug}/related, /api/v1/search.
 extension FolioApp {
     func articles(_ request: HTTPRequest) -> HTTPResponse {
-        cached(request) { snapshot throws(APIError) in
+        let build: @Sendable (ContentSnapshot) throws(APIError) -> Built = { [self] snapshot throws(APIError) in
             let params = try QueryParameters(raw: request.queryBytes)
             let query = try ArticleListQuery.parse(params, snapshot: snapshot)
             return try listBody(query, path: "/api/v1/articles", snapshot: snapshot, snippets: false)
         }
+        return Self.rawQueryHas(request, "q") ? cachedOffLoop(request, build) : cached(request, build)
     }
 
-    func article(_ request: HTTPRequest, slug raw: Substring?) -> HTTPResponse {
+    func article(_ request: HTTPRequest, slug raw: String?) -> HTTPResponse {
+        guard let format = Negotiation.choose(request.headerBytes("accept"), offers: Self.articleOffers) else {
+            return notAcceptable(request, offers: Self.articleOffers)
+        }
+        let vary = "Accept, " + policy.vary
+        let key = request.target + "#" + Self.articleOffers[format]
+        if let hit = cache.lookup(key, generation: snapshots.generation, loop: request.loopIndex) {
+            return hit.response(for: request, policy: policy)
+        }
         let snapshot = snapshots.current()
         if let slug = try? Self.slugParameter(raw), snapshot.article(slug: slug) == nil,
            let target = snapshot.redirectTarget(forOldSlug: slug) {
             return redirect(request, to: "/api/v1/articles/" + target)
         }
-        return cached(request) { snapshot throws(APIError) in
+        return miss(request, key: key) { snapshot throws(APIError) in
             let params = try QueryParameters(raw: request.queryBytes)
             try params.requireOnly(["fields"])
             let slug = try Self.slugParameter(raw)
             guard let a = snapshot.article(slug: slug) else { throw APIError.notFound("no article with slug \"\(slug)\"") }
+            if format == 1 {
+                let body = try ContentEncoder(snapshot: snapshot, bodies: bodies).loadBody(a)
+                return Built(body: JSONLD.article(a, body: body, snapshot: snapshot, base: Self.baseURL(snapshot)),
+                             lastModified: a.updatedAt.epochSeconds, contentType: JSONLD.contentType, vary: vary)
+            }
             var fields = ArticleFields.full
             let list = try params.list("fields")
             if !list.isEmpty || params.pairs.contains(where: { $0.name == "fields" }) {
@@ -35,11 +49,11 @@ extension FolioApp {
             w.key("data")
             try encoder.article(a, fields: fields, into: &w)
             w.endObject()
-            return Built(body: w.bytes, lastModified: a.updatedAt.epochSeconds)
+            return Built(body: w.bytes, lastModified: a.updatedAt.epochSeconds, vary: vary)
         }
     }
 
-    func related(_ request: HTTPRequest, slug raw: Substring?) -> HTTPResponse {
+    func related(_ request: HTTPRequest, slug raw: String?) -> HTTPResponse {
         cached(request) { snapshot throws(APIError) in
             let params = try QueryParameters(raw: request.queryBytes)
             try params.requireOnly(["limit"])
@@ -66,7 +80,7 @@ extension FolioApp {
     }
 
     func searchRoute(_ request: HTTPRequest) -> HTTPResponse {
-        cached(request) { snapshot throws(APIError) in
+        cachedOffLoop(request) { [self] snapshot throws(APIError) in
             let params = try QueryParameters(raw: request.queryBytes)
             guard params.pairs.contains(where: { $0.name == "q" }) else { throw APIError.badParameter("q", "is required") }
             let query = try ArticleListQuery.parse(params, allowed: ["q", "page", "per_page", "cursor", "fields"], snapshot: snapshot)
@@ -104,43 +118,15 @@ extension FolioApp {
             }
         }
         w.endArray()
-        let pages = (listing.total + query.perPage - 1) / query.perPage
+        let pagination = Pagination(page: query.page, perPage: query.perPage, total: listing.total,
+                                    nextCursor: listing.nextCursor, path: path, linkBase: query.linkBase)
         w.key("meta")
         w.beginObject()
-        w.key("pagination")
-        w.beginObject()
-        if let page = query.page { w.field("page", page) } else { w.key("page"); w.null() }
-        w.field("per_page", query.perPage)
-        w.field("total", listing.total)
-        w.field("pages", pages)
-        if let page = query.page, page < pages { w.field("next", page + 1) } else { w.key("next"); w.null() }
-        if let page = query.page, page > 1 { w.field("prev", min(page - 1, max(pages, 1))) } else { w.key("prev"); w.null() }
-        w.field("next_cursor", listing.nextCursor)
+        pagination.write(into: &w)
         w.endObject()
         w.endObject()
-        w.endObject()
-
-        var headers = HTTPResponse(status: 200)
-        headers.addHeader("X-Total-Count", String(listing.total))
-        headers.addHeader("Link", links(path: path, query: query, pages: pages, nextCursor: listing.nextCursor))
-        return Built(body: w.bytes, lastModified: encoder.newest ?? snapshot.newestUpdate?.epochSeconds, extraHeaders: headers.headerBytes)
-    }
-
-    /// RFC 8288 Link header: first, prev, next, last (page mode) or next (cursor mode).
-    func links(path: String, query: ArticleListQuery, pages: Int, nextCursor: String?) -> String {
-        let base = path + "?" + query.linkBase
-        var parts: [String] = []
-        if let page = query.page {
-            let last = max(pages, 1)
-            parts.append("<\(base)&page=1>; rel=\"first\"")
-            if page > 1 { parts.append("<\(base)&page=\(min(page - 1, last))>; rel=\"prev\"") }
-            if page < pages { parts.append("<\(base)&page=\(page + 1)>; rel=\"next\"") }
-            parts.append("<\(base)&page=\(last)>; rel=\"last\"")
-        } else {
-            parts.append("<\(base)&page=1>; rel=\"first\"")
-            if let nextCursor { parts.append("<\(base)&cursor=\(nextCursor)>; rel=\"next\"") }
-        }
-        return parts.joined(separator: ", ")
+        return Built(body: w.bytes, lastModified: encoder.newest ?? snapshot.newestUpdate?.epochSeconds,
+                     extraHeaders: pagination.headerBytes)
     }
 
     func redirect(_ request: HTTPRequest, to path: String) -> HTTPResponse {

@@ -20,50 +20,56 @@ extension FolioApp {
             w.beginArray()
             for a in slice { try encoder.author(a, latest: false, into: &w) }
             w.endArray()
-            let pages = (all.count + perPage - 1) / perPage
+            let pagination = Pagination(page: page, perPage: perPage, total: all.count, nextCursor: nil,
+                                        path: "/api/v1/authors", linkBase: "per_page=\(perPage)")
             w.key("meta")
             w.beginObject()
-            w.key("pagination")
-            w.beginObject()
-            w.field("page", page)
-            w.field("per_page", perPage)
-            w.field("total", all.count)
-            w.field("pages", pages)
-            if page < pages { w.field("next", page + 1) } else { w.key("next"); w.null() }
-            if page > 1 { w.field("prev", min(page - 1, max(pages, 1))) } else { w.key("prev"); w.null() }
-            w.key("next_cursor"); w.null()
+            pagination.write(into: &w)
             w.endObject()
             w.endObject()
-            w.endObject()
-            var headers = HTTPResponse(status: 200)
-            headers.addHeader("X-Total-Count", String(all.count))
-            let base = "/api/v1/authors?per_page=\(perPage)"
-            var links = ["<\(base)&page=1>; rel=\"first\""]
-            if page > 1 { links.append("<\(base)&page=\(min(page - 1, max(pages, 1)))>; rel=\"prev\"") }
-            if page < pages { links.append("<\(base)&page=\(page + 1)>; rel=\"next\"") }
-            links.append("<\(base)&page=\(max(pages, 1))>; rel=\"last\"")
-            headers.addHeader("Link", links.joined(separator: ", "))
-            return Built(body: w.bytes, lastModified: snapshot.newestUpdate?.epochSeconds, extraHeaders: headers.headerBytes)
+            return Built(body: w.bytes, lastModified: snapshot.newestUpdate?.epochSeconds, extraHeaders: pagination.headerBytes)
         }
     }
 
-    func author(_ request: HTTPRequest, slug raw: Substring?) -> HTTPResponse {
-        cached(request) { snapshot throws(APIError) in
+    /// The card as JSON, vCard (`.vcf` suffix or `Accept: text/vcard`) or JSON-LD (`Accept: application/ld+json`).
+    func author(_ request: HTTPRequest, slug raw: String?) -> HTTPResponse {
+        var raw = raw
+        let format: Int
+        var vary: String?
+        if let r = raw, r.hasSuffix(".vcf") {
+            raw = String(r.dropLast(4))
+            format = 1
+        } else {
+            vary = "Accept, " + policy.vary
+            guard let chosen = Negotiation.choose(request.headerBytes("accept"), offers: Self.authorOffers) else {
+                return notAcceptable(request, offers: Self.authorOffers)
+            }
+            format = chosen
+        }
+        return cached(request, variant: vary == nil ? "" : Self.authorOffers[format]) { snapshot throws(APIError) in
             let params = try QueryParameters(raw: request.queryBytes)
             try params.requireOnly([])
             let slug = try Self.slugParameter(raw)
             guard let a = snapshot.author(slug: slug) else { throw APIError.notFound("no author with slug \"\(slug)\"") }
+            if format == 1 {
+                return Built(body: VCard.write(a, site: snapshot.site, base: Self.baseURL(snapshot)),
+                             lastModified: snapshot.newestUpdate?.epochSeconds, contentType: VCard.contentType, vary: vary)
+            }
+            if format == 2 {
+                return Built(body: JSONLD.author(a, site: snapshot.site, base: Self.baseURL(snapshot)),
+                             lastModified: snapshot.newestUpdate?.epochSeconds, contentType: JSONLD.contentType, vary: vary)
+            }
             var encoder = ContentEncoder(snapshot: snapshot, bodies: bodies)
             var w = JSONWriter(capacity: 4 * 1024)
             w.beginObject()
             w.key("data")
             try encoder.author(a, latest: true, into: &w)
             w.endObject()
-            return Built(body: w.bytes, lastModified: encoder.newest ?? snapshot.newestUpdate?.epochSeconds)
+            return Built(body: w.bytes, lastModified: encoder.newest ?? snapshot.newestUpdate?.epochSeconds, vary: vary)
         }
     }
 
-    func authorArticles(_ request: HTTPRequest, slug raw: Substring?) -> HTTPResponse {
+    func authorArticles(_ request: HTTPRequest, slug raw: String?) -> HTTPResponse {
         cached(request) { snapshot throws(APIError) in
             let slug = try Self.slugParameter(raw)
             guard snapshot.author(slug: slug) != nil else { throw APIError.notFound("no author with slug \"\(slug)\"") }

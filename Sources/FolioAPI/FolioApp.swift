@@ -35,6 +35,7 @@ public final class FolioApp: Sendable {
         router.add(.get, "/api/v1/tags") { [self] req, _ in tags(req) }
         router.add(.get, "/api/v1/site") { [self] req, _ in site(req) }
         router.add(.get, "/api/v1/search") { [self] req, _ in searchRoute(req) }
+        installFeedRoutes(into: &router)
         return router
     }
 
@@ -44,20 +45,37 @@ public final class FolioApp: Sendable {
         var lastModified: Int64?
         var extraHeaders: [UInt8] = []
         var contentType = "application/json; charset=utf-8"
+        /// Set on responses that vary by more than Accept-Encoding (content negotiation).
+        var vary: String?
     }
 
     /// The shared path of every cacheable GET: look up by raw target, else validate, build, store.
-    func cached(_ request: HTTPRequest, _ build: (ContentSnapshot) throws(APIError) -> Built) -> HTTPResponse {
-        let generation = snapshots.generation
-        let key = request.path + "?" + request.query
-        if let hit = cache.lookup(key, generation: generation, loop: request.loopIndex) {
+    /// `variant` names the representation content negotiation chose; it is part of the cache key.
+    /// `cachedOffLoop` does the same with the miss built on a worker thread: full-text search can
+    /// take milliseconds on a large corpus, and the event loop keeps serving meanwhile.
+    func cached(_ request: HTTPRequest, variant: String = "", _ build: (ContentSnapshot) throws(APIError) -> Built) -> HTTPResponse {
+        let key = variant.isEmpty ? request.target : request.target + "#" + variant
+        if let hit = cache.lookup(key, generation: snapshots.generation, loop: request.loopIndex) {
             return hit.response(for: request, policy: policy)
         }
+        return miss(request, key: key, build)
+    }
+
+    /// Like `cached`, but a miss is built on a worker thread.
+    func cachedOffLoop(_ request: HTTPRequest, _ build: @escaping @Sendable (ContentSnapshot) throws(APIError) -> Built) -> HTTPResponse {
+        let key = request.target
+        if let hit = cache.lookup(key, generation: snapshots.generation, loop: request.loopIndex) {
+            return hit.response(for: request, policy: policy)
+        }
+        return .deferred { [self] in miss(request, key: key, build) }
+    }
+
+    func miss(_ request: HTTPRequest, key: String, _ build: (ContentSnapshot) throws(APIError) -> Built) -> HTTPResponse {
         let snapshot = snapshots.current()
         do {
             let built = try build(snapshot)
             let rep = Representation(body: built.body, contentType: built.contentType, lastModified: built.lastModified,
-                                     extraHeaders: built.extraHeaders, policy: policy)
+                                     extraHeaders: built.extraHeaders, vary: built.vary, policy: policy)
             cache.store(key, rep, generation: snapshot.generation, loop: request.loopIndex)
             return rep.response(for: request, policy: policy)
         } catch {
@@ -71,8 +89,25 @@ public final class FolioApp: Sendable {
         return r
     }
 
-    static func slugParameter(_ raw: Substring?) throws(APIError) -> String {
-        guard let raw, let s = PercentDecoding.decodeString(raw.utf8) else { throw APIError(404, "no such resource") }
+    /// Whether the raw query string has a parameter named `name` (a cheap check before parsing).
+    static func rawQueryHas(_ request: HTTPRequest, _ name: StaticString) -> Bool {
+        let q = request.queryBytes
+        let n = UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)
+        var i = q.startIndex
+        while i < q.endIndex {
+            if q[i...].starts(with: n), q.index(i, offsetBy: n.count) < q.endIndex, q[q.index(i, offsetBy: n.count)] == 0x3D {
+                return true
+            }
+            guard let amp = q[i...].firstIndex(of: 0x26) else { return false }
+            i = amp + 1
+        }
+        return false
+    }
+
+    static func slugParameter(_ raw: String?) throws(APIError) -> String {
+        guard let raw else { throw APIError(404, "no such resource") }
+        if !raw.utf8.contains(0x25) { return raw }
+        guard let s = PercentDecoding.decodeString(Array(raw.utf8)) else { throw APIError(404, "no such resource") }
         return s
     }
 }

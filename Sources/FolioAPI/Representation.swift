@@ -19,7 +19,8 @@ public final class Representation: Sendable {
     /// Bodies at least this large are also stored gzip-compressed.
     static let gzipThreshold = 1024
 
-    init(body: [UInt8], contentType: String, lastModified: Int64?, extraHeaders: [UInt8] = [], policy: HeaderPolicy) {
+    init(body: [UInt8], contentType: String, lastModified: Int64?, extraHeaders: [UInt8] = [], vary: String? = nil,
+         policy: HeaderPolicy) {
         self.body = body
         let hash = Digest.sha256Prefix(body)
         etag = "\"" + hash + "\""
@@ -35,7 +36,7 @@ public final class Representation: Sendable {
             r.addHeader("ETag", etag)
             if let lastModified { r.addHeader("Last-Modified", HTTPDate.format(lastModified)) }
             r.addHeader("Cache-Control", policy.cacheControl)
-            r.addHeader("Vary", policy.vary)
+            r.addHeader("Vary", vary ?? policy.vary)
             r.headerBytes.append(contentsOf: policy.staticCORS)
             if !notModified { r.headerBytes.append(contentsOf: extraHeaders) }
             return r.headerBytes

@@ -89,15 +89,29 @@ struct AccessLog {
     private mutating func append(_ s: String) { buffer.append(contentsOf: s.utf8) }
 
     private mutating func appendDecimal(_ v: Int64) {
-        if v < 0 { buffer.append(0x2D); appendDecimal(-v); return }
-        if v >= 10 { appendDecimal(v / 10) }
-        buffer.append(UInt8(0x30 + v % 10))
+        if v < 0 { buffer.append(0x2D) }
+        var n = v.magnitude
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes of stack; a UInt64 has at most 20 digits
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { d in
+            repeat {
+                d[23 - count] = UInt8(0x30 + n % 10)
+                n /= 10
+                count += 1
+            } while n > 0
+            buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: d[(24 - count)...]))
+        }
     }
 
     /// Client-sent bytes are printable ASCII already (the parser checked them); quote and backslash
     /// are escaped so a JSON line stays valid, and anything else outside printable ASCII becomes `?`.
     private mutating func appendEscaped(_ bytes: ArraySlice<UInt8>) {
-        for b in bytes.prefix(2048) {
+        let bytes = bytes.prefix(2048)
+        if !bytes.contains(where: { $0 < 0x20 || $0 >= 0x7F || $0 == 0x22 || $0 == 0x5C }) {
+            buffer.append(contentsOf: bytes)  // the usual case: plain printable ASCII
+            return
+        }
+        for b in bytes {
             if b == 0x22 || b == 0x5C {
                 if json { buffer.append(0x5C) }
                 buffer.append(b)

@@ -1,6 +1,10 @@
 /// One client connection's buffers and progress, owned by exactly one event loop thread.
 final class Connection {
     let fd: Int32
+    /// Tells this connection apart from a later one that reuses the same fd.
+    let serial: UInt64
+    /// A deferred response is being computed: handle nothing else until it arrives.
+    var parked: (head: HTTPRequestHead, keepAlive: Bool, path: [UInt8])?
     /// Received bytes; the unread part starts at `inputStart`.
     var input: [UInt8] = []
     var inputStart = 0
@@ -23,15 +27,16 @@ final class Connection {
     var interest: UInt32 = 0
     var requestStartMicros: Int64 = 0
 
-    init(fd: Int32, now: Double, limits: HTTPLimits) {
+    init(fd: Int32, serial: UInt64, now: Double, limits: HTTPLimits) {
         self.fd = fd
+        self.serial = serial
         self.timer = ConnectionTimer(now: now, limits: limits)
     }
 
     var unreadCount: Int { input.count - inputStart }
 
     /// Nothing in flight: no partial request, no pending body, no unsent output.
-    var isIdle: Bool { pendingHead == nil && unreadCount == 0 && output.isEmpty && lingerDeadline == nil }
+    var isIdle: Bool { pendingHead == nil && parked == nil && unreadCount == 0 && output.isEmpty && lingerDeadline == nil }
 
     /// Drops consumed input so the buffer does not grow.
     func compactInput() {

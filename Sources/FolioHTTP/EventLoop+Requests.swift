@@ -6,7 +6,7 @@ extension EventLoop {
     static let flushThreshold = 256 * 1024
 
     func handle(_ conn: Connection, events: UInt32) {
-        if events & folio_EPOLLERR != 0 {
+        if events & folio_EPOLLERR != 0 || (conn.parked != nil && events & folio_EPOLLHUP != 0) {
             close(conn)
             return
         }
@@ -21,7 +21,7 @@ extension EventLoop {
             flushAndUpdate(conn)
             if !conn.output.isEmpty || connections[Int(conn.fd)] !== conn { return }
         }
-        if events & (folio_EPOLLIN | folio_EPOLLHUP | folio_EPOLLRDHUP) != 0, conn.output.isEmpty {
+        if events & (folio_EPOLLIN | folio_EPOLLHUP | folio_EPOLLRDHUP) != 0, conn.output.isEmpty, conn.parked == nil {
             switch Socket.read(conn.fd, into: &readBuffer) {
             case .bytes(let n):
                 conn.input.append(contentsOf: readBuffer[0..<n])
@@ -40,7 +40,8 @@ extension EventLoop {
 
     /// Handles every complete request in the buffer, in order, then writes what it produced.
     func process(_ conn: Connection) {
-        while !conn.closeAfterWrite || conn.pendingHead != nil {
+        while (!conn.closeAfterWrite || conn.pendingHead != nil) && conn.parked == nil {
+            guard connections[Int(conn.fd)] === conn else { return }
             if conn.output.pendingBytes >= Self.flushThreshold {
                 if case .failed = conn.output.flush(to: conn.fd) { close(conn); return }
                 if !conn.output.isEmpty { break }
@@ -54,8 +55,9 @@ extension EventLoop {
             dispatch(conn, head)
             if conn.closeAfterWrite { break }
         }
+        guard connections[Int(conn.fd)] === conn else { return }
         conn.compactInput()
-        if conn.peerClosed, conn.output.isEmpty, !conn.closeAfterWrite {
+        if conn.peerClosed, conn.output.isEmpty, !conn.closeAfterWrite, conn.parked == nil {
             // The client finished sending; whatever is left is an incomplete request.
             close(conn)
             return
@@ -153,15 +155,47 @@ extension EventLoop {
             body: body, keepAlive: keepAlive)
         request.loopIndex = index
         let response = responder.respond(to: request)
+        if let deferred = response.deferred {
+            park(conn, head: head, keepAlive: keepAlive, path: Array(request.pathBytes), work: deferred)
+            return
+        }
+        finish(conn, head: head, keepAlive: keepAlive, response: response, path: request.head[request.pathRange])
+    }
+
+    /// Queues a finished response, logs it, and marks the connection for closing when it must.
+    func finish(_ conn: Connection, head: HTTPRequestHead, keepAlive: Bool, response: HTTPResponse, path: ArraySlice<UInt8>) {
         counters.bump(counters.requests)
         let sent = queue(response, on: conn, method: head.method, version: head.version, close: !keepAlive)
         if config.accessLog {
-            log.record(method: head.method, path: request.head[request.pathRange], status: response.status,
+            log.record(method: head.method, path: path, status: response.status,
                        bytes: sent, micros: MonotonicClock.micros() - conn.requestStartMicros,
                        requestID: response.requestID.map { Array($0.utf8)[...] })
         }
         if !keepAlive { conn.closeAfterWrite = true }
         conn.justResponded = true
+    }
+
+    /// Hands deferred work to a worker thread; the connection waits (reading nothing) until
+    /// `deliver` brings the response back through the loop's mailbox and eventfd.
+    func park(_ conn: Connection, head: HTTPRequestHead, keepAlive: Bool, path: [UInt8], work: DeferredResponse) {
+        conn.parked = (head, keepAlive, path)
+        conn.timer.responded(now: now, pendingOutput: true, partialRequestBuffered: false)
+        let mailbox = self.mailbox, fd = conn.fd, serial = conn.serial
+        Self.workers.async {
+            var response = work.work()
+            if response.deferred != nil { response = HTTPResponse(status: 500) }
+            mailbox.post(LoopMailbox.Delivery(fd: fd, serial: serial, response: response))
+        }
+    }
+
+    /// A deferred response arrived: write it and go on with the connection's next requests.
+    func deliver(_ delivery: LoopMailbox.Delivery) {
+        guard Int(delivery.fd) < connections.count, let conn = connections[Int(delivery.fd)],
+              conn.serial == delivery.serial, let parked = conn.parked else { return }
+        conn.parked = nil
+        let keepAlive = parked.keepAlive && !drainStarted
+        finish(conn, head: parked.head, keepAlive: keepAlive, response: delivery.response, path: parked.path[...])
+        process(conn)
     }
 
     /// Answers a request the HTTP layer refused, and closes the connection after it.
@@ -183,6 +217,7 @@ extension EventLoop {
         let headersOnly = method == .head || !hasBody
         let pending = conn.output.pendingBytes
         if pending > 0, pending + response.body.count > config.limits.maxPendingOutputBytes {
+            conn.closeAfterWrite = true
             self.close(conn)  // the client is not reading: drop it instead of growing without bound
             return 0
         }
@@ -225,11 +260,15 @@ extension EventLoop {
                 } else if wrote > 0 {
                     conn.timer.wroteSome(now: now)
                 }
-                setInterest(conn, folio_EPOLLOUT | folio_EPOLLRDHUP)
+                setInterest(conn, folio_EPOLLOUT | (conn.peerClosed ? 0 : folio_EPOLLRDHUP))
                 return
             case .drained:
                 break
             }
+        }
+        if conn.parked != nil {
+            setInterest(conn, 0)  // errors and hang-ups are still reported
+            return
         }
         if conn.closeAfterWrite, conn.pendingHead == nil {
             closeGracefully(conn)
@@ -239,6 +278,6 @@ extension EventLoop {
             conn.timer.responded(now: now, pendingOutput: false, partialRequestBuffered: conn.unreadCount > 0)
         }
         conn.justResponded = false
-        setInterest(conn, folio_EPOLLIN | folio_EPOLLRDHUP)
+        setInterest(conn, folio_EPOLLIN | (conn.peerClosed ? 0 : folio_EPOLLRDHUP))
     }
 }

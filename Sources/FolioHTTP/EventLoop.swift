@@ -1,4 +1,5 @@
 import CFolioShim
+import Dispatch
 import Glibc
 
 /// One event-loop thread: its own epoll instance, its own SO_REUSEPORT listener and its own
@@ -21,6 +22,10 @@ final class EventLoop {
     var lastSweep: Double = 0
     var acceptPausedUntil: Double?
     var drainStarted = false
+    var nextSerial: UInt64 = 0
+    let mailbox: LoopMailbox
+    /// Where deferred work runs (never on an event loop).
+    static let workers = DispatchQueue(label: "folio-blocking-work", qos: .userInitiated, attributes: .concurrent)
 
     init(index: Int, listener: Int32, wakeFD: Int32, config: HTTPServerConfiguration,
          responder: any HTTPResponder, control: ServerControl) {
@@ -32,6 +37,7 @@ final class EventLoop {
         self.responder = responder
         self.control = control
         self.counters = control.loops[index]
+        self.mailbox = control.mailboxes[index]
         self.log = AccessLog(json: config.accessLogJSON)
         _ = folio_epoll_add(epoll, listener, folio_EPOLLIN)
         _ = folio_epoll_add(epoll, wakeFD, folio_EPOLLIN)
@@ -58,6 +64,7 @@ final class EventLoop {
                     } else if fd == wakeFD {
                         var value: UInt64 = 0
                         _ = Glibc.read(wakeFD, &value, 8)
+                        for delivery in mailbox.take() { deliver(delivery) }
                     } else if Int(fd) < connections.count, let conn = connections[Int(fd)] {
                         handle(conn, events: masks[i])
                     }
@@ -102,7 +109,8 @@ final class EventLoop {
                 continue
             }
             counters.bump(counters.accepted)
-            let conn = Connection(fd: fd, now: now, limits: config.limits)
+            nextSerial &+= 1
+            let conn = Connection(fd: fd, serial: nextSerial, now: now, limits: config.limits)
             if Int(fd) >= connections.count {
                 connections.append(contentsOf: repeatElement(nil, count: Int(fd) + 1 - connections.count + 64))
             }
@@ -161,9 +169,10 @@ final class EventLoop {
         for case let conn? in connections {
             if conn.isIdle {
                 close(conn, drained: true)
-            } else {
-                conn.closeAfterWrite = true
+            } else if conn.pendingHead == nil, conn.unreadCount == 0 {
+                conn.closeAfterWrite = true  // only output left: close once it is written
             }
+            // A request in flight is answered (with Connection: close, see dispatch), then closed.
         }
     }
 

@@ -59,6 +59,11 @@ public struct HTTPRequest: Sendable {
     /// The raw query string after `?` (percent-encoded), empty when there is none.
     public var query: String { String(decoding: head[queryRange], as: UTF8.self) }
 
+    /// The raw request target (path and query, as sent): a cache key that needs one String.
+    public var target: String {
+        String(decoding: head[pathRange.lowerBound..<max(pathRange.upperBound, queryRange.upperBound)], as: UTF8.self)
+    }
+
     /// The raw path bytes.
     public var pathBytes: ArraySlice<UInt8> { head[pathRange] }
 

@@ -23,13 +23,17 @@ public enum ProblemResponse {
         return HTTPResponse(status: status, contentType: "application/problem+json", body: Array(body.utf8))
     }
 
-    static func escape(_ s: String) -> String {
+    /// `s` as a JSON string literal body (no quotes): quote, backslash, `<`, controls and
+    /// U+2028/U+2029 escaped, so the text is safe in JSON and inside HTML.
+    public static func escape(_ s: String) -> String {
         var out = ""
         for u in s.unicodeScalars {
             switch u {
             case "\"": out += "\\\""
             case "\\": out += "\\\\"
-            case "\u{00}"..."\u{1F}": out += "\\u00" + (u.value < 16 ? "0" : "") + String(u.value, radix: 16)
+            case "<", "\u{00}"..."\u{1F}", "\u{2028}", "\u{2029}":
+                let hex = String(u.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
             default: out.unicodeScalars.append(u)
             }
         }

@@ -7,6 +7,16 @@ public struct HTTPResponse: Sendable {
     public var body: [UInt8]
     /// The request id to print in the access log, when the responder assigned one.
     public var requestID: String?
+    /// Work that would block the event loop: run on a worker thread; its result is the response.
+    public var deferred: DeferredResponse?
+
+    /// A response computed off the event loop (a slow query): the connection waits, the loop
+    /// goes on serving other connections, and the result is written when it arrives.
+    public static func deferred(_ work: @escaping @Sendable () -> HTTPResponse) -> HTTPResponse {
+        var r = HTTPResponse(status: 0)
+        r.deferred = DeferredResponse(work: work)
+        return r
+    }
 
     public init(status: Int, headerBytes: [UInt8] = [], body: [UInt8] = []) {
         self.status = status
@@ -43,4 +53,18 @@ public struct HTTPResponse: Sendable {
         }
         return nil
     }
+}
+
+extension HTTPResponse {
+    /// `transform(self)`, or for a deferred response, a deferred response whose result goes
+    /// through `transform` on the worker thread (headers, metrics).
+    public func map(_ transform: @escaping @Sendable (HTTPResponse) -> HTTPResponse) -> HTTPResponse {
+        guard let deferred else { return transform(self) }
+        return .deferred { transform(deferred.work()) }
+    }
+}
+
+/// The work behind a deferred response.
+public struct DeferredResponse: Sendable {
+    let work: @Sendable () -> HTTPResponse
 }

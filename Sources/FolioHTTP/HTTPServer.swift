@@ -33,8 +33,9 @@ public final class HTTPServer: Sendable {
         self.configuration = configuration
         self.port = port
         self.listeners = listeners
-        self.wakeFDs = (0..<threads).map { _ in folio_eventfd() }
-        self.control = ServerControl(loopCount: threads)
+        let wakeFDs = (0..<threads).map { _ in folio_eventfd() }
+        self.wakeFDs = wakeFDs
+        self.control = ServerControl(wakeFDs: wakeFDs)
         self.responder = responder
         self.finished = DispatchSemaphore(value: 0)
     }
@@ -77,9 +78,8 @@ public final class HTTPServer: Sendable {
             var one: UInt64 = 1
             _ = Glibc.write(fd, &one, 8)
         }
-        for _ in listeners {
-            _ = finished.wait(timeout: .now() + configuration.drainTimeout + 2)
-        }
+        let until = DispatchTime.now() + configuration.drainTimeout + 2
+        for _ in listeners { _ = finished.wait(timeout: until) }
         return DrainReport(drained: control.drained.load(ordering: .relaxed), forced: control.forced.load(ordering: .relaxed))
     }
 }

@@ -1,17 +1,17 @@
 /// Values captured by `:name` segments of a route pattern, in order.
 public struct RouteParameters: Sendable {
     public private(set) var names: [String] = []
-    public private(set) var values: [Substring] = []
+    public private(set) var values: [String] = []
 
     public init() {}
 
-    mutating func append(_ name: String, _ value: Substring) {
+    mutating func append(_ name: String, _ value: String) {
         names.append(name)
         values.append(value)
     }
 
     /// The raw (still percent-encoded) value captured for `name`.
-    public subscript(_ name: String) -> Substring? {
+    public subscript(_ name: String) -> String? {
         for (i, n) in names.enumerated() where n == name { return values[i] }
         return nil
     }
@@ -23,7 +23,7 @@ public struct RouteParameters: Sendable {
 public struct Router<Handler: Sendable>: Sendable {
     /// One trie node; nodes live in an array and refer to each other by index (a value type).
     struct Node: Sendable {
-        var literal: String
+        var literal: [UInt8]
         var children: [Int] = []
         var parameter: (name: String, node: Int)?
         var handlers: [(method: HTTPMethod, handler: Handler, pattern: String)] = []
@@ -43,7 +43,7 @@ public struct Router<Handler: Sendable>: Sendable {
         case notFound
     }
 
-    private var nodes = [Node(literal: "")]
+    private var nodes = [Node(literal: [])]
     public private(set) var routes: [Route] = []
 
     public init() {}
@@ -58,14 +58,14 @@ public struct Router<Handler: Sendable>: Sendable {
                     precondition(p.name == name, "conflicting parameter names at \(pattern)")
                     node = p.node
                 } else {
-                    nodes.append(Node(literal: ""))
+                    nodes.append(Node(literal: []))
                     nodes[node].parameter = (name, nodes.count - 1)
                     node = nodes.count - 1
                 }
-            } else if let child = nodes[node].children.first(where: { nodes[$0].literal == segment }) {
+            } else if let child = nodes[node].children.first(where: { nodes[$0].literal.elementsEqual(segment.utf8) }) {
                 node = child
             } else {
-                nodes.append(Node(literal: String(segment)))
+                nodes.append(Node(literal: Array(segment.utf8)))
                 nodes[node].children.append(nodes.count - 1)
                 node = nodes.count - 1
             }
@@ -79,31 +79,46 @@ public struct Router<Handler: Sendable>: Sendable {
     }
 
     /// Finds the handler for `method` on the raw `path` (which must start with `/`).
-    public func match(_ method: HTTPMethod, path: Substring) -> Match {
+    public func match(_ method: HTTPMethod, path: String) -> Match {
+        match(method, pathBytes: Array(path.utf8)[...])
+    }
+
+    /// Finds the handler for `method` on the raw path bytes (which must start with `/`), comparing
+    /// bytes only: no String indexing on the request path.
+    public func match(_ method: HTTPMethod, pathBytes path: ArraySlice<UInt8>) -> Match {
         var node = 0
         var params = RouteParameters()
-        var rest = path.dropFirst()
-        while !rest.isEmpty {
-            let slash = rest.firstIndex(of: "/") ?? rest.endIndex
-            let segment = rest[rest.startIndex..<slash]
-            if segment.isEmpty { return .notFound }
-            if slash != rest.endIndex, rest.index(after: slash) == rest.endIndex { return .notFound }  // trailing slash
-            rest = slash == rest.endIndex ? rest[slash...] : rest[rest.index(after: slash)...]
-            if let child = nodes[node].children.first(where: { nodes[$0].literal == segment }) {
-                node = child
+        var i = path.startIndex
+        let end = path.endIndex
+        guard i < end, path[i] == 0x2F else { return .notFound }
+        i += 1
+        while i < end {
+            var j = i
+            while j < end, path[j] != 0x2F { j += 1 }
+            if j == i { return .notFound }  // empty segment
+            if j < end, j + 1 == end { return .notFound }  // trailing slash
+            let segment = path[i..<j]
+            var next = -1
+            for c in nodes[node].children where nodes[c].literal.elementsEqual(segment) {
+                next = c
+                break
+            }
+            if next >= 0 {
+                node = next
             } else if let p = nodes[node].parameter {
-                params.append(p.name, segment)
+                params.append(p.name, String(decoding: segment, as: UTF8.self))
                 node = p.node
             } else {
                 return .notFound
             }
+            i = j + 1
         }
-        let entry = nodes[node]
-        if entry.handlers.isEmpty { return .notFound }
-        for h in entry.handlers where h.method == method { return .found(h.handler, params, pattern: h.pattern) }
+        let handlers = nodes[node].handlers
+        if handlers.isEmpty { return .notFound }
+        for h in handlers where h.method == method { return .found(h.handler, params, pattern: h.pattern) }
         if method == .head {
-            for h in entry.handlers where h.method == .get { return .found(h.handler, params, pattern: h.pattern) }
+            for h in handlers where h.method == .get { return .found(h.handler, params, pattern: h.pattern) }
         }
-        return .methodNotAllowed(allow: entry.allow)
+        return .methodNotAllowed(allow: nodes[node].allow)
     }
 }

@@ -1,3 +1,4 @@
+import Glibc
 import Synchronization
 
 /// State the event loops share: the drain flag, the open-connection count, and per-loop counters.
@@ -9,9 +10,11 @@ public final class ServerControl: Sendable {
     let forced = Atomic<Int>(0)
     let drainDeadline = Atomic<Int64>(0)  // monotonic microseconds
     public let loops: [LoopCounters]
+    let mailboxes: [LoopMailbox]
 
-    init(loopCount: Int) {
-        loops = (0..<loopCount).map { _ in LoopCounters() }
+    init(wakeFDs: [Int32]) {
+        loops = wakeFDs.map { _ in LoopCounters() }
+        mailboxes = wakeFDs.map { LoopMailbox(wakeFD: $0) }
     }
 
     /// True from SIGTERM until exit: readiness probes answer 503.
@@ -51,5 +54,35 @@ public final class LoopCounters: Sendable {
 
     @inline(__always) func bump(_ counter: borrowing Atomic<Int>, by n: Int = 1) {
         counter.store(counter.load(ordering: .relaxed) &+ n, ordering: .relaxed)
+    }
+}
+
+/// Finished deferred responses on their way back to the loop that owns the connection.
+final class LoopMailbox: Sendable {
+    struct Delivery: Sendable {
+        let fd: Int32
+        let serial: UInt64
+        let response: HTTPResponse
+    }
+
+    private let items = Mutex<[Delivery]>([])
+    let wakeFD: Int32
+
+    init(wakeFD: Int32) { self.wakeFD = wakeFD }
+
+    /// Called from a worker thread: hands the response over and wakes the loop.
+    func post(_ delivery: Delivery) {
+        items.withLock { $0.append(delivery) }
+        var one: UInt64 = 1
+        _ = Glibc.write(wakeFD, &one, 8)
+    }
+
+    /// Called by the loop: takes everything delivered so far.
+    func take() -> [Delivery] {
+        items.withLock { list in
+            let out = list
+            list.removeAll()
+            return out
+        }
     }
 }

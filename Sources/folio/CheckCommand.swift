@@ -12,12 +12,10 @@ struct CheckCommand: ParsableCommand {
 
     func run() throws {
         var problems: [String] = []
-        if let data = FileManager.default.contents(atPath: store.config) {
-            if (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] == nil {
-                problems.append("config \(store.config): is not a JSON object")
-            }
-        } else {
-            problems.append("config \(store.config): no such file")
+        do {
+            _ = try Configuration.load(path: store.config, required: true)
+        } catch {
+            problems.append("config: \(error.description)")
         }
         var articles = 0
         if FileManager.default.fileExists(atPath: store.databasePath) {

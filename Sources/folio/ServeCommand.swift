@@ -50,13 +50,25 @@ struct ServeCommand: ParsableCommand {
                            cache: ResponseCache(maxEntries: config.responseCacheEntries, maxBytes: config.responseCacheBytes),
                            policy: policy, health: health)
         let files = StaticFiles(root: config.publicDirectory)
-        let responder = APIResponder(router: app.makeRouter(), staticFiles: files, policy: policy)
+        let metrics = Metrics()
+        metrics.addGauges { [snapshots = content.snapshots, cache = app.cache] in
+            let snapshot = snapshots.current()
+            let usage = cache.usage
+            return [
+                ("folio_snapshot_generation", "Generation of the content snapshot being served.", Double(snapshot.generation)),
+                ("folio_articles_loaded", "Articles in the content snapshot.", Double(snapshot.articles.count)),
+                ("folio_response_cache_entries", "Encoded responses cached.", Double(usage.entries)),
+                ("folio_response_cache_bytes", "Bytes held by the response cache.", Double(usage.bytes)),
+            ]
+        }
+        let responder = APIResponder(router: app.makeRouter(), staticFiles: files, policy: policy, metrics: metrics)
         let server: HTTPServer
         do {
             server = try HTTPServer(configuration: config.http, responder: responder)
         } catch {
             throw ArgumentParser.ValidationError("cannot listen on \(config.http.host):\(config.http.port): \(error)")
         }
+        metrics.attach(server.control)
         server.start()
         health.markReady()
         let ms = Int((MonotonicClock.now() - started) * 1000)

@@ -20,7 +20,7 @@ struct RouterTests {
     }()
 
     func found(_ method: HTTPMethod, _ path: String) -> (String, [String: String])? {
-        guard case .found(let handler, let params, _) = Self.router.match(method, path: path[...]) else { return nil }
+        guard case .found(let handler, let params, _) = Self.router.match(method, path: path) else { return nil }
         var dict: [String: String] = [:]
         for (n, v) in zip(params.names, params.values) { dict[n] = String(v) }
         return (handler, dict)
@@ -79,7 +79,7 @@ struct RouterTests {
         "/api", "/api/v1", "/api/v1/articles/x/related/more", "/api/v1/authors/7/cards",
     ])
     func notFound(path: String) {
-        guard case .notFound = Self.router.match(.get, path: path[...]) else {
+        guard case .notFound = Self.router.match(.get, path: path) else {
             Issue.record("expected 404 for \(path)"); return
         }
     }

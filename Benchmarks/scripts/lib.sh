@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Shared helpers for the benchmark scripts: start a release server pinned to CPU 0, drive it with
+# wrk pinned to CPU 1, and report req/s, latency and server CPU per request from /proc/PID/stat.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+FOLIO=${FOLIO:-$ROOT/.build/release/folio}
+TICKS=$(getconf CLK_TCK)
+
+# start_folio DB PORT [extra args...]: starts the server, waits for /readyz, sets FOLIO_PID and
+# STARTUP_MS (process start until /readyz answers 200).
+start_folio() {
+  local db=$1 port=$2; shift 2
+  local t0=$(date +%s%N)
+  taskset -c 0 "$FOLIO" serve --database "$db" --port "$port" --host 127.0.0.1 --threads 1 "$@" > /tmp/folio-bench-$port.log 2>&1 &
+  FOLIO_PID=$!
+  for _ in $(seq 1 600); do
+    if curl -sf "http://127.0.0.1:$port/readyz" > /dev/null 2>&1; then break; fi
+    sleep 0.01
+  done
+  STARTUP_MS=$(( ($(date +%s%N) - t0) / 1000000 ))
+}
+
+stop_folio() { kill -TERM "$FOLIO_PID" 2>/dev/null || true; wait "$FOLIO_PID" 2>/dev/null || true; }
+
+rss_mb() { awk '/VmRSS/ {printf "%.1f", $2/1024}' /proc/$1/status; }
+
+cpu_ticks() { awk '{print $14 + $15}' /proc/$1/stat; }
+
+# bench NAME URL CONNECTIONS SECONDS [wrk args...]: prints one markdown table row.
+bench() {
+  local name=$1 url=$2 conns=$3 secs=$4; shift 4
+  local before=$(cpu_ticks "$FOLIO_PID")
+  local out=$(taskset -c 1 wrk -t1 -c"$conns" -d"${secs}s" --latency "$@" "$url")
+  local after=$(cpu_ticks "$FOLIO_PID")
+  local reqs=$(echo "$out" | grep -oP '\d+(?= requests in)')
+  local rps=$(echo "$out" | grep -oP '(?<=Requests/sec:)\s*[\d.]+' | tr -d ' ')
+  local p50=$(echo "$out" | awk '/^ +50%/ {print $2}')
+  local p99=$(echo "$out" | awk '/^ +99%/ {print $2}')
+  local errors=$(echo "$out" | grep -oP '(?<=Non-2xx or 3xx responses: )\d+' || true)
+  local sockerr=$(echo "$out" | grep -oP 'Socket errors: .*' || true)
+  local us=$(python3 -c "print(f'{($after-$before)*1e6/$TICKS/max($reqs,1):.2f}')")
+  echo "| $name | $conns | $rps | $p50 | $p99 | $us | ${errors:-0} ${sockerr} | $(rss_mb "$FOLIO_PID") |"
+}
+
+table_header() {
+  echo "| route | conns | req/s | p50 | p99 | server CPU µs/req | non-2xx/errors | RSS MB |"
+  echo "|---|---|---|---|---|---|---|---|"
+}

@@ -1,0 +1,82 @@
+# syntax=docker/dockerfile:1
+#
+# Folio container image: build with the official Swift image, run on Debian slim.
+#
+#   docker build -t folio .
+#   docker run --rm -p 8080:8080 --read-only -v folio-data:/data folio
+#
+# The runtime stage is checked without a Docker engine by scripts/container-check, which
+# reads RUNTIME_PACKAGES, FOLIO_UID, the ENV lines and the HEALTHCHECK command from this file.
+
+############################################################################ build
+# Same toolchain (6.3.1) and Debian release (12, bookworm) as the development machines.
+FROM swift:6.3.1-bookworm AS build
+
+# Headers for the system-library targets (CZlib, COpenSSL, CSQLite); binutils for strip.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libsqlite3-dev zlib1g-dev libssl-dev binutils \
+ && rm -rf /var/lib/apt/lists/*
+
+WORKDIR /src
+
+# Dependencies first, so source edits do not refetch them. Package.resolved is optional.
+COPY Package.swift Package.resolved* ./
+RUN swift package resolve
+
+COPY Sources ./Sources
+# Test targets are declared in Package.swift, so their folders must exist for the graph to load.
+COPY Tests ./Tests
+
+# The Swift runtime and Foundation are linked statically; only C libraries remain dynamic.
+RUN swift build -c release --static-swift-stdlib --product folio \
+ && install -D -m 0755 "$(swift build -c release --static-swift-stdlib --show-bin-path)/folio" /out/folio \
+ && strip /out/folio
+
+########################################################################## runtime
+FROM debian:bookworm-slim AS runtime
+
+# Exactly the runtime packages for what `ldd folio` lists beyond the base image:
+#   libsqlite3.so.0 -> libsqlite3-0     libssl.so.3, libcrypto.so.3 -> libssl3
+#   libz.so.1       -> zlib1g (already in the base; listed so it is never lost)
+# libc6, libstdc++6 and libgcc-s1 (libc, libm, libstdc++, libgcc_s) come with bookworm-slim.
+# No ca-certificates: the server makes no outgoing TLS connections. No curl: the health
+# check below uses bash's /dev/tcp.
+ARG RUNTIME_PACKAGES="libsqlite3-0 libssl3 zlib1g"
+ARG FOLIO_UID=10001
+
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends ${RUNTIME_PACKAGES} \
+ && rm -rf /var/lib/apt/lists/* /var/cache/apt/archives/*.deb \
+ && groupadd --gid "${FOLIO_UID}" folio \
+ && useradd --no-log-init --uid "${FOLIO_UID}" --gid folio --home-dir /app --no-create-home \
+            --shell /usr/sbin/nologin folio \
+ && mkdir -p /app /data \
+ && chown folio:folio /data \
+ && ln -s /data /app/data
+
+WORKDIR /app
+COPY --from=build /out/folio /usr/local/bin/folio
+COPY Public/ /app/Public/
+COPY Config/ /app/Config/
+
+# Everything Folio writes goes to /data (the SQLite store, its WAL, and temporary files), so
+# the image runs with a read-only root file system: docker run --read-only -v ...:/data
+ENV FOLIO_HOST=0.0.0.0 \
+    FOLIO_PORT=8080 \
+    FOLIO_DATABASE=/data/folio.sqlite \
+    FOLIO_PUBLIC=/app/Public \
+    FOLIO_LOG_FORMAT=json \
+    TMPDIR=/data \
+    SQLITE_TMPDIR=/data
+
+VOLUME /data
+USER ${FOLIO_UID}:${FOLIO_UID}
+EXPOSE 8080
+STOPSIGNAL SIGTERM
+
+# bash is essential in Debian, so it is in the slim image; /dev/tcp needs nothing else.
+HEALTHCHECK --interval=15s --timeout=3s --start-period=10s --retries=3 \
+  CMD bash -c 'exec 3<>/dev/tcp/127.0.0.1/${FOLIO_PORT:-8080} && printf "GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n" >&3 && read -r -t 2 line <&3 && [[ $line == "HTTP/1.1 200 "* ]]'
+
+ENTRYPOINT ["/usr/local/bin/folio"]
+CMD ["serve"]

@@ -1,0 +1,113 @@
+import Foundation
+import Testing
+@testable import FolioAPI
+import FolioHTTP
+
+/// Keeps /api/v1/openapi.json true to the router: every route, its path parameters and the
+/// statuses it can answer with must be documented, and every documented path must be routed.
+@Suite struct OpenAPITests {
+    let f = Fixture.shared
+
+    func document() throws -> [String: Any] {
+        let r = f.get("/api/v1/openapi.json")
+        #expect(r.status == 200)
+        #expect(r.header("ETag") != nil)
+        return try r.json()
+    }
+
+    /// `/api/v1/articles/:slug` → `/api/v1/articles/{slug}`.
+    static func openAPIPath(_ pattern: String) -> String {
+        pattern.split(separator: "/", omittingEmptySubsequences: false)
+            .map { $0.first == ":" ? "{" + $0.dropFirst() + "}" : String($0) }.joined(separator: "/")
+    }
+
+    /// The statuses a route can answer with, from what its handler does.
+    static func expectedStatuses(_ pattern: String) -> Set<String> {
+        switch pattern {
+        case "/healthz", "/metrics": return ["200"]
+        case "/readyz": return ["200", "503"]
+        default: break
+        }
+        var s: Set<String> = ["200", "304", "400"]  // cached GETs: validators, unknown parameters
+        if pattern.contains(":") || pattern.contains("/feed.") { s.insert("404") }  // unknown slug, feed page past the end
+        if pattern == "/api/v1/articles/:slug" { s.formUnion(["301", "406"]) }
+        if pattern == "/api/v1/authors/:slug" { s.insert("406") }
+        if pattern == "/api/v1/search" || pattern == "/api/v1/articles" { s.insert("503") }
+        return s
+    }
+
+    func resolve(_ parameter: Any, in doc: [String: Any]) -> [String: Any]? {
+        guard let p = parameter as? [String: Any] else { return nil }
+        guard let ref = p["$ref"] as? String else { return p }
+        let name = String(ref.split(separator: "/").last ?? "")
+        return ((doc["components"] as? [String: Any])?["parameters"] as? [String: Any])?[name] as? [String: Any]
+    }
+
+    @Test func everyRouteIsDocumented() throws {
+        let doc = try document()
+        #expect(doc["openapi"] as? String == "3.1.0")
+        let paths = try #require(doc["paths"] as? [String: Any])
+        // The responder's router: the app's routes plus /metrics.
+        let routes = f.responder.router.routes
+        #expect(routes.count >= 23)
+        for route in routes {
+            let path = Self.openAPIPath(route.pattern)
+            let item = paths[path] as? [String: Any]
+            #expect(item != nil, "route \(route.method.name) \(route.pattern) is not documented")
+            let method = route.method.name.lowercased()
+            guard let op = item?[method] as? [String: Any] else {
+                Issue.record("\(route.method.name) \(route.pattern) has no \(method) operation")
+                continue
+            }
+            let parameters = (op["parameters"] as? [Any] ?? []).compactMap { resolve($0, in: doc) }
+            for segment in route.pattern.split(separator: "/") where segment.first == ":" {
+                let name = String(segment.dropFirst())
+                #expect(parameters.contains { $0["name"] as? String == name && $0["in"] as? String == "path" && $0["required"] as? Bool == true },
+                        "\(route.pattern): path parameter \(name) is not documented")
+            }
+            let documented = Set((op["responses"] as? [String: Any] ?? [:]).keys)
+            let missing = Self.expectedStatuses(route.pattern).subtracting(documented)
+            #expect(missing.isEmpty, "\(route.pattern): statuses \(missing.sorted()) are not documented")
+        }
+        // And the other way: every documented path is served.
+        let served = Set(routes.map { Self.openAPIPath($0.pattern) })
+        for path in paths.keys {
+            let routed = served.contains(path) || path.hasSuffix("}.vcf") && served.contains(String(path.dropLast(4)))
+            #expect(routed, "documented path \(path) has no route")
+        }
+    }
+
+    @Test func documentedQueryParametersAreTheOnesAccepted() throws {
+        let doc = try document()
+        let paths = try #require(doc["paths"] as? [String: Any])
+        // Every documented query parameter is accepted (a typo in the document would be a 400 here).
+        let samples: [String: String] = ["page": "1", "per_page": "5", "limit": "3", "sort": "title", "fields": "id",
+                                         "include": "body", "author": "javid-valiyev", "tag": "azerbaijan", "q": "elections",
+                                         "since": "2020-01-01", "until": "2030-01-01"]
+        for (path, value) in paths {
+            guard !path.contains("{"), let op = (value as? [String: Any])?["get"] as? [String: Any] else { continue }
+            for p in (op["parameters"] as? [Any] ?? []).compactMap({ resolve($0, in: doc) }) where p["in"] as? String == "query" {
+                let name = try #require(p["name"] as? String)
+                var query = name + "=" + (samples[name] ?? "x")
+                if path == "/api/v1/search", name != "q" { query += "&q=elections" }
+                if name == "sort", path == "/api/v1/search" { continue }
+                let status = f.get(path + "?" + query).status
+                #expect(status != 400 || name == "cursor", "\(path)?\(query) → \(status)")
+            }
+        }
+    }
+
+    @Test func referencesResolve() throws {
+        let doc = try document()
+        let text = String(decoding: try JSONSerialization.data(withJSONObject: doc), as: UTF8.self)
+        let components = try #require(doc["components"] as? [String: Any])
+        var scanner = Substring(text)
+        while let r = scanner.range(of: "\"#/components/") {
+            let rest = scanner[r.upperBound...]
+            let end = rest.firstIndex(of: "\"")!
+            let parts = rest[..<end].replacingOccurrences(of: "\\/", with: "/").split(separator: "/").map(String.init)
+            #expect(parts.count == 2 && (components[parts[0]] as? [String: Any])?[parts[1]] != nil, "dangling $ref \(parts)")
+            scanner = rest[end...]
+        }
+    }
+}
