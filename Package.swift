@@ -48,6 +48,18 @@ let package = Package(
             swiftSettings: strict + [.unsafeFlags(["-parse-as-library"])]
         ),
 
+        // libFuzzer entry points for FolioJSON escaping and for query strings; see scripts/fuzz.
+        .executableTarget(
+            name: "FolioJSONFuzzer",
+            dependencies: ["FolioJSON"],
+            swiftSettings: strict + [.unsafeFlags(["-parse-as-library"])]
+        ),
+        .executableTarget(
+            name: "FolioQueryFuzzer",
+            dependencies: ["FolioAPI", "FolioHTTP"],
+            swiftSettings: strict + [.unsafeFlags(["-parse-as-library"])]
+        ),
+
         .testTarget(name: "FolioJSONTests", dependencies: ["FolioJSON"]),
         .testTarget(name: "FolioHTTPTests", dependencies: ["FolioHTTP"]),
         .testTarget(name: "FolioContentTests", dependencies: ["FolioContent"]),

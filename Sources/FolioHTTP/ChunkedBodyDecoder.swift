@@ -4,6 +4,8 @@
 public struct ChunkedBodyDecoder: Sendable {
     enum State: Sendable, Equatable {
         case size(digits: Int, value: Int)
+        /// Whitespace after the size: only more of it or ";" may follow (BWS, RFC 9112 §7.1.1).
+        case sizeBWS(value: Int, length: Int)
         case extensionBytes(value: Int, length: Int, inQuote: Bool)
         case sizeLF(value: Int)
         case data(remaining: Int)
@@ -43,10 +45,22 @@ public struct ChunkedBodyDecoder: Sendable {
                     return .failure(.badChunkSize)
                 } else if b == 0x3B {
                     state = .extensionBytes(value: value, length: 0, inQuote: false)
+                } else if b == 0x20 || b == 0x09 {
+                    state = .sizeBWS(value: value, length: 1)
                 } else if b == 0x0D {
                     state = .sizeLF(value: value)
                 } else {
                     return .failure(.badChunkSize)
+                }
+                i += 1
+            case .sizeBWS(let value, let length):
+                if b == 0x3B {
+                    state = .extensionBytes(value: value, length: length, inQuote: false)
+                } else {
+                    // Whitespace that ends the line ("5 \r\n") is not in the grammar: refused.
+                    guard b == 0x20 || b == 0x09 else { return .failure(.badChunkSize) }
+                    guard length < limits.maxChunkExtensionBytes else { return .failure(.chunkExtensionTooLong) }
+                    state = .sizeBWS(value: value, length: length + 1)
                 }
                 i += 1
             case .extensionBytes(let value, let length, let inQuote):

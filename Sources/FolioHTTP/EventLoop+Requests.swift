@@ -149,8 +149,9 @@ extension EventLoop {
         conn.body = []
         var request = HTTPRequest(
             method: head.method, version: head.version, head: conn.headStorage, fields: conn.fields,
-            pathRange: (head.pathStart - head.start)..<(head.pathEnd - head.start),
-            queryRange: (head.queryStart - head.start)..<(head.queryEnd - head.start),
+            // The head's offsets are already relative to its first byte (headStorage starts there).
+            pathRange: head.pathStart..<head.pathEnd,
+            queryRange: head.queryStart..<head.queryEnd,
             body: body, keepAlive: keepAlive)
         request.loopIndex = index
         let response = responder.respond(to: request)

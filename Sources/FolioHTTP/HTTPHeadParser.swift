@@ -107,8 +107,9 @@ public enum HTTPHeadParser {
         i += 8
         guard buf[i] == cr, buf[i + 1] == lf else { return .failure(buf[i] == lf ? .bareLF : .badVersion) }
         if i - start > limits.maxRequestLineBytes { return .failure(.requestLineTooLong) }
-        guard major == 1, minor <= 1 else { return .failure(.unsupportedVersion) }
-        let version: HTTPVersion = minor == 1 ? .http11 : .http10
+        guard major == 1 else { return .failure(.unsupportedVersion) }
+        // RFC 9110 §2.5: a higher minor version is processed as the highest one implemented (1.1).
+        let version: HTTPVersion = minor >= 1 ? .http11 : .http10
         i += 2
 
         // Header fields, until the empty line.

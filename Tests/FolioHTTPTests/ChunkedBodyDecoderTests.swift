@@ -38,12 +38,18 @@ let chunkedCases: [ChunkedCase] = [
                 body(String(repeating: "x", count: 64)), limits: smallLimits),
     ChunkedCase("extension exactly at the limit", "1;12345678\r\nx\r\n0\r\n\r\n", body("x"), limits: smallLimits),
     ChunkedCase("15 hex digits", "000000000000001\r\nx\r\n0\r\n\r\n", body("x")),
+    // RFC 9112 §7.1.1: BWS before ";" in chunk-ext.
+    ChunkedCase("space before extension", "5 ;a=b\r\nhello\r\n0 \t;x\r\n\r\n", body("hello")),
+    ChunkedCase("tab before extension", "5\t;a\r\nhello\r\n0\r\n\r\n", body("hello")),
 
     ChunkedCase("no size", "\r\nhello\r\n0\r\n\r\n", .failure(.badChunkSize)),
     ChunkedCase("bad hex", "5g\r\nhello\r\n0\r\n\r\n", .failure(.badChunkSize)),
     ChunkedCase("hex prefix", "0x5\r\nhello\r\n0\r\n\r\n", .failure(.badChunkSize)),
     ChunkedCase("sign", "+5\r\nhello\r\n0\r\n\r\n", .failure(.badChunkSize)),
     ChunkedCase("space after size", "5 \r\nhello\r\n0\r\n\r\n", .failure(.badChunkSize)),
+    ChunkedCase("space then a second size", "5 5\r\nhello\r\n0\r\n\r\n", .failure(.badChunkSize)),
+    ChunkedCase("whitespace before extension over the limit", "1" + String(repeating: " ", count: 20) + ";a\r\nx\r\n0\r\n\r\n",
+                .failure(.chunkExtensionTooLong), limits: smallLimits),
     ChunkedCase("16 hex digits (overflow)", "0000000000000001\r\nx\r\n0\r\n\r\n", .failure(.badChunkSize)),
     ChunkedCase("huge size", "ffffffffffffffffff\r\n", .failure(.badChunkSize)),
     ChunkedCase("bare LF after size", "5\nhello\r\n0\r\n\r\n", .failure(.badChunkSize)),
