@@ -8,28 +8,28 @@ struct ArticleListing {
     var total: Int
     var nextCursor: String?
     /// Search rank by position (relevance and snippets), when q was given.
-    var ranks: [Int32: Double] = [:]
+    var ranks = RankTable(count: 0)
 
     static func run(_ query: ArticleListQuery, snapshot: ContentSnapshot, search: SearchIndex?) throws(APIError) -> ArticleListing {
         var lists: [[Int32]] = []
         if !query.authors.isEmpty { lists.append(union(query.authors.map { snapshot.articlePositions(author: $0) })) }
         if !query.tags.isEmpty { lists.append(union(query.tags.map { snapshot.articlePositions(tag: $0) })) }
-        var ranks: [Int32: Double] = [:]
+        var ranks = RankTable(count: 0)
+        var hitOrder: [Int32] = []  // positions in rank order, best first, as the index returned them
         if let q = query.q {
             guard let search else { throw APIError(503, "search is not available") }
             let hits: [SearchHit]
             do { hits = try search.search(q) } catch {
                 throw error.isUserError ? APIError.badParameter("q", error.message) : APIError(500, "search failed: \(error.message)")
             }
-            var positions: [Int32] = []
-            positions.reserveCapacity(hits.count)
+            ranks = RankTable(count: snapshot.articles.count)
+            hitOrder.reserveCapacity(hits.count)
             for h in hits {
                 guard let p = snapshot.position(ofArticleID: h.articleID) else { continue }
-                positions.append(Int32(p))
+                hitOrder.append(Int32(p))
                 ranks[Int32(p)] = h.rank
             }
-            positions.sort()
-            lists.append(positions)
+            lists.append(hitOrder.sorted())
         }
         var candidates: [Int32]
         if lists.isEmpty {
@@ -58,11 +58,12 @@ struct ArticleListing {
                 return articles[Int($0)].id < articles[Int($1)].id
             }
         case .relevance:
-            candidates.sort {
-                let a = ranks[$0] ?? 0, b = ranks[$1] ?? 0
-                // Ties by id, descending: the order `after(_:rank:cursor:)` continues in.
-                return a != b ? a < b : articles[Int($0)].id > articles[Int($1)].id
-            }
+            // The index returns hits best first, ties by id descending (the order
+            // `after(_:rank:cursor:)` continues in): keep that order, filtered to the candidates,
+            // instead of sorting again.
+            var member = [Bool](repeating: false, count: articles.count)
+            for p in candidates { member[Int(p)] = true }
+            candidates = hitOrder.filter { member[Int($0)] }
         }
 
         let start: Int
@@ -106,6 +107,22 @@ struct ArticleListing {
         case .relevance:
             let k = Double(c.key) ?? 0, r = rank ?? 0
             return r > k || r == k && a.id < c.id
+        }
+    }
+
+    /// Search ranks by article position; a flat array, so sorting and cursors need no hashing.
+    struct RankTable {
+        private var values: [Double]
+
+        init(count: Int) { values = [Double](repeating: .nan, count: count) }
+
+        subscript(_ position: Int32) -> Double? {
+            get {
+                guard Int(position) < values.count else { return nil }
+                let v = values[Int(position)]
+                return v.isNaN ? nil : v
+            }
+            set { values[Int(position)] = newValue ?? .nan }
         }
     }
 
