@@ -32,13 +32,13 @@ router.get("/api/v1/articles") { request, _ -> EditedResponse<ArticleListRespons
     let q = request.uri.queryParameters
     let page = q.get("page", as: Int.self) ?? 1
     let perPage = q.get("per_page", as: Int.self) ?? 20
-    let tags = splitList(q.getAll("tag").map(String.init))
-    let authors = splitList(q.getAll("author").map(String.init))
+    let tags = splitList(q.getAll("tag").map { String($0) })
+    let authors = splitList(q.getAll("author").map { String($0) })
     do {
         let (body, link) = try store.list(page: page, perPage: perPage, tags: tags, authors: authors)
         var headers = HTTPFields()
-        headers[HTTPField.Name("X-Total-Count")!] = String(body.meta.pagination.total)
-        headers[HTTPField.Name("Link")!] = link
+        headers[.init("X-Total-Count")!] = String(body.meta.pagination.total)
+        headers[.init("Link")!] = link
         return EditedResponse(headers: headers, response: body)
     } catch PeerError.badRequest(let message) {
         throw HTTPError(.badRequest, message: message)
