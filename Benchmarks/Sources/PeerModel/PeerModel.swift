@@ -235,11 +235,23 @@ public final class PeerStore: Sendable {
     public func list(page: Int, perPage: Int, tags: [String], authors: [String]) throws(PeerError) -> (ArticleListResponse, link: String) {
         guard page >= 1 else { throw .badRequest("page must be at least 1") }
         guard (1...100).contains(perPage) else { throw .badRequest("per_page must be between 1 and 100") }
+        // Candidates from the narrower condition's index (already newest first), then the other
+        // condition checked on each candidate's own tags/authors.
         var matches: [Int]? = nil
-        for (values, index) in [(tags, byTag), (authors, byAuthor)] where !values.isEmpty {
-            var set = Set<Int>()
-            for v in values { set.formUnion(index[v] ?? []) }
-            matches = matches.map { $0.filter(set.contains) } ?? set.sorted()
+        if !tags.isEmpty || !authors.isEmpty {
+            func candidates(_ values: [String], _ index: [String: [Int]]) -> [Int] {
+                values.count == 1 ? index[values[0]] ?? [] : Set(values.flatMap { index[$0] ?? [] }).sorted()
+            }
+            let byTags = tags.isEmpty ? nil : candidates(tags, byTag)
+            let byAuthors = authors.isEmpty ? nil : candidates(authors, byAuthor)
+            switch (byTags, byAuthors) {
+            case let (t?, a?) where a.count <= t.count:
+                matches = a.filter { i in entries[i].summary.tags.contains { tags.contains($0.slug) } }
+            case let (t?, a?) where t.count < a.count:
+                matches = t.filter { i in entries[i].summary.authors.contains { authors.contains($0.slug) } }
+            default:
+                matches = byTags ?? byAuthors
+            }
         }
         let total = matches?.count ?? entries.count
         let pages = max(1, (total + perPage - 1) / perPage)
