@@ -143,15 +143,20 @@ print(f"{name}: " + "; ".join(out))
 EOF
 }
 
-# One wrk run; appends a TSV row: server scenario conns run rps p50_ms p99_ms cpu_us errors rss_mb
+# CPU 0's busy ticks (user+nice+system+irq+softirq+steal): includes the softirq work of loopback
+# TCP, which the kernel may not charge to the server process.
+cpu0_ticks() { awk '$1 == "cpu0" {print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat; }
+
+# One wrk run; appends a TSV row:
+# server scenario conns run rps p50_ms p99_ms cpu_us errors rss_mb cpu0_us
 run_wrk() {  # SERVER SCENARIO PATH CONNS RUN
-  local before after out
-  before=$(cpu_ticks "$SRV_PID")
+  local before after out c0before c0after
+  before=$(cpu_ticks "$SRV_PID"); c0before=$(cpu0_ticks)
   out=$(taskset -c 1 wrk -t1 -c"$4" -d"${SECS}s" --latency "http://127.0.0.1:$PORT$3")
-  after=$(cpu_ticks "$SRV_PID")
-  python3 - "$1" "$2" "$4" "$5" "$before" "$after" "$TICKS" "$(rss_mb "$SRV_PID")" "$out" <<'EOF' >> "$RAW"
+  after=$(cpu_ticks "$SRV_PID"); c0after=$(cpu0_ticks)
+  python3 - "$1" "$2" "$4" "$5" "$before" "$after" "$TICKS" "$(rss_mb "$SRV_PID")" "$out" "$c0before" "$c0after" <<'EOF' >> "$RAW"
 import re, sys
-srv, scen, conns, run, before, after, ticks, rss, out = sys.argv[1:10]
+srv, scen, conns, run, before, after, ticks, rss, out, c0b, c0a = sys.argv[1:12]
 def ms(s):
     m = re.match(r"([\d.]+)(us|ms|s|m)$", s); v = float(m.group(1))
     return v / 1000 if m.group(2) == "us" else v * 1000 if m.group(2) == "s" else v * 60000 if m.group(2) == "m" else v
@@ -163,7 +168,8 @@ errs = sum(int(x) for x in re.findall(r"Non-2xx or 3xx responses: (\d+)", out))
 m = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
 if m: errs += sum(int(x) for x in m.groups())
 cpu = (int(after) - int(before)) * 1e6 / int(ticks) / max(reqs, 1)
-print("\t".join(map(str, [srv, scen, conns, run, f"{rps:.0f}", f"{p50:.3f}", f"{p99:.3f}", f"{cpu:.2f}", errs, rss])))
+cpu0 = (int(c0a) - int(c0b)) * 1e6 / int(ticks) / max(reqs, 1)
+print("\t".join(map(str, [srv, scen, conns, run, f"{rps:.0f}", f"{p50:.3f}", f"{p99:.3f}", f"{cpu:.2f}", errs, rss, f"{cpu0:.2f}"])))
 EOF
   tail -1 "$RAW" >&2
 }
