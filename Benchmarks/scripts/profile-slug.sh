@@ -26,5 +26,13 @@ dump=$(ls -t "$OUT"/callgrind.out.* | head -1)
 total=$(callgrind_annotate "$dump" | awk '/PROGRAM TOTALS/ {gsub(",", "", $1); print $1}')
 echo "requests: $reqs; user-space instructions: $total; per request: $((total / reqs))"
 echo "top inclusive costs (instructions per request):"
-callgrind_annotate --inclusive=yes "$dump" | sed -n '/file:function/,$p' | grep -E '^ *[0-9,]+ \(' | head -60 \
-  | awk -v n="$reqs" '{c=$1; gsub(",", "", c); $1=""; $2=""; printf "%8d  %s\n", c/n, substr($0, 1, 160)}'
+callgrind_annotate --inclusive=yes "$dump" | sed -n '/file:function/,$p' | python3 -c '
+import re, sys
+n = int(sys.argv[1])
+for line in list(sys.stdin)[:400]:
+    m = re.match(r"\s*([\d,]+) \(\s*[\d.]+%\)\s+(.*)", line)
+    c = int(m.group(1).replace(",", "")) if m else 0
+    if c >= n * 300:
+        name = re.sub(r" \[/[^]]*\]$", "", m.group(2))[:150]
+        print(f"{c // n:8d}  {name}")
+' "$reqs"
