@@ -1,0 +1,34 @@
+// swift-tools-version:6.2
+// Benchmark peers and harnesses for issue 7. A separate package: nothing here is linked into the
+// product. Build with `swift build -c release` in this folder (Benchmarks/run-peers.sh does).
+import PackageDescription
+
+// A path dependency's identity is its folder's name (the worktree's name varies: main, wt-bench…).
+let rootIdentity = Context.packageDirectory.split(separator: "/").dropLast().last.map { String($0).lowercased() } ?? "folio"
+
+let package = Package(
+    name: "FolioBenchmarks",
+    platforms: [.macOS(.v15)],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1"),
+        .package(url: "https://github.com/vapor/vapor", exact: "4.122.3"),
+        .package(path: ".."),
+    ],
+    targets: [
+        // Codable models, the in-memory store and the queries shared by both framework peers.
+        .target(name: "PeerModel"),
+        .executableTarget(
+            name: "PeerHummingbird",
+            dependencies: ["PeerModel", .product(name: "Hummingbird", package: "hummingbird")]
+        ),
+        .executableTarget(
+            name: "PeerVapor",
+            dependencies: ["PeerModel", .product(name: "Vapor", package: "vapor")]
+        ),
+        .executableTarget(
+            name: "JSONBench",
+            dependencies: [.product(name: "FolioJSON", package: rootIdentity)]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,159 @@
+// FolioJSON vs Foundation's JSONEncoder on the page-1 article list (20 summaries + pagination).
+// Usage: JSONBench PAGE1.json [ITERATIONS]
+// PAGE1.json is Folio's own `GET /api/v1/articles` body; it is decoded once into Codable structs,
+// then each encoder writes the same structs back: JSONEncoder through the synthesized/explicit
+// Codable conformances, FolioJSON through JSONWriter calls shaped like FolioAPI's ContentEncoder.
+// Prints ns/op (median of batches) for both and the ratio.
+import FolioJSON
+import Foundation
+
+struct AuthorRef: Codable { let slug: String; let name: String; let url: String }
+struct TagRef: Codable { let slug: String; let name: String }
+struct Summary: Codable {
+    let id: Int
+    let slug: String
+    let title: String
+    let excerpt: String
+    let published_at: String
+    let updated_at: String
+    let reading_time_minutes: Int
+    let word_count: Int
+    let language: String
+    let canonical_url: String?
+    let url: String
+    let authors: [AuthorRef]
+    let tags: [TagRef]
+
+    enum CodingKeys: String, CodingKey {
+        case id, slug, title, excerpt, published_at, updated_at, reading_time_minutes, word_count
+        case language, canonical_url, url, authors, tags
+    }
+
+    func encode(to encoder: any Encoder) throws {  // canonical_url: null, not omitted
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(slug, forKey: .slug)
+        try c.encode(title, forKey: .title)
+        try c.encode(excerpt, forKey: .excerpt)
+        try c.encode(published_at, forKey: .published_at)
+        try c.encode(updated_at, forKey: .updated_at)
+        try c.encode(reading_time_minutes, forKey: .reading_time_minutes)
+        try c.encode(word_count, forKey: .word_count)
+        try c.encode(language, forKey: .language)
+        try c.encode(canonical_url, forKey: .canonical_url)
+        try c.encode(url, forKey: .url)
+        try c.encode(authors, forKey: .authors)
+        try c.encode(tags, forKey: .tags)
+    }
+}
+struct Pagination: Codable {
+    let page: Int; let per_page: Int; let total: Int; let pages: Int
+    let next: Int?; let prev: Int?; let next_cursor: String?
+    enum CodingKeys: String, CodingKey { case page, per_page, total, pages, next, prev, next_cursor }
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(page, forKey: .page); try c.encode(per_page, forKey: .per_page)
+        try c.encode(total, forKey: .total); try c.encode(pages, forKey: .pages)
+        try c.encode(next, forKey: .next); try c.encode(prev, forKey: .prev)
+        try c.encode(next_cursor, forKey: .next_cursor)
+    }
+}
+struct Meta: Codable { let pagination: Pagination }
+struct ListResponse: Codable { let data: [Summary]; let meta: Meta }
+
+// FolioJSON, shaped like FolioAPI's ContentEncoder.article(_:fields: .summary).
+func write(_ r: ListResponse, into w: inout JSONWriter) {
+    w.beginObject()
+    w.key("data")
+    w.beginArray()
+    for a in r.data {
+        w.beginObject()
+        w.key("id"); w.int(a.id)
+        w.field("slug", a.slug)
+        w.field("title", a.title)
+        w.field("excerpt", a.excerpt)
+        w.field("published_at", a.published_at)
+        w.field("updated_at", a.updated_at)
+        w.field("reading_time_minutes", a.reading_time_minutes)
+        w.field("word_count", a.word_count)
+        w.field("language", a.language)
+        w.field("canonical_url", a.canonical_url)
+        w.field("url", a.url)
+        w.key("authors")
+        w.beginArray()
+        for au in a.authors {
+            w.beginObject(); w.field("slug", au.slug); w.field("name", au.name); w.field("url", au.url); w.endObject()
+        }
+        w.endArray()
+        w.key("tags")
+        w.beginArray()
+        for t in a.tags { w.beginObject(); w.field("slug", t.slug); w.field("name", t.name); w.endObject() }
+        w.endArray()
+        w.endObject()
+    }
+    w.endArray()
+    let p = r.meta.pagination
+    w.key("meta"); w.beginObject(); w.key("pagination"); w.beginObject()
+    w.field("page", p.page); w.field("per_page", p.per_page); w.field("total", p.total); w.field("pages", p.pages)
+    w.key("next"); if let n = p.next { w.int(n) } else { w.null() }
+    w.key("prev"); if let n = p.prev { w.int(n) } else { w.null() }
+    w.field("next_cursor", p.next_cursor)
+    w.endObject(); w.endObject()
+    w.endObject()
+}
+
+func now() -> UInt64 {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
+}
+
+/// Median ns/op over `batches` batches of `perBatch` calls, after a warm-up batch.
+func measure(_ perBatch: Int, batches: Int = 15, _ body: () -> Int) -> (ns: Double, sink: Int) {
+    var sink = 0
+    for _ in 0..<perBatch { sink &+= body() }
+    var samples: [Double] = []
+    for _ in 0..<batches {
+        let t0 = now()
+        for _ in 0..<perBatch { sink &+= body() }
+        samples.append(Double(now() - t0) / Double(perBatch))
+    }
+    samples.sort()
+    return (samples[samples.count / 2], sink)
+}
+
+let args = CommandLine.arguments
+guard args.count > 1 else {
+    FileHandle.standardError.write("usage: JSONBench PAGE1.json [ITERATIONS]\n".data(using: .utf8)!)
+    exit(2)
+}
+let input = try Data(contentsOf: URL(fileURLWithPath: args[1]))
+let perBatch = args.count > 2 ? Int(args[2]) ?? 2000 : 2000
+let response = try JSONDecoder().decode(ListResponse.self, from: input)
+
+let encoder = JSONEncoder()
+encoder.outputFormatting = [.withoutEscapingSlashes]
+
+// Both outputs must decode to the same document as Folio's.
+var check = JSONWriter(capacity: 32 * 1024)
+write(response, into: &check)
+let folioBytes = Data(check.bytes)
+let foundationBytes = try encoder.encode(response)
+let same = try JSONDecoder().decode(ListResponse.self, from: folioBytes).data.map(\.slug)
+    == JSONDecoder().decode(ListResponse.self, from: foundationBytes).data.map(\.slug)
+    && (try JSONSerialization.jsonObject(with: folioBytes) as? NSDictionary) == (try JSONSerialization.jsonObject(with: input) as? NSDictionary)
+    && (try JSONSerialization.jsonObject(with: foundationBytes) as? NSDictionary) == (try JSONSerialization.jsonObject(with: input) as? NSDictionary)
+print("items: \(response.data.count); bytes: Folio's response \(input.count), FolioJSON \(folioBytes.count) (identical to Folio's: \(folioBytes == input)), JSONEncoder \(foundationBytes.count); same JSON: \(same)")
+guard same else { exit(1) }
+
+let folio = measure(perBatch) {
+    var w = JSONWriter(capacity: 32 * 1024)  // a fresh writer per response, as the server does
+    write(response, into: &w)
+    return w.bytes.count
+}
+let foundation = measure(perBatch) {
+    (try? encoder.encode(response).count) ?? 0
+}
+print(String(format: "| FolioJSON (JSONWriter) | %.0f ns/op | %.1f MB/s |", folio.ns, Double(folioBytes.count) / folio.ns * 1000))
+print(String(format: "| Foundation JSONEncoder | %.0f ns/op | %.1f MB/s |", foundation.ns, Double(foundationBytes.count) / foundation.ns * 1000))
+print(String(format: "ratio JSONEncoder/FolioJSON: %.2fx (sink %d)", foundation.ns / folio.ns, (folio.sink &+ foundation.sink) & 1))

@@ -1,0 +1,54 @@
+// Hummingbird 2 peer: the three compared routes served the idiomatic way (router, Codable
+// responses through the context's JSONEncoder). One NIO event-loop thread, like Folio's one loop.
+// Usage: PeerHummingbird PEER_DOC [PORT]
+import Foundation
+import Hummingbird
+import NIOPosix
+import PeerModel
+
+struct PeerContext: RequestContext {
+    var coreContext: CoreRequestContextStorage
+    init(source: ApplicationRequestContextSource) { coreContext = .init(source: source) }
+    var responseEncoder: JSONEncoder { peerEncoder() }
+}
+
+extension ArticleResponse: ResponseEncodable {}
+extension ArticleListResponse: ResponseEncodable {}
+
+struct ListQuery: Decodable {
+    var page: Int?
+    var per_page: Int?
+}
+
+let store = try PeerStore.load(path: peerDocumentPath())
+let router = Router(context: PeerContext.self)
+
+router.get("/api/v1/articles/:slug") { _, context -> ArticleResponse in
+    let slug = try context.parameters.require("slug")
+    do { return try store.article(slug: slug) } catch { throw HTTPError(.notFound) }
+}
+
+router.get("/api/v1/articles") { request, _ -> EditedResponse<ArticleListResponse> in
+    let q = request.uri.queryParameters
+    let page = q.get("page", as: Int.self) ?? 1
+    let perPage = q.get("per_page", as: Int.self) ?? 20
+    let tags = splitList(q.getAll("tag").map { String($0) })
+    let authors = splitList(q.getAll("author").map { String($0) })
+    do {
+        let (body, link) = try store.list(page: page, perPage: perPage, tags: tags, authors: authors)
+        var headers = HTTPFields()
+        headers[.init("X-Total-Count")!] = String(body.meta.pagination.total)
+        headers[.init("Link")!] = link
+        return EditedResponse(headers: headers, response: body)
+    } catch PeerError.badRequest(let message) {
+        throw HTTPError(.badRequest, message: message)
+    }
+}
+
+let app = Application(
+    router: router,
+    configuration: .init(address: .hostname("127.0.0.1", port: peerPort()), serverName: nil),
+    eventLoopGroupProvider: .shared(MultiThreadedEventLoopGroup(numberOfThreads: 1))
+)
+print("PeerHummingbird listening on 127.0.0.1:\(peerPort()) — \(store.entries.count) articles")
+try await app.runService()
