@@ -5,6 +5,7 @@ public struct RouteParameters: Sendable {
 
     public init() {}
 
+    @usableFromInline
     mutating func append(_ name: String, _ value: String) {
         names.append(name)
         values.append(value)
@@ -22,12 +23,15 @@ public struct RouteParameters: Sendable {
 /// a HEAD handler is registered.
 public struct Router<Handler: Sendable>: Sendable {
     /// One trie node; nodes live in an array and refer to each other by index (a value type).
+    @usableFromInline
     struct Node: Sendable {
-        var literal: [UInt8]
-        var children: [Int] = []
-        var parameter: (name: String, node: Int)?
-        var handlers: [(method: HTTPMethod, handler: Handler, pattern: String)] = []
-        var allow = ""
+        @usableFromInline var literal: [UInt8]
+        @usableFromInline var children: [Int] = []
+        @usableFromInline var parameter: (name: String, node: Int)?
+        @usableFromInline var handlers: [(method: HTTPMethod, handler: Handler, pattern: String)] = []
+        @usableFromInline var allow = ""
+
+        @usableFromInline init(literal: [UInt8]) { self.literal = literal }
     }
 
     /// A registered route for listing (documentation checks, metrics labels).
@@ -43,7 +47,7 @@ public struct Router<Handler: Sendable>: Sendable {
         case notFound
     }
 
-    private var nodes = [Node(literal: [])]
+    @usableFromInline var nodes = [Node(literal: [])]
     public private(set) var routes: [Route] = []
 
     public init() {}
@@ -85,6 +89,7 @@ public struct Router<Handler: Sendable>: Sendable {
 
     /// Finds the handler for `method` on the raw path bytes (which must start with `/`), comparing
     /// bytes only: no String indexing on the request path.
+    @inlinable
     public func match(_ method: HTTPMethod, pathBytes path: ArraySlice<UInt8>) -> Match {
         var node = 0
         var params = RouteParameters()
