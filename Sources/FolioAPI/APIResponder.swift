@@ -1,5 +1,4 @@
 public import FolioHTTP
-import Synchronization
 
 /// Folio's responder: the API router first, then static files from Public/, then 404.
 /// Every error is an RFC 9457 problem+json body.
@@ -11,7 +10,9 @@ public final class APIResponder: HTTPResponder {
     let staticFiles: StaticFiles?
     let policy: HeaderPolicy
     let metrics: Metrics?
-    let requestIDs = RequestIDs()
+    let requestIDs = RequestIDGenerator()
+    /// Metrics slots past the router's routes.
+    let optionsSlot: Int, staticSlot: Int, unmatchedSlot: Int
 
     /// `metrics`, when given, counts every request and answers `GET /metrics`.
     public init(router: Router<Handler>, staticFiles: StaticFiles?, policy: HeaderPolicy = HeaderPolicy(), metrics: Metrics? = nil) {
@@ -24,6 +25,9 @@ public final class APIResponder: HTTPResponder {
             }
         }
         self.router = router
+        optionsSlot = router.routes.count
+        staticSlot = router.routes.count + 1
+        unmatchedSlot = router.routes.count + 2
         self.staticFiles = staticFiles
         self.policy = policy
         self.metrics = metrics
@@ -31,46 +35,47 @@ public final class APIResponder: HTTPResponder {
 
     public func respond(to request: HTTPRequest) -> HTTPResponse {
         let started = metrics == nil ? 0 : MonotonicClock.micros()
-        let (response, route) = route(request)
+        let (response, slot, label) = route(request)
         let id = requestIDs.id(for: request)
         guard response.deferred != nil else {
-            return Self.finish(response, id: id, route: route, started: started, loop: request.loopIndex, metrics: metrics)
+            return Self.finish(response, id: id, slot: slot, label: label, started: started, loop: request.loopIndex, metrics: metrics)
         }
         let metrics = self.metrics, loop = request.loopIndex
-        return response.map { Self.finish($0, id: id, route: route, started: started, loop: loop, metrics: metrics) }
+        return response.map { Self.finish($0, id: id, slot: slot, label: label, started: started, loop: loop, metrics: metrics) }
     }
 
-    /// Adds the request id and records metrics.
-    static func finish(_ response: HTTPResponse, id: String, route: String, started: Int64, loop: Int, metrics: Metrics?) -> HTTPResponse {
+    /// Sets the request id (written as `X-Request-Id`) and records metrics.
+    static func finish(_ response: HTTPResponse, id: RequestID, slot: Int, label: String, started: Int64, loop: Int,
+                       metrics: Metrics?) -> HTTPResponse {
         var response = response
-        response.addHeader("X-Request-Id", id)
         response.requestID = id
-        metrics?.record(route: route, status: response.status, micros: MonotonicClock.micros() - started, loop: loop)
+        metrics?.record(slot: slot, label: label, status: response.status, micros: MonotonicClock.micros() - started, loop: loop)
         return response
     }
 
-    /// The response and the route label for metrics (the pattern, "static" or "unmatched").
-    func route(_ request: HTTPRequest) -> (HTTPResponse, String) {
-        if request.method == .options { return (options(request, path: request.path), "OPTIONS") }
+    /// The response, and the metrics slot and label of its route (the pattern, "OPTIONS", "static"
+    /// or "unmatched").
+    func route(_ request: HTTPRequest) -> (HTTPResponse, Int, String) {
+        if request.method == .options { return (options(request, path: request.path), optionsSlot, "OPTIONS") }
         switch router.match(request.method, pathBytes: request.pathBytes) {
-        case .found(let handler, let params, let pattern):
-            return (handler(request, params), pattern)
+        case .found(let handler, let params, let route):
+            return (handler(request, params), route.index, route.pattern)
         case .methodNotAllowed(let allow):
             let path = request.path
             var r = Problem.response(405, detail: "\(request.method.name) is not allowed here; allowed: \(allow)", instance: path)
             r.addHeader("Allow", allow)
-            return (r, "unmatched")
+            return (r, unmatchedSlot, "unmatched")
         case .notFound:
             if request.method == .get || request.method == .head, let file = staticFiles?.response(for: request) {
-                return (file, "static")
+                return (file, staticSlot, "static")
             }
             let path = request.path
             if request.method != .get, request.method != .head, staticFiles?.response(for: request) != nil {
                 var r = Problem.response(405, detail: "static files answer GET and HEAD only", instance: path)
                 r.addHeader("Allow", "GET, HEAD")
-                return (r, "static")
+                return (r, staticSlot, "static")
             }
-            return (Problem.response(404, detail: "no resource at this path", instance: path), "unmatched")
+            return (Problem.response(404, detail: "no resource at this path", instance: path), unmatchedSlot, "unmatched")
         }
     }
 
@@ -92,26 +97,6 @@ public final class APIResponder: HTTPResponder {
 
     public func errorResponse(status: Int, detail: String) -> HTTPResponse {
         Problem.response(status, detail: detail, instance: nil)
-    }
-}
-
-/// Request ids: a client's `X-Request-Id` when it is short and plain, else a new one made of a
-/// per-process random prefix and a counter.
-final class RequestIDs: Sendable {
-    private let prefix: String
-    private let counter = Atomic<UInt64>(0)
-
-    init() {
-        prefix = String(UInt32.random(in: 0...UInt32.max), radix: 16)
-    }
-
-    func id(for request: HTTPRequest) -> String {
-        if let given = request.headerBytes("x-request-id"), !given.isEmpty, given.count <= 128,
-           given.allSatisfy({ b in (b >= 0x30 && b <= 0x39) || (b | 0x20 >= 0x61 && b | 0x20 <= 0x7A) || b == 0x2D || b == 0x5F || b == 0x2E }) {
-            return String(decoding: given, as: UTF8.self)
-        }
-        let n = counter.add(1, ordering: .relaxed).newValue
-        return prefix + "-" + String(n, radix: 16)
     }
 }
 

@@ -17,8 +17,8 @@ extension FolioApp {
         guard let format = Negotiation.choose(request.headerBytes("accept"), offers: Self.articleOffers) else {
             return notAcceptable(request, offers: Self.articleOffers)
         }
-        let vary = "Accept, " + policy.vary
-        let key = request.target + "#" + Self.articleOffers[format]
+        let vary = policy.negotiatedVary
+        let key = CacheKey(target: request.targetBytes, variant: format + 1)
         if let hit = cache.lookup(key, generation: snapshots.generation, loop: request.loopIndex) {
             return hit.response(for: request, policy: policy)
         }

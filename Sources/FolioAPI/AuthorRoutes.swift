@@ -40,13 +40,13 @@ extension FolioApp {
             raw = String(r.dropLast(4))
             format = 1
         } else {
-            vary = "Accept, " + policy.vary
+            vary = policy.negotiatedVary
             guard let chosen = Negotiation.choose(request.headerBytes("accept"), offers: Self.authorOffers) else {
                 return notAcceptable(request, offers: Self.authorOffers)
             }
             format = chosen
         }
-        return cached(request, variant: vary == nil ? "" : Self.authorOffers[format]) { snapshot throws(APIError) in
+        return cached(request, variant: vary == nil ? 0 : format + 1) { snapshot throws(APIError) in
             let params = try QueryParameters(raw: request.queryBytes)
             try params.requireOnly([])
             let slug = try Self.slugParameter(raw)

@@ -50,11 +50,12 @@ public final class FolioApp: Sendable {
     }
 
     /// The shared path of every cacheable GET: look up by raw target, else validate, build, store.
-    /// `variant` names the representation content negotiation chose; it is part of the cache key.
+    /// `variant` numbers the representation content negotiation chose (0: the only one); it is part
+    /// of the cache key.
     /// `cachedOffLoop` does the same with the miss built on a worker thread: full-text search can
     /// take milliseconds on a large corpus, and the event loop keeps serving meanwhile.
-    func cached(_ request: HTTPRequest, variant: String = "", _ build: (ContentSnapshot) throws(APIError) -> Built) -> HTTPResponse {
-        let key = variant.isEmpty ? request.target : request.target + "#" + variant
+    func cached(_ request: HTTPRequest, variant: Int = 0, _ build: (ContentSnapshot) throws(APIError) -> Built) -> HTTPResponse {
+        let key = CacheKey(target: request.targetBytes, variant: variant)
         if let hit = cache.lookup(key, generation: snapshots.generation, loop: request.loopIndex) {
             return hit.response(for: request, policy: policy)
         }
@@ -63,14 +64,14 @@ public final class FolioApp: Sendable {
 
     /// Like `cached`, but a miss is built on a worker thread.
     func cachedOffLoop(_ request: HTTPRequest, _ build: @escaping @Sendable (ContentSnapshot) throws(APIError) -> Built) -> HTTPResponse {
-        let key = request.target
+        let key = CacheKey(target: request.targetBytes, variant: 0)
         if let hit = cache.lookup(key, generation: snapshots.generation, loop: request.loopIndex) {
             return hit.response(for: request, policy: policy)
         }
         return .deferred { [self] in miss(request, key: key, build) }
     }
 
-    func miss(_ request: HTTPRequest, key: String, _ build: (ContentSnapshot) throws(APIError) -> Built) -> HTTPResponse {
+    func miss(_ request: HTTPRequest, key: CacheKey, _ build: (ContentSnapshot) throws(APIError) -> Built) -> HTTPResponse {
         let snapshot = snapshots.current()
         do {
             let built = try build(snapshot)

@@ -7,7 +7,9 @@ public struct HeaderPolicy: Sendable {
     public var cacheControl: String
     public var corsOrigins: [String]
     let staticCORS: [UInt8]
-    var vary: String { corsOrigins.contains("*") ? "Accept-Encoding" : "Accept-Encoding, Origin" }
+    var vary: String { staticCORS.isEmpty ? "Accept-Encoding, Origin" : "Accept-Encoding" }
+    /// Vary for responses that also depend on Accept (content negotiation).
+    var negotiatedVary: String { staticCORS.isEmpty ? "Accept, Accept-Encoding, Origin" : "Accept, Accept-Encoding" }
 
     public init(cacheControl: String = "public, max-age=60, stale-while-revalidate=300", corsOrigins: [String] = ["*"]) {
         self.cacheControl = cacheControl

@@ -9,15 +9,22 @@ public final class Metrics: Sendable {
     /// Upper bounds of the latency histogram, in seconds.
     static let buckets: [Double] = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1]
 
+    /// The same bounds in microseconds, for the hot path.
+    static let bucketMicros: [Int64] = buckets.map { Int64(($0 * 1_000_000).rounded()) }
+
     struct RouteStats {
+        var label: String
         var statusClasses = [Int](repeating: 0, count: 5)
         var bucketCounts = [Int](repeating: 0, count: Metrics.buckets.count)
         var count = 0
         var sumMicros: Int64 = 0
+
+        init(label: String) { self.label = label }
     }
 
+    /// One loop's statistics, indexed by a route slot (see `record`).
     final class Shard: Sendable {
-        let routes = Mutex<[String: RouteStats]>([:])
+        let routes = Mutex<[RouteStats?]>([])
     }
 
     private let shards: [Shard]
@@ -38,14 +45,16 @@ public final class Metrics: Sendable {
         gauges.withLock { $0.append(provider) }
     }
 
-    /// Records one request on loop `loop`.
-    func record(route: String, status: Int, micros: Int64, loop: Int) {
-        let seconds = Double(micros) / 1_000_000
-        var bucket = Self.buckets.count
-        for (i, b) in Self.buckets.enumerated() where seconds <= b { bucket = i; break }
+    /// Records one request on loop `loop`. `slot` is a small number naming the route (the
+    /// router's route index, or a fixed slot past the routes); `label` is its name in the output.
+    func record(slot: Int, label: String, status: Int, micros: Int64, loop: Int) {
+        var bucket = Self.bucketMicros.count
+        for (i, b) in Self.bucketMicros.enumerated() where micros <= b { bucket = i; break }
         let cls = min(4, max(0, status / 100 - 1))
         shards[loop % shards.count].routes.withLock { routes in
-            routes[route, default: RouteStats()].record(cls: cls, bucket: bucket, micros: micros)
+            if slot >= routes.count { routes.append(contentsOf: repeatElement(nil, count: slot + 1 - routes.count)) }
+            if routes[slot] == nil { routes[slot] = RouteStats(label: label) }
+            routes[slot]!.record(cls: cls, bucket: bucket, micros: micros)
         }
     }
 
@@ -54,7 +63,7 @@ public final class Metrics: Sendable {
         var total: [String: RouteStats] = [:]
         for shard in shards {
             shard.routes.withLock { routes in
-                for (k, v) in routes { total[k, default: RouteStats()].add(v) }
+                for case let v? in routes { total[v.label, default: RouteStats(label: v.label)].add(v) }
             }
         }
         var out = ""

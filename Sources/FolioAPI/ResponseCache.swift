@@ -1,4 +1,28 @@
+import Glibc
 import Synchronization
+
+/// A response cache key: the raw request target (path and query, as sent) and the variant that
+/// content negotiation chose (0 when the route has one representation). Hashes and compares bytes,
+/// so a lookup builds no String.
+struct CacheKey: Hashable, Sendable {
+    let target: ArraySlice<UInt8>
+    let variant: Int
+
+    func hash(into hasher: inout Hasher) {
+        target.withUnsafeBytes { hasher.combine(bytes: $0) }
+        hasher.combine(variant)
+    }
+
+    static func == (a: CacheKey, b: CacheKey) -> Bool {
+        guard a.variant == b.variant, a.target.count == b.target.count else { return false }
+        return a.target.withUnsafeBytes { x in
+            b.target.withUnsafeBytes { y in x.isEmpty || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0 }
+        }
+    }
+
+    /// A copy owning its bytes: a stored key must not keep a connection's request buffer alive.
+    var owned: CacheKey { CacheKey(target: Array(target)[...], variant: variant) }
+}
 
 /// Encoded responses per snapshot, keyed by request: one shard per event loop, so a lookup takes
 /// a mutex no other thread ever contends for. Each shard is bounded in entries and bytes and is
@@ -6,7 +30,7 @@ import Synchronization
 public final class ResponseCache: Sendable {
     struct Shard {
         var generation: UInt64 = 0
-        var entries: [String: Representation] = [:]
+        var entries: [CacheKey: Representation] = [:]
         var bytes = 0
     }
 
@@ -28,7 +52,7 @@ public final class ResponseCache: Sendable {
     }
 
     /// The cached representation for `key` in snapshot `generation`, if any.
-    func lookup(_ key: String, generation: UInt64, loop: Int) -> Representation? {
+    func lookup(_ key: CacheKey, generation: UInt64, loop: Int) -> Representation? {
         shards[loop % shards.count].state.withLock { shard -> Representation? in
             if shard.generation != generation {
                 shard = Shard(generation: generation)
@@ -40,7 +64,7 @@ public final class ResponseCache: Sendable {
 
     /// Stores `value` unless the shard is full. When full, the shard is emptied first (simple,
     /// bounded, and the hot keys come straight back).
-    func store(_ key: String, _ value: Representation, generation: UInt64, loop: Int) {
+    func store(_ key: CacheKey, _ value: Representation, generation: UInt64, loop: Int) {
         guard maxEntries > 0, value.cost <= maxBytes else { return }
         shards[loop % shards.count].state.withLock { shard in
             if shard.generation != generation { shard = Shard(generation: generation) }
@@ -48,7 +72,7 @@ public final class ResponseCache: Sendable {
                 shard.entries.removeAll(keepingCapacity: true)
                 shard.bytes = 0
             }
-            if let old = shard.entries.updateValue(value, forKey: key) { shard.bytes -= old.cost }
+            if let old = shard.entries.updateValue(value, forKey: key.owned) { shard.bytes -= old.cost }
             shard.bytes += value.cost
         }
     }

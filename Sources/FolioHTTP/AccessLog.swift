@@ -14,7 +14,7 @@ struct AccessLog {
         buffer.reserveCapacity(32 * 1024)
     }
 
-    mutating func record(method: HTTPMethod, path: ArraySlice<UInt8>, status: Int, bytes: Int, micros: Int64, requestID: ArraySlice<UInt8>?) {
+    mutating func record(method: HTTPMethod, path: ArraySlice<UInt8>, status: Int, bytes: Int, micros: Int64, requestID: RequestID?) {
         refreshStamp()
         if json {
             append("{\"time\":\"")
@@ -31,7 +31,7 @@ struct AccessLog {
             appendDecimal(micros)
             if let requestID {
                 append(",\"request_id\":\"")
-                appendEscaped(requestID)
+                requestID.withBytes { buffer.append(contentsOf: $0) }  // plain bytes only
                 append("\"")
             }
             append("}\n")
@@ -50,7 +50,7 @@ struct AccessLog {
             append("us")
             if let requestID {
                 append(" id=")
-                appendEscaped(requestID)
+                requestID.withBytes { buffer.append(contentsOf: $0) }  // plain bytes only
             }
             buffer.append(0x0A)
         }

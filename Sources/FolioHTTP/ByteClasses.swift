@@ -1,15 +1,21 @@
 /// Byte classes of RFC 9110 §5.6.2 (token characters) and §5.5 (field values), as lookup tables.
 enum ByteClass {
-    static let tokenTable: [Bool] = {
-        var t = [Bool](repeating: false, count: 256)
-        for b in UInt8(ascii: "0")...UInt8(ascii: "9") { t[Int(b)] = true }
-        for b in UInt8(ascii: "a")...UInt8(ascii: "z") { t[Int(b)] = true }
-        for b in UInt8(ascii: "A")...UInt8(ascii: "Z") { t[Int(b)] = true }
-        for c in "!#$%&'*+-.^_`|~".utf8 { t[Int(c)] = true }
-        return t
-    }()
+    /// Token characters as a 128-bit set (two words): no table load, no lazy global.
+    @inline(__always) static func isToken(_ b: UInt8) -> Bool {
+        inSet(b, low: 0x03ff_6cfa_0000_0000, high: 0x57ff_ffff_c7ff_fffe)
+    }
 
-    @inline(__always) static func isToken(_ b: UInt8) -> Bool { tokenTable[Int(b)] }
+    /// Characters of a Host value: reg-name, IPv4, IP-literal and port (RFC 3986 §3.2.2, with `%`).
+    @inline(__always) static func isHostChar(_ b: UInt8) -> Bool {
+        inSet(b, low: 0x2fff_7ff2_0000_0000, high: 0x47ff_fffe_afff_fffe)
+    }
+
+    /// Whether ASCII byte `b` is in the set whose bits for bytes 0–63 are `low` and 64–127 `high`.
+    @inline(__always) static func inSet(_ b: UInt8, low: UInt64, high: UInt64) -> Bool {
+        if b < 64 { return (low >> UInt64(b)) & 1 != 0 }
+        if b < 128 { return (high >> UInt64(b &- 64)) & 1 != 0 }
+        return false
+    }
 
     /// field-vchar / SP / HTAB (obs-text allowed).
     @inline(__always) static func isFieldValue(_ b: UInt8) -> Bool {

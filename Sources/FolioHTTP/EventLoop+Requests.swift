@@ -169,7 +169,7 @@ extension EventLoop {
         if config.accessLog {
             log.record(method: head.method, path: path, status: response.status,
                        bytes: sent, micros: MonotonicClock.micros() - conn.requestStartMicros,
-                       requestID: response.requestID.map { Array($0.utf8)[...] })
+                       requestID: response.requestID)
         }
         if !keepAlive { conn.closeAfterWrite = true }
         conn.justResponded = true
@@ -243,6 +243,11 @@ extension EventLoop {
             out.append("Connection: keep-alive\r\n")
         }
         out.append(response.headerBytes)
+        if let id = response.requestID {
+            out.append("X-Request-Id: ")
+            id.withBytes { out.appendCopy($0) }
+            out.append("\r\n")
+        }
         out.append("\r\n")
     }
 

@@ -22,6 +22,18 @@ public enum HTTPHeadParser {
 
         let from = max(start, scanFrom)
         let end = findHeadEnd(buf, from: from)
+        // Fast path: a whole head within both limits that parses cleanly cannot hold anything
+        // `earlyFailure` refuses (a bad method token, a bare LF, an over-long line or head all fail
+        // `parseComplete` too, or cannot occur within the limits), so the early scan only decides
+        // which error a failing head gets.
+        if let end, end - start <= min(limits.maxRequestLineBytes, limits.maxHeaderBytes) {
+            let result = parseComplete(buf, start: start, end: end, limits: limits, fields: &fields)
+            if case .complete = result { return result }
+            if let error = earlyFailure(buf, start: start, count: end, checkedUpTo: from, limits: limits) {
+                return .failure(error)
+            }
+            return result
+        }
         // Refuse what the bytes so far already prove wrong, the same way whether the head arrived
         // whole or in pieces.
         if let error = earlyFailure(buf, start: start, count: end ?? buf.count, checkedUpTo: from, limits: limits) {

@@ -64,6 +64,11 @@ public struct HTTPRequest: Sendable {
         String(decoding: head[pathRange.lowerBound..<max(pathRange.upperBound, queryRange.upperBound)], as: UTF8.self)
     }
 
+    /// The raw request target's bytes (path and query, as sent).
+    public var targetBytes: ArraySlice<UInt8> {
+        head[pathRange.lowerBound..<max(pathRange.upperBound, queryRange.upperBound)]
+    }
+
     /// The raw path bytes.
     public var pathBytes: ArraySlice<UInt8> { head[pathRange] }
 

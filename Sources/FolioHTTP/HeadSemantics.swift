@@ -74,16 +74,7 @@ struct HeadSemantics {
 
     /// host [":" port] with reg-name, IPv4 or IP-literal characters only; empty is allowed (RFC 9112 §3.2).
     static func isValidHost(_ b: UnsafeRawBufferPointer, _ s: Int, _ e: Int) -> Bool {
-        for i in s..<e {
-            let c = b[i]
-            switch c {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-                 UInt8(ascii: "0")...UInt8(ascii: "9"):
-                continue
-            default:
-                if !"-._~!$&'()*+,;=:[]%".utf8.contains(c) { return false }
-            }
-        }
+        for i in s..<e where !ByteClass.isHostChar(b[i]) { return false }
         return true
     }
 

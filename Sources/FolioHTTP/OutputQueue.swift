@@ -1,39 +1,60 @@
 /// Response bytes waiting to be written to one connection, in order. Small pieces (heads, small
-/// bodies) are copied into a reusable tail buffer; large bodies are queued by reference (no copy).
-/// A fully written queue allocates nothing on the next response.
+/// bodies) are copied into one reusable raw buffer, `copied`; large bodies are queued by reference
+/// (no copy). The queue is a list of segments, each a range of `copied` or a shared body, so a head
+/// copied before a large body keeps its place: a fully written queue keeps its buffers and
+/// allocates nothing on the next response.
 struct OutputQueue {
-    private var chunks: [[UInt8]] = []
-    private var offset = 0  // into the first pending buffer: chunks[0], or `tail` when chunks is empty
-    private(set) var tail: [UInt8] = []
+    /// One piece of output: `shared` bytes, or (when nil) the range `start..<end` of `copied`.
+    private struct Segment {
+        var shared: [UInt8]?
+        var start: Int
+        var end: Int
+    }
+
+    private let copied = GrowableBytes()
+    private var segments: [Segment] = []
+    /// The first segment not fully written, and how much of it was written.
+    private var first = 0
+    private var offset = 0
     private(set) var pendingBytes = 0
 
     /// Bodies at least this large are queued by reference instead of copied.
     static let shareThreshold = 16 * 1024
+    /// A drained `copied` buffer larger than this is released instead of kept for the next response.
+    static let keptCapacity = 256 * 1024
+
+    /// The copied bytes queued so far (tests).
+    var tail: [UInt8] { copied.array }
 
     var isEmpty: Bool { pendingBytes == 0 }
 
     mutating func append(_ bytes: [UInt8]) {
         if bytes.count >= Self.shareThreshold {
-            if !tail.isEmpty {
-                chunks.append(tail)
-                tail = []
-            }
-            chunks.append(bytes)
+            segments.append(Segment(shared: bytes, start: 0, end: bytes.count))
+            pendingBytes += bytes.count
         } else {
-            tail.append(contentsOf: bytes)
+            bytes.withUnsafeBytes { appendCopy($0) }
         }
-        pendingBytes += bytes.count
     }
 
     mutating func append(_ byte: UInt8) {
-        tail.append(byte)
-        pendingBytes += 1
+        copied.append(byte)
+        grewTail(by: 1)
     }
 
     mutating func append(_ literal: StaticString) {
-        let p = UnsafeRawBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount)
-        tail.append(contentsOf: p)
-        pendingBytes += p.count
+        appendCopy(UnsafeRawBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
+    }
+
+    mutating func append(_ bytes: ArraySlice<UInt8>) {
+        bytes.withUnsafeBytes { appendCopy($0) }
+    }
+
+    /// Copies `bytes` into `copied`.
+    mutating func appendCopy(_ bytes: UnsafeRawBufferPointer) {
+        guard !bytes.isEmpty else { return }
+        copied.append(bytes)
+        grewTail(by: bytes.count)
     }
 
     mutating func appendDecimal(_ value: Int) {
@@ -48,25 +69,34 @@ struct OutputQueue {
                 v /= 10
                 n += 1
             } while v > 0 && n < 20
-            tail.append(contentsOf: UnsafeRawBufferPointer(rebasing: d[(20 - n)...]))
+            appendCopy(UnsafeRawBufferPointer(rebasing: d[(20 - n)...]))
         }
-        pendingBytes += n
+    }
+
+    /// The last `count` bytes of `copied` are new: extend the last segment or start one.
+    @inline(__always)
+    private mutating func grewTail(by count: Int) {
+        pendingBytes += count
+        let end = copied.count
+        if let last = segments.indices.last, segments[last].shared == nil, segments[last].end == end - count {
+            segments[last].end = end
+        } else {
+            segments.append(Segment(shared: nil, start: end - count, end: end))
+        }
     }
 
     /// What a flush achieved.
     enum Flush { case drained(wrote: Int), blocked(wrote: Int), failed }
 
-    /// Writes as much as the socket takes now.
+    /// Writes as much as the socket takes now: one `writev` carries up to two segments.
     mutating func flush(to fd: Int32) -> Flush {
         var wrote = 0
         while pendingBytes > 0 {
-            let result: Socket.IOResult
-            if chunks.isEmpty {
-                result = Socket.write(fd, tail[offset...])
-            } else if chunks.count >= 2 {
-                result = Socket.write(fd, chunks[0][offset...], chunks[1])
-            } else {
-                result = Socket.write(fd, chunks[0][offset...], tail)
+            let result = withBytes(of: first, from: offset) { a in
+                if first + 1 < segments.count {
+                    return withBytes(of: first + 1, from: 0) { b in Socket.write(fd, a, b) }
+                }
+                return Socket.write(fd, a)
             }
             switch result {
             case .bytes(let n):
@@ -81,38 +111,43 @@ struct OutputQueue {
         return .drained(wrote: wrote)
     }
 
+    /// Lends segment `index`'s bytes, less the first `skip`, to `body`.
+    private func withBytes<R>(of index: Int, from skip: Int, _ body: (UnsafeRawBufferPointer) -> R) -> R {
+        let s = segments[index]
+        if let shared = s.shared {
+            return shared.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[(s.start + skip)..<s.end])) }
+        }
+        return body(copied.bytes((s.start + skip)..<s.end))
+    }
+
     private mutating func consume(_ count: Int) {
         var n = count
         pendingBytes -= n
-        while n > 0 {
-            if chunks.isEmpty {
-                offset += n
-                if offset == tail.count {
-                    tail.removeAll(keepingCapacity: true)
-                    offset = 0
-                }
-                return
-            }
-            let left = chunks[0].count - offset
+        while n > 0, first < segments.count {
+            let left = segments[first].end - segments[first].start - offset
             if n < left {
                 offset += n
                 return
             }
             n -= left
-            chunks.removeFirst()
+            segments[first].shared = nil  // release a written body now
+            first += 1
             offset = 0
         }
-        if pendingBytes == 0, chunks.isEmpty, offset == tail.count {
-            tail.removeAll(keepingCapacity: true)
-            offset = 0
-        }
+        if pendingBytes == 0 { reset() }
+    }
+
+    /// Forgets written segments, keeping the buffers' capacity (unless `copied` grew very large).
+    private mutating func reset() {
+        copied.removeAll(keepingCapacityUpTo: Self.keptCapacity)
+        segments.removeAll(keepingCapacity: true)
+        first = 0
+        offset = 0
     }
 
     /// Drops everything queued (the connection is closing).
     mutating func discard() {
-        chunks.removeAll()
-        tail.removeAll(keepingCapacity: true)
-        offset = 0
         pendingBytes = 0
+        reset()
     }
 }

@@ -1,19 +1,26 @@
-/// Values captured by `:name` segments of a route pattern, in order.
+/// Values captured by `:name` segments of a route pattern, in order. The first capture is held
+/// inline (routes rarely have more), so matching a route allocates no arrays.
 public struct RouteParameters: Sendable {
-    public private(set) var names: [String] = []
-    public private(set) var values: [String] = []
+    @usableFromInline var first: (name: String, value: String)?
+    @usableFromInline var rest: [(name: String, value: String)] = []
 
     public init() {}
 
     @usableFromInline
     mutating func append(_ name: String, _ value: String) {
-        names.append(name)
-        values.append(value)
+        if first == nil { first = (name, value) } else { rest.append((name, value)) }
     }
+
+    /// The captured names, in order.
+    public var names: [String] { (first.map { [$0.name] } ?? []) + rest.map(\.name) }
+
+    /// The captured values, in order.
+    public var values: [String] { (first.map { [$0.value] } ?? []) + rest.map(\.value) }
 
     /// The raw (still percent-encoded) value captured for `name`.
     public subscript(_ name: String) -> String? {
-        for (i, n) in names.enumerated() where n == name { return values[i] }
+        if let first, first.name == name { return first.value }
+        for p in rest where p.name == name { return p.value }
         return nil
     }
 }
@@ -28,7 +35,7 @@ public struct Router<Handler: Sendable>: Sendable {
         @usableFromInline var literal: [UInt8]
         @usableFromInline var children: [Int] = []
         @usableFromInline var parameter: (name: String, node: Int)?
-        @usableFromInline var handlers: [(method: HTTPMethod, handler: Handler, pattern: String)] = []
+        @usableFromInline var handlers: [(method: HTTPMethod, handler: Handler, route: Int)] = []
         @usableFromInline var allow = ""
 
         @usableFromInline init(literal: [UInt8]) { self.literal = literal }
@@ -40,9 +47,20 @@ public struct Router<Handler: Sendable>: Sendable {
         public let pattern: String
     }
 
+    /// A matched route: its pattern, and its index in `routes` (a cheap key for per-route state).
+    public struct MatchedRoute: Sendable {
+        public let pattern: String
+        public let index: Int
+
+        @usableFromInline init(pattern: String, index: Int) {
+            self.pattern = pattern
+            self.index = index
+        }
+    }
+
     /// The result of looking up a method and path.
     public enum Match: Sendable {
-        case found(Handler, RouteParameters, pattern: String)
+        case found(Handler, RouteParameters, route: MatchedRoute)
         case methodNotAllowed(allow: String)
         case notFound
     }
@@ -75,11 +93,16 @@ public struct Router<Handler: Sendable>: Sendable {
             }
         }
         nodes[node].handlers.removeAll { $0.method == method }
-        nodes[node].handlers.append((method, handler, pattern))
+        nodes[node].handlers.append((method, handler, routes.count))
         var methods = nodes[node].handlers.map(\.method.name)
         if methods.contains("GET"), !methods.contains("HEAD") { methods.append("HEAD") }
         nodes[node].allow = methods.joined(separator: ", ")
         routes.append(Route(method: method, pattern: pattern))
+    }
+
+    @inlinable
+    func found(_ handler: Handler, _ params: RouteParameters, _ route: Int) -> Match {
+        .found(handler, params, route: MatchedRoute(pattern: routes[route].pattern, index: route))
     }
 
     /// Finds the handler for `method` on the raw `path` (which must start with `/`).
@@ -120,9 +143,9 @@ public struct Router<Handler: Sendable>: Sendable {
         }
         let handlers = nodes[node].handlers
         if handlers.isEmpty { return .notFound }
-        for h in handlers where h.method == method { return .found(h.handler, params, pattern: h.pattern) }
+        for h in handlers where h.method == method { return found(h.handler, params, h.route) }
         if method == .head {
-            for h in handlers where h.method == .get { return .found(h.handler, params, pattern: h.pattern) }
+            for h in handlers where h.method == .get { return found(h.handler, params, h.route) }
         }
         return .methodNotAllowed(allow: nodes[node].allow)
     }

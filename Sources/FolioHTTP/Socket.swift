@@ -99,9 +99,9 @@ enum Socket {
         }
     }
 
-    static func write(_ fd: Int32, _ bytes: ArraySlice<UInt8>) -> IOResult {
+    static func write(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> IOResult {
         while true {
-            let n = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, folio_MSG_NOSIGNAL) }
+            let n = Glibc.send(fd, bytes.baseAddress, bytes.count, folio_MSG_NOSIGNAL)
             if n >= 0 { return .bytes(n) }
             let code = errno
             if code == EINTR { continue }
@@ -110,17 +110,13 @@ enum Socket {
     }
 
     /// Writes two buffers with one writev call.
-    static func write(_ fd: Int32, _ a: ArraySlice<UInt8>, _ b: [UInt8]) -> IOResult {
+    static func write(_ fd: Int32, _ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> IOResult {
         while true {
-            let n = a.withUnsafeBytes { pa in
-                b.withUnsafeBytes { pb in
-                    var iov = (
-                        iovec(iov_base: UnsafeMutableRawPointer(mutating: pa.baseAddress), iov_len: pa.count),
-                        iovec(iov_base: UnsafeMutableRawPointer(mutating: pb.baseAddress), iov_len: pb.count))
-                    return withUnsafePointer(to: &iov) {
-                        $0.withMemoryRebound(to: iovec.self, capacity: 2) { folio_writev(fd, $0, 2) }
-                    }
-                }
+            var iov = (
+                iovec(iov_base: UnsafeMutableRawPointer(mutating: a.baseAddress), iov_len: a.count),
+                iovec(iov_base: UnsafeMutableRawPointer(mutating: b.baseAddress), iov_len: b.count))
+            let n = withUnsafePointer(to: &iov) {
+                $0.withMemoryRebound(to: iovec.self, capacity: 2) { folio_writev(fd, $0, 2) }
             }
             if n >= 0 { return .bytes(n) }
             let code = errno

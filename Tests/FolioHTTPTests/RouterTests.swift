@@ -90,9 +90,10 @@ struct RouterTests {
         r.add(.get, "/a", 1)
         r.add(.get, "/a", 2)
         #expect(r.routes.map(\.pattern) == ["/a", "/a"])
-        guard case .found(let h, _, let pattern) = r.match(.get, path: "/a") else { Issue.record("expected a match"); return }
+        guard case .found(let h, _, let route) = r.match(.get, path: "/a") else { Issue.record("expected a match"); return }
         #expect(h == 2)
-        #expect(pattern == "/a")
+        #expect(route.pattern == "/a")
+        #expect(route.index == 1)
     }
 }
 

@@ -1,0 +1,78 @@
+import Synchronization
+
+/// A request's `X-Request-Id`: the client's own value when it is short and plain, else one made
+/// of a per-process random prefix and a counter (`3f9a01c2-1b`). Kept as numbers or bytes and
+/// written straight into the response head and the access log: no String per request.
+public struct RequestID: Sendable, Equatable {
+    enum Value: Sendable, Equatable {
+        case made(prefix: UInt32, number: UInt64)
+        case given([UInt8])
+    }
+
+    let value: Value
+
+    /// Longest client-supplied id that is echoed.
+    public static let maxGivenLength = 128
+
+    /// The client's id, when it is 1–128 bytes of letters, digits, `-`, `_` and `.`.
+    public init?(given bytes: ArraySlice<UInt8>) {
+        guard !bytes.isEmpty, bytes.count <= Self.maxGivenLength, bytes.allSatisfy(Self.isPlain) else { return nil }
+        value = .given(Array(bytes))
+    }
+
+    init(prefix: UInt32, number: UInt64) {
+        value = .made(prefix: prefix, number: number)
+    }
+
+    static func isPlain(_ b: UInt8) -> Bool {
+        (b >= 0x30 && b <= 0x39) || (b | 0x20 >= 0x61 && b | 0x20 <= 0x7A) || b == 0x2D || b == 0x5F || b == 0x2E
+    }
+
+    /// Calls `body` with the id's bytes (formatted on the stack for a made id).
+    public func withBytes<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R {
+        switch value {
+        case .given(let bytes):
+            return bytes.withUnsafeBytes(body)
+        case .made(let prefix, let number):
+            // 8 hex digits, '-', up to 16 hex digits.
+            var buffer: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+            return withUnsafeMutableBytes(of: &buffer) { out in
+                let hex: StaticString = "0123456789abcdef"
+                let digits = hex.utf8Start
+                var p = UInt64(prefix)
+                for i in stride(from: 7, through: 0, by: -1) {
+                    out[i] = digits[Int(p & 0xF)]
+                    p >>= 4
+                }
+                out[8] = 0x2D
+                var n = number
+                var count = 1
+                while n >> (4 * UInt64(count)) != 0, count < 16 { count += 1 }
+                for i in stride(from: count - 1, through: 0, by: -1) {
+                    out[9 + i] = digits[Int(n & 0xF)]
+                    n >>= 4
+                }
+                return body(UnsafeRawBufferPointer(rebasing: out[0..<(9 + count)]))
+            }
+        }
+    }
+
+    /// The id as text (logs, tests).
+    public var text: String { withBytes { String(decoding: $0, as: UTF8.self) } }
+}
+
+/// Makes request ids: the client's `X-Request-Id` when it is acceptable, else a new one.
+public final class RequestIDGenerator: Sendable {
+    let prefix: UInt32
+    private let counter = Atomic<UInt64>(0)
+
+    public init(prefix: UInt32 = UInt32.random(in: 0...UInt32.max)) {
+        self.prefix = prefix
+    }
+
+    /// The id for `request`.
+    public func id(for request: HTTPRequest) -> RequestID {
+        if let given = request.headerBytes("x-request-id"), let id = RequestID(given: given) { return id }
+        return RequestID(prefix: prefix, number: counter.add(1, ordering: .relaxed).newValue)
+    }
+}
