@@ -13,7 +13,8 @@ extension FolioApp {
         return Self.rawQueryHas(request, "q") ? cachedOffLoop(request, build) : cached(request, build)
     }
 
-    func article(_ request: HTTPRequest, slug raw: String?) -> HTTPResponse {
+    /// The slug is decoded from the route parameters only on a cache miss.
+    func article(_ request: HTTPRequest, parameters: RouteParameters) -> HTTPResponse {
         guard let format = Negotiation.choose(request.headerBytes("accept"), offers: Self.articleOffers) else {
             return notAcceptable(request, offers: Self.articleOffers)
         }
@@ -22,6 +23,7 @@ extension FolioApp {
         if let hit = cache.lookup(key, generation: snapshots.generation, loop: request.loopIndex) {
             return hit.response(for: request, policy: policy)
         }
+        let raw = parameters["slug"]
         let snapshot = snapshots.current()
         if let slug = try? Self.slugParameter(raw), snapshot.article(slug: slug) == nil,
            let target = snapshot.redirectTarget(forOldSlug: slug) {

@@ -27,7 +27,7 @@ public final class FolioApp: Sendable {
         var router = Router<APIResponder.Handler>()
         health.install(into: &router)
         router.add(.get, "/api/v1/articles") { [self] req, _ in articles(req) }
-        router.add(.get, "/api/v1/articles/:slug") { [self] req, p in article(req, slug: p["slug"]) }
+        router.add(.get, "/api/v1/articles/:slug") { [self] req, p in article(req, parameters: p) }
         router.add(.get, "/api/v1/articles/:slug/related") { [self] req, p in related(req, slug: p["slug"]) }
         router.add(.get, "/api/v1/authors") { [self] req, _ in authors(req) }
         router.add(.get, "/api/v1/authors/:slug") { [self] req, p in author(req, slug: p["slug"]) }

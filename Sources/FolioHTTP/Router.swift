@@ -1,26 +1,27 @@
-/// Values captured by `:name` segments of a route pattern, in order. The first capture is held
-/// inline (routes rarely have more), so matching a route allocates no arrays.
+/// Values captured by `:name` segments of a route pattern, in order, kept as the request's raw
+/// bytes and decoded to a String only when a handler asks. The first capture is held inline
+/// (routes rarely have more), so matching a route allocates nothing.
 public struct RouteParameters: Sendable {
-    @usableFromInline var first: (name: String, value: String)?
-    @usableFromInline var rest: [(name: String, value: String)] = []
+    @usableFromInline var first: (name: String, value: ArraySlice<UInt8>)?
+    @usableFromInline var rest: [(name: String, value: ArraySlice<UInt8>)] = []
 
     public init() {}
 
     @usableFromInline
-    mutating func append(_ name: String, _ value: String) {
+    mutating func append(_ name: String, _ value: ArraySlice<UInt8>) {
         if first == nil { first = (name, value) } else { rest.append((name, value)) }
     }
 
     /// The captured names, in order.
     public var names: [String] { (first.map { [$0.name] } ?? []) + rest.map(\.name) }
 
-    /// The captured values, in order.
-    public var values: [String] { (first.map { [$0.value] } ?? []) + rest.map(\.value) }
+    /// The captured values (raw, still percent-encoded), in order.
+    public var values: [String] { ((first.map { [$0.value] } ?? []) + rest.map(\.value)).map { String(decoding: $0, as: UTF8.self) } }
 
     /// The raw (still percent-encoded) value captured for `name`.
     public subscript(_ name: String) -> String? {
-        if let first, first.name == name { return first.value }
-        for p in rest where p.name == name { return p.value }
+        if let first, first.name == name { return String(decoding: first.value, as: UTF8.self) }
+        for p in rest where p.name == name { return String(decoding: p.value, as: UTF8.self) }
         return nil
     }
 }
@@ -100,6 +101,19 @@ public struct Router<Handler: Sendable>: Sendable {
         routes.append(Route(method: method, pattern: pattern))
     }
 
+    /// Whether `literal` equals `path[start..<end]` (lengths first, then bytes).
+    @inlinable
+    static func literal(_ literal: [UInt8], equals path: ArraySlice<UInt8>, _ start: Int, _ end: Int) -> Bool {
+        guard literal.count == end - start else { return false }
+        return literal.withUnsafeBufferPointer { l in
+            path.withUnsafeBufferPointer { p in
+                let base = start - path.startIndex
+                for k in 0..<l.count where l[k] != p[base + k] { return false }
+                return true
+            }
+        }
+    }
+
     @inlinable
     func found(_ handler: Handler, _ params: RouteParameters, _ route: Int) -> Match {
         .found(handler, params, route: MatchedRoute(pattern: routes[route].pattern, index: route))
@@ -125,16 +139,15 @@ public struct Router<Handler: Sendable>: Sendable {
             while j < end, path[j] != 0x2F { j += 1 }
             if j == i { return .notFound }  // empty segment
             if j < end, j + 1 == end { return .notFound }  // trailing slash
-            let segment = path[i..<j]
             var next = -1
-            for c in nodes[node].children where nodes[c].literal.elementsEqual(segment) {
+            for c in nodes[node].children where Self.literal(nodes[c].literal, equals: path, i, j) {
                 next = c
                 break
             }
             if next >= 0 {
                 node = next
             } else if let p = nodes[node].parameter {
-                params.append(p.name, String(decoding: segment, as: UTF8.self))
+                params.append(p.name, path[i..<j])
                 node = p.node
             } else {
                 return .notFound
