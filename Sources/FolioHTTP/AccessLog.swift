@@ -3,7 +3,7 @@ import Glibc
 /// A per-loop access log: one line per request (time, method, path, status, bytes, microseconds),
 /// buffered and written to standard output in batches so logging costs no syscall per request.
 struct AccessLog {
-    private var buffer: [UInt8] = []
+    private let buffer = GrowableBytes()
     private var stamp: [UInt8] = []
     private var stampSecond: Int64 = -1
     private var lastFlush: Double = 0
@@ -11,16 +11,15 @@ struct AccessLog {
 
     init(json: Bool) {
         self.json = json
-        buffer.reserveCapacity(32 * 1024)
     }
 
     mutating func record(method: HTTPMethod, path: ArraySlice<UInt8>, status: Int, bytes: Int, micros: Int64, requestID: RequestID?) {
         refreshStamp()
         if json {
             append("{\"time\":\"")
-            buffer.append(contentsOf: stamp)
+            stamp.withUnsafeBytes { buffer.append($0) }
             append("\",\"method\":\"")
-            append(method.name)
+            append(method.token)
             append("\",\"path\":\"")
             appendEscaped(path)
             append("\",\"status\":")
@@ -31,14 +30,14 @@ struct AccessLog {
             appendDecimal(micros)
             if let requestID {
                 append(",\"request_id\":\"")
-                requestID.withBytes { buffer.append(contentsOf: $0) }  // plain bytes only
+                requestID.withBytes { buffer.append($0) }  // plain bytes only
                 append("\"")
             }
             append("}\n")
         } else {
-            buffer.append(contentsOf: stamp)
+            stamp.withUnsafeBytes { buffer.append($0) }
             buffer.append(0x20)
-            append(method.name)
+            append(method.token)
             buffer.append(0x20)
             appendEscaped(path)
             buffer.append(0x20)
@@ -50,7 +49,7 @@ struct AccessLog {
             append("us")
             if let requestID {
                 append(" id=")
-                requestID.withBytes { buffer.append(contentsOf: $0) }  // plain bytes only
+                requestID.withBytes { buffer.append($0) }  // plain bytes only
             }
             buffer.append(0x0A)
         }
@@ -59,18 +58,19 @@ struct AccessLog {
 
     /// Writes what is buffered if it is older than `interval` seconds (or always, with 0).
     mutating func flush(ifOlderThan interval: Double = 0, now: Double = 0) {
-        guard !buffer.isEmpty, interval == 0 || now - lastFlush >= interval else { return }
+        guard buffer.count > 0, interval == 0 || now - lastFlush >= interval else { return }
         lastFlush = now
+        let bytes = buffer.bytes(0..<buffer.count)
         var offset = 0
-        while offset < buffer.count {
-            let n = buffer[offset...].withUnsafeBytes { Glibc.write(1, $0.baseAddress, $0.count) }
+        while offset < bytes.count {
+            let n = Glibc.write(1, bytes.baseAddress! + offset, bytes.count - offset)
             if n <= 0 { break }
             offset += n
         }
-        buffer.removeAll(keepingCapacity: true)
+        buffer.removeAll(keepingCapacityUpTo: 64 * 1024)
     }
 
-    var isEmpty: Bool { buffer.isEmpty }
+    var isEmpty: Bool { buffer.count == 0 }
 
     private mutating func refreshStamp() {
         let now = MonotonicClock.wallSeconds()
@@ -86,9 +86,11 @@ struct AccessLog {
         stamp.append(0x5A)
     }
 
-    private mutating func append(_ s: String) { buffer.append(contentsOf: s.utf8) }
+    private func append(_ s: StaticString) {
+        buffer.append(UnsafeRawBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
+    }
 
-    private mutating func appendDecimal(_ v: Int64) {
+    private func appendDecimal(_ v: Int64) {
         if v < 0 { buffer.append(0x2D) }
         var n = v.magnitude
         var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes of stack; a UInt64 has at most 20 digits
@@ -99,26 +101,32 @@ struct AccessLog {
                 n /= 10
                 count += 1
             } while n > 0
-            buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: d[(24 - count)...]))
+            buffer.append(UnsafeRawBufferPointer(rebasing: d[(24 - count)...]))
         }
     }
 
     /// Client-sent bytes are printable ASCII already (the parser checked them); quote and backslash
     /// are escaped so a JSON line stays valid, and anything else outside printable ASCII becomes `?`.
-    private mutating func appendEscaped(_ bytes: ArraySlice<UInt8>) {
-        let bytes = bytes.prefix(2048)
-        if !bytes.contains(where: { $0 < 0x20 || $0 >= 0x7F || $0 == 0x22 || $0 == 0x5C }) {
-            buffer.append(contentsOf: bytes)  // the usual case: plain printable ASCII
-            return
-        }
-        for b in bytes {
-            if b == 0x22 || b == 0x5C {
-                if json { buffer.append(0x5C) }
-                buffer.append(b)
-            } else if b >= 0x20 && b < 0x7F {
-                buffer.append(b)
-            } else {
-                buffer.append(0x3F)
+    private func appendEscaped(_ bytes: ArraySlice<UInt8>) {
+        bytes.prefix(2048).withUnsafeBytes { raw in
+            var plain = true
+            for b in raw where b < 0x20 || b >= 0x7F || b == 0x22 || b == 0x5C {
+                plain = false
+                break
+            }
+            if plain {
+                buffer.append(raw)  // the usual case: plain printable ASCII
+                return
+            }
+            for b in raw {
+                if b == 0x22 || b == 0x5C {
+                    if json { buffer.append(0x5C) }
+                    buffer.append(b)
+                } else if b >= 0x20 && b < 0x7F {
+                    buffer.append(b)
+                } else {
+                    buffer.append(0x3F)
+                }
             }
         }
     }

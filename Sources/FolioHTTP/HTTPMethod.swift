@@ -33,7 +33,10 @@ public enum HTTPMethod: Sendable, Hashable {
     }
 
     /// The method's name as sent on the wire.
-    public var name: String {
+    public var name: String { token.description }
+
+    /// The method's name as a static string (no allocation: access log, response heads).
+    public var token: StaticString {
         switch self {
         case .get: "GET"
         case .head: "HEAD"
