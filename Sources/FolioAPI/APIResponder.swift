@@ -34,7 +34,7 @@ public final class APIResponder: HTTPResponder {
     }
 
     public func respond(to request: HTTPRequest) -> HTTPResponse {
-        let started = metrics == nil ? 0 : MonotonicClock.micros()
+        let started = metrics == nil ? 0 : request.receivedMicros > 0 ? request.receivedMicros : MonotonicClock.micros()
         let (response, slot, label) = route(request)
         let id = requestIDs.id(for: request)
         guard response.deferred != nil else {

@@ -154,6 +154,7 @@ extension EventLoop {
             queryRange: head.queryStart..<head.queryEnd,
             body: body, keepAlive: keepAlive)
         request.loopIndex = index
+        request.receivedMicros = conn.requestStartMicros
         let response = responder.respond(to: request)
         if let deferred = response.deferred {
             park(conn, head: head, keepAlive: keepAlive, path: Array(request.pathBytes), work: deferred)

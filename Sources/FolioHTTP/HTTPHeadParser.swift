@@ -104,7 +104,15 @@ public enum HTTPHeadParser {
         i += 1
         // Target: visible ASCII up to the next SP.
         let targetStart = i
-        while buf[i] > 0x20, buf[i] < 0x7F { i += 1 }
+        var firstQuestion = -1, lastHash = -1  // noted on the way, for the target form below
+        while buf[i] > 0x20, buf[i] < 0x7F {
+            if buf[i] == 0x3F {
+                if firstQuestion < 0 { firstQuestion = i }
+            } else if buf[i] == 0x23 {
+                lastHash = i
+            }
+            i += 1
+        }
         guard i > targetStart, buf[i] == sp else {
             return .failure(buf[i] == cr || buf[i] == lf ? .badRequestLine : .badTarget)
         }
@@ -169,13 +177,10 @@ public enum HTTPHeadParser {
                 return .failure(.badTarget)
             }
         }
-        var queryMark = pathStart
-        while queryMark < targetEnd, buf[queryMark] != 0x3F {
-            if buf[queryMark] == 0x23 { return .failure(.badTarget) }
-            queryMark += 1
-        }
-        var q = queryMark
-        while q < targetEnd { if buf[q] == 0x23 { return .failure(.badTarget) }; q += 1 }
+        // No fragment in the path or query; an absolute-form path never starts after a '?' (the
+        // authority ends at the first '/' or '?', and must end at '/').
+        if lastHash >= pathStart { return .failure(.badTarget) }
+        let queryMark = firstQuestion >= pathStart ? firstQuestion : targetEnd
 
         let base = UnsafeRawBufferPointer(rebasing: buf[start..<end])
         let semantics = HeadSemantics.evaluate(base, fields: fields, version: version)

@@ -13,6 +13,8 @@ public struct HTTPRequest: Sendable {
     public var keepAlive: Bool
     /// The index of the event loop handling the request, for lock-free per-loop state (metrics).
     public var loopIndex = 0
+    /// When the request's head was complete (`MonotonicClock.micros()`), or 0 when not known.
+    public var receivedMicros: Int64 = 0
 
     public init(
         method: HTTPMethod, version: HTTPVersion, head: [UInt8], fields: [HTTPFieldRange],
