@@ -45,21 +45,22 @@ let package = Package(
             swiftSettings: strict
         ),
         // libFuzzer entry point for the HTTP parser; see README "Development".
+        .target(name: "FuzzReplay", swiftSettings: strict),
         .executableTarget(
             name: "FolioParserFuzzer",
-            dependencies: ["FolioHTTP"],
+            dependencies: ["FolioHTTP", "FuzzReplay"],
             swiftSettings: strict + [.unsafeFlags(["-parse-as-library"])]
         ),
 
         // libFuzzer entry points for FolioJSON escaping and for query strings; see scripts/fuzz.
         .executableTarget(
             name: "FolioJSONFuzzer",
-            dependencies: ["FolioJSON"],
+            dependencies: ["FolioJSON", "FuzzReplay"],
             swiftSettings: strict + [.unsafeFlags(["-parse-as-library"])]
         ),
         .executableTarget(
             name: "FolioQueryFuzzer",
-            dependencies: ["FolioAPI", "FolioHTTP"],
+            dependencies: ["FolioAPI", "FolioHTTP", "FuzzReplay"],
             swiftSettings: strict + [.unsafeFlags(["-parse-as-library"])]
         ),
 

@@ -17,6 +17,9 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
+#if !FUZZING
+import FuzzReplay
+#endif
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
@@ -138,20 +141,9 @@ enum JSONFuzzChecks {
 }
 
 #if !FUZZING
+/// Without libFuzzer: run each file named on the command line through the same checks.
 @main
 struct FolioJSONFuzzer {
-    static func main() {
-        var count = 0
-        for path in CommandLine.arguments.dropFirst() {
-            guard let data = FileManager.default.contents(atPath: path) else {
-                print("cannot open \(path)")
-                exit(2)
-            }
-            let bytes = [UInt8](data)
-            _ = bytes.withUnsafeBufferPointer { fuzz($0.baseAddress ?? UnsafePointer(bitPattern: 1)!, $0.count) }
-            count += 1
-        }
-        print("checked \(count) input(s)")
-    }
+    static func main() { FuzzReplay.run(fuzz) }
 }
 #endif

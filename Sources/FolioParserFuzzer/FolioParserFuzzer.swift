@@ -11,6 +11,9 @@ import FolioHTTP
 #if canImport(Glibc)
 import Glibc
 #endif
+#if !FUZZING
+import FuzzReplay
+#endif
 
 /// libFuzzer's entry point: one input, checked under small and default limits.
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -232,25 +235,6 @@ enum FuzzChecks {
 /// Without libFuzzer: run each file named on the command line through the same checks.
 @main
 struct FolioParserFuzzer {
-    static func main() {
-        var count = 0
-        for path in CommandLine.arguments.dropFirst() {
-            guard let file = fopen(path, "rb") else {
-                print("cannot open \(path)")
-                exit(2)
-            }
-            var bytes: [UInt8] = []
-            var buffer = [UInt8](repeating: 0, count: 65536)
-            while true {
-                let n = fread(&buffer, 1, buffer.count, file)
-                if n <= 0 { break }
-                bytes += buffer[0..<n]
-            }
-            fclose(file)
-            _ = bytes.withUnsafeBufferPointer { fuzz($0.baseAddress ?? UnsafePointer(bitPattern: 1)!, $0.count) }
-            count += 1
-        }
-        print("checked \(count) input(s)")
-    }
+    static func main() { FuzzReplay.run(fuzz) }
 }
 #endif

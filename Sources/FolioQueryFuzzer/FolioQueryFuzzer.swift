@@ -16,6 +16,9 @@ import FolioHTTP
 #if canImport(Glibc)
 import Glibc
 #endif
+#if !FUZZING
+import FuzzReplay
+#endif
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
@@ -158,27 +161,9 @@ enum QueryFuzzChecks {
 }
 
 #if !FUZZING
+/// Without libFuzzer: run each file named on the command line through the same checks.
 @main
 struct FolioQueryFuzzer {
-    static func main() {
-        var count = 0
-        for path in CommandLine.arguments.dropFirst() {
-            guard let file = fopen(path, "rb") else {
-                print("cannot open \(path)")
-                exit(2)
-            }
-            var bytes: [UInt8] = []
-            var buffer = [UInt8](repeating: 0, count: 65536)
-            while true {
-                let n = fread(&buffer, 1, buffer.count, file)
-                if n <= 0 { break }
-                bytes += buffer[0..<n]
-            }
-            fclose(file)
-            _ = bytes.withUnsafeBufferPointer { fuzz($0.baseAddress ?? UnsafePointer(bitPattern: 1)!, $0.count) }
-            count += 1
-        }
-        print("checked \(count) input(s)")
-    }
+    static func main() { FuzzReplay.run(fuzz) }
 }
 #endif
