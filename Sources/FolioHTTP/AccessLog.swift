@@ -109,12 +109,9 @@ struct AccessLog {
     /// are escaped so a JSON line stays valid, and anything else outside printable ASCII becomes `?`.
     private func appendEscaped(_ bytes: ArraySlice<UInt8>) {
         bytes.prefix(2048).withUnsafeBytes { raw in
-            var plain = true
-            for b in raw where b < 0x20 || b >= 0x7F || b == 0x22 || b == 0x5C {
-                plain = false
-                break
-            }
-            if plain {
+            let n = raw.count
+            if ByteScan.firstOutside(raw, from: 0, end: n, low: 0x20, high: 0x7E) == n,
+               ByteScan.firstOf(raw, from: 0, end: n, 0x22, 0x5C) == n {
                 buffer.append(raw)  // the usual case: plain printable ASCII
                 return
             }

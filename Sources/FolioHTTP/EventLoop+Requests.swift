@@ -230,26 +230,34 @@ extension EventLoop {
         return sent
     }
 
+    /// The response head, composed into the output in one pass: status line, Date,
+    /// Content-Length, Connection, the response's own header lines, X-Request-Id, blank line.
     func appendHead(_ out: inout OutputQueue, _ response: HTTPResponse, contentLength: Int?, close: Bool, keepAliveHeader: Bool) {
-        out.append(HTTPStatus.statusLine(response.status))
-        out.append(date.line)
-        if let contentLength {
-            out.append("Content-Length: ")
-            out.appendDecimal(contentLength)
-            out.append("\r\n")
+        let status = HTTPStatus.statusLine(response.status)
+        let dateLine = date.line
+        let maxCount = status.count + dateLine.count + 40 + 26 + response.headerBytes.count
+            + 16 + RequestID.maxGivenLength + 2 + 2
+        out.appendInPlace(maxCount: maxCount) { c in
+            c.put(status)
+            c.put(dateLine)
+            if let contentLength {
+                c.put("Content-Length: ")
+                c.putDecimal(contentLength)
+                c.put("\r\n")
+            }
+            if close {
+                c.put("Connection: close\r\n")
+            } else if keepAliveHeader {
+                c.put("Connection: keep-alive\r\n")
+            }
+            c.put(response.headerBytes)
+            if let id = response.requestID {
+                c.put("X-Request-Id: ")
+                id.withBytes { c.put($0) }
+                c.put("\r\n")
+            }
+            c.put("\r\n")
         }
-        if close {
-            out.append("Connection: close\r\n")
-        } else if keepAliveHeader {
-            out.append("Connection: keep-alive\r\n")
-        }
-        out.append(response.headerBytes)
-        if let id = response.requestID {
-            out.append("X-Request-Id: ")
-            id.withBytes { out.appendCopy($0) }
-            out.append("\r\n")
-        }
-        out.append("\r\n")
     }
 
     /// Writes queued output; then either waits for EPOLLOUT, closes, or waits for the next request.

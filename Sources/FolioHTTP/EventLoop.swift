@@ -56,6 +56,9 @@ final class EventLoop {
             }
             now = MonotonicClock.now()
             date.refresh()
+            // Before handling what woke us: a request that completes after SIGTERM must be
+            // answered with Connection: close, even when its bytes and the wake-up arrive together.
+            if !drainStarted, control.draining.load(ordering: .acquiring) { beginDrain() }
             if n > 0 {
                 for i in 0..<Int(n) {
                     let fd = fds[i]

@@ -28,6 +28,17 @@ final class GrowableBytes {
         count += 1
     }
 
+    /// Makes room for `maxCount` more bytes and lets `body` write them through a cursor; keeps
+    /// what it wrote. For composing a response head in one pass.
+    @inline(__always)
+    func appendInPlace(maxCount: Int, _ body: (inout ByteCursor) -> Void) -> Int {
+        if count + maxCount > capacity { grow(toAtLeast: count + maxCount) }
+        var cursor = ByteCursor(start: base! + count, limit: maxCount)
+        body(&cursor)
+        count += cursor.written
+        return cursor.written
+    }
+
     private func grow(toAtLeast needed: Int) {
         let newCapacity = max(needed, capacity * 2, 1024)
         let fresh = UnsafeMutableRawPointer.allocate(byteCount: newCapacity, alignment: 16)
@@ -57,4 +68,51 @@ final class GrowableBytes {
 
     /// A copy of the contents (tests).
     var array: [UInt8] { Array(bytes(0..<count)) }
+}
+
+/// Writes bytes forward into memory reserved by `GrowableBytes.appendInPlace`; never past its limit.
+struct ByteCursor {
+    private let start: UnsafeMutableRawPointer
+    private let limit: Int
+    private(set) var written = 0
+
+    init(start: UnsafeMutableRawPointer, limit: Int) {
+        self.start = start
+        self.limit = limit
+    }
+
+    @inline(__always)
+    mutating func put(_ bytes: UnsafeRawBufferPointer) {
+        guard let src = bytes.baseAddress, !bytes.isEmpty else { return }
+        precondition(written + bytes.count <= limit)
+        (start + written).copyMemory(from: src, byteCount: bytes.count)
+        written += bytes.count
+    }
+
+    @inline(__always)
+    mutating func put(_ literal: StaticString) {
+        put(UnsafeRawBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
+    }
+
+    @inline(__always)
+    mutating func put(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { put($0) }
+    }
+
+    /// A non-negative integer in decimal (at most 20 digits).
+    @inline(__always)
+    mutating func putDecimal(_ value: Int) {
+        var v = UInt(max(0, value))
+        var digits = 1
+        var t = v
+        while t >= 10 { t /= 10; digits += 1 }
+        precondition(written + digits <= limit)
+        var i = written + digits - 1
+        repeat {
+            (start + i).storeBytes(of: UInt8(0x30 + v % 10), as: UInt8.self)
+            v /= 10
+            i -= 1
+        } while v > 0
+        written += digits
+    }
 }

@@ -45,11 +45,14 @@ public enum HTTPHeadParser {
 
     /// Offset just past the CRLFCRLF ending the head, if present.
     static func findHeadEnd(_ buf: UnsafeRawBufferPointer, from: Int) -> Int? {
-        var i = max(from, 0)
+        // Each LF at or after from + 3 (so the CRLFCRLF starts at or after `from`), found 16 bytes
+        // at a time.
         let n = buf.count
-        while i + 3 < n {
-            if buf[i + 3] != lf { i += buf[i + 3] == cr ? 1 : 4; continue }
-            if buf[i] == cr, buf[i + 1] == lf, buf[i + 2] == cr { return i + 4 }
+        var i = max(from, 0) + 3
+        while i < n {
+            i = ByteScan.firstOf(buf, from: i, end: n, lf, lf)
+            if i >= n { return nil }
+            if buf[i - 1] == cr, buf[i - 2] == lf, buf[i - 3] == cr { return i + 1 }
             i += 1
         }
         return nil
@@ -104,15 +107,7 @@ public enum HTTPHeadParser {
         i += 1
         // Target: visible ASCII up to the next SP.
         let targetStart = i
-        var firstQuestion = -1, lastHash = -1  // noted on the way, for the target form below
-        while buf[i] > 0x20, buf[i] < 0x7F {
-            if buf[i] == 0x3F {
-                if firstQuestion < 0 { firstQuestion = i }
-            } else if buf[i] == 0x23 {
-                lastHash = i
-            }
-            i += 1
-        }
+        i = ByteScan.firstOutside(buf, from: i, end: end, low: 0x21, high: 0x7E)
         guard i > targetStart, buf[i] == sp else {
             return .failure(buf[i] == cr || buf[i] == lf ? .badRequestLine : .badTarget)
         }
@@ -148,6 +143,7 @@ public enum HTTPHeadParser {
             i += 1
             while buf[i] == sp || buf[i] == htab { i += 1 }
             let valueStart = i
+            i = ByteScan.firstOutside(buf, from: i, end: end, low: 0x20, high: 0x7E)  // the usual bytes
             while buf[i] != cr {
                 guard ByteClass.isFieldValue(buf[i]) else {
                     return .failure(buf[i] == lf ? .bareLF : .badFieldValue)
@@ -177,10 +173,9 @@ public enum HTTPHeadParser {
                 return .failure(.badTarget)
             }
         }
-        // No fragment in the path or query; an absolute-form path never starts after a '?' (the
-        // authority ends at the first '/' or '?', and must end at '/').
-        if lastHash >= pathStart { return .failure(.badTarget) }
-        let queryMark = firstQuestion >= pathStart ? firstQuestion : targetEnd
+        // No fragment in the path or query.
+        if ByteScan.firstOf(buf, from: pathStart, end: targetEnd, 0x23, 0x23) < targetEnd { return .failure(.badTarget) }
+        let queryMark = ByteScan.firstOf(buf, from: pathStart, end: targetEnd, 0x3F, 0x3F)
 
         let base = UnsafeRawBufferPointer(rebasing: buf[start..<end])
         let semantics = HeadSemantics.evaluate(base, fields: fields, version: version)

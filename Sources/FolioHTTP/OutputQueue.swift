@@ -57,6 +57,12 @@ struct OutputQueue {
         grewTail(by: bytes.count)
     }
 
+    /// Copies up to `maxCount` bytes written through a cursor (a response head, in one pass).
+    mutating func appendInPlace(maxCount: Int, _ body: (inout ByteCursor) -> Void) {
+        let n = copied.appendInPlace(maxCount: maxCount, body)
+        if n > 0 { grewTail(by: n) }
+    }
+
     mutating func appendDecimal(_ value: Int) {
         var v = value
         var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,

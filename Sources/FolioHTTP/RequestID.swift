@@ -1,11 +1,13 @@
 import Synchronization
 
 /// A request's `X-Request-Id`: the client's own value when it is short and plain, else one made
-/// of a per-process random prefix and a counter (`3f9a01c2-1b`). Kept as numbers or bytes and
-/// written straight into the response head and the access log: no String per request.
-public struct RequestID: Sendable, Equatable {
-    enum Value: Sendable, Equatable {
-        case made(prefix: UInt32, number: UInt64)
+/// of a per-process random prefix and a counter (`3f9a01c2-1b`). A made id is formatted once, into
+/// inline storage, and written from there into the response head and the access log: no String
+/// and no allocation per request.
+public struct RequestID: Sendable {
+    enum Value: Sendable {
+        /// ASCII bytes in a fixed 32-byte inline buffer, and how many are used.
+        case made(bytes: (UInt64, UInt64, UInt64, UInt64), count: Int)
         case given([UInt8])
     }
 
@@ -20,40 +22,41 @@ public struct RequestID: Sendable, Equatable {
         value = .given(Array(bytes))
     }
 
+    /// `prefix` as 8 hex digits, `-`, then `number` in hex (up to 16 digits).
     init(prefix: UInt32, number: UInt64) {
-        value = .made(prefix: prefix, number: number)
+        var buffer: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        let count = withUnsafeMutableBytes(of: &buffer) { out -> Int in
+            let hex: StaticString = "0123456789abcdef"
+            let digits = hex.utf8Start
+            var p = UInt64(prefix)
+            for i in stride(from: 7, through: 0, by: -1) {
+                out[i] = digits[Int(p & 0xF)]
+                p >>= 4
+            }
+            out[8] = 0x2D
+            var n = number
+            var width = 1
+            while width < 16, n >> (4 * UInt64(width)) != 0 { width += 1 }
+            for i in stride(from: width - 1, through: 0, by: -1) {
+                out[9 + i] = digits[Int(n & 0xF)]
+                n >>= 4
+            }
+            return 9 + width
+        }
+        value = .made(bytes: buffer, count: count)
     }
 
     static func isPlain(_ b: UInt8) -> Bool {
         (b >= 0x30 && b <= 0x39) || (b | 0x20 >= 0x61 && b | 0x20 <= 0x7A) || b == 0x2D || b == 0x5F || b == 0x2E
     }
 
-    /// Calls `body` with the id's bytes (formatted on the stack for a made id).
+    /// Calls `body` with the id's bytes.
     public func withBytes<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R {
         switch value {
         case .given(let bytes):
             return bytes.withUnsafeBytes(body)
-        case .made(let prefix, let number):
-            // 8 hex digits, '-', up to 16 hex digits.
-            var buffer: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-            return withUnsafeMutableBytes(of: &buffer) { out in
-                let hex: StaticString = "0123456789abcdef"
-                let digits = hex.utf8Start
-                var p = UInt64(prefix)
-                for i in stride(from: 7, through: 0, by: -1) {
-                    out[i] = digits[Int(p & 0xF)]
-                    p >>= 4
-                }
-                out[8] = 0x2D
-                var n = number
-                var count = 1
-                while n >> (4 * UInt64(count)) != 0, count < 16 { count += 1 }
-                for i in stride(from: count - 1, through: 0, by: -1) {
-                    out[9 + i] = digits[Int(n & 0xF)]
-                    n >>= 4
-                }
-                return body(UnsafeRawBufferPointer(rebasing: out[0..<(9 + count)]))
-            }
+        case .made(var bytes, let count):
+            return withUnsafeBytes(of: &bytes) { body(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
         }
     }
 

@@ -103,14 +103,11 @@ public struct Router<Handler: Sendable>: Sendable {
 
     /// Whether `literal` equals `path[start..<end]` (lengths first, then bytes).
     @inlinable
-    static func literal(_ literal: [UInt8], equals path: ArraySlice<UInt8>, _ start: Int, _ end: Int) -> Bool {
+    static func literal(_ literal: [UInt8], equals path: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
         guard literal.count == end - start else { return false }
         return literal.withUnsafeBufferPointer { l in
-            path.withUnsafeBufferPointer { p in
-                let base = start - path.startIndex
-                for k in 0..<l.count where l[k] != p[base + k] { return false }
-                return true
-            }
+            for k in 0..<l.count where l[k] != path[start + k] { return false }
+            return true
         }
     }
 
@@ -128,32 +125,36 @@ public struct Router<Handler: Sendable>: Sendable {
     /// bytes only: no String indexing on the request path.
     @inlinable
     public func match(_ method: HTTPMethod, pathBytes path: ArraySlice<UInt8>) -> Match {
-        var node = 0
         var params = RouteParameters()
-        var i = path.startIndex
-        let end = path.endIndex
-        guard i < end, path[i] == 0x2F else { return .notFound }
-        i += 1
-        while i < end {
-            var j = i
-            while j < end, path[j] != 0x2F { j += 1 }
-            if j == i { return .notFound }  // empty segment
-            if j < end, j + 1 == end { return .notFound }  // trailing slash
-            var next = -1
-            for c in nodes[node].children where Self.literal(nodes[c].literal, equals: path, i, j) {
-                next = c
-                break
+        // Walk the trie over the path's raw bytes (no bounds checks in the segment scan).
+        let node = path.withUnsafeBufferPointer { p -> Int in
+            let end = p.count
+            guard end > 0, p[0] == 0x2F else { return -1 }
+            var node = 0
+            var i = 1
+            while i < end {
+                var j = i
+                while j < end, p[j] != 0x2F { j += 1 }
+                if j == i { return -1 }  // empty segment
+                if j < end, j + 1 == end { return -1 }  // trailing slash
+                var next = -1
+                for c in nodes[node].children where Self.literal(nodes[c].literal, equals: p, i, j) {
+                    next = c
+                    break
+                }
+                if next >= 0 {
+                    node = next
+                } else if let parameter = nodes[node].parameter {
+                    params.append(parameter.name, path[(path.startIndex + i)..<(path.startIndex + j)])
+                    node = parameter.node
+                } else {
+                    return -1
+                }
+                i = j + 1
             }
-            if next >= 0 {
-                node = next
-            } else if let p = nodes[node].parameter {
-                params.append(p.name, path[i..<j])
-                node = p.node
-            } else {
-                return .notFound
-            }
-            i = j + 1
+            return node
         }
+        if node < 0 { return .notFound }
         let handlers = nodes[node].handlers
         if handlers.isEmpty { return .notFound }
         for h in handlers where h.method == method { return found(h.handler, params, h.route) }
