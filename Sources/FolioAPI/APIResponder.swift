@@ -38,16 +38,16 @@ public final class APIResponder: HTTPResponder {
         let (response, slot, label) = route(request)
         let id = requestIDs.id(for: request)
         guard response.deferred != nil else {
-            return Self.finish(response, id: id, slot: slot, label: label, started: started, loop: request.loopIndex, metrics: metrics)
+            return Self.finish(consume response, id: id, slot: slot, label: label, started: started, loop: request.loopIndex, metrics: metrics)
         }
         let metrics = self.metrics, loop = request.loopIndex
         return response.map { Self.finish($0, id: id, slot: slot, label: label, started: started, loop: loop, metrics: metrics) }
     }
 
     /// Sets the request id (written as `X-Request-Id`) and records metrics.
-    static func finish(_ response: HTTPResponse, id: RequestID, slot: Int, label: String, started: Int64, loop: Int,
+    static func finish(_ response: consuming HTTPResponse, id: RequestID, slot: Int, label: String, started: Int64, loop: Int,
                        metrics: Metrics?) -> HTTPResponse {
-        var response = response
+        var response = consume response
         response.requestID = id
         metrics?.record(slot: slot, label: label, status: response.status, micros: MonotonicClock.micros() - started, loop: loop)
         return response

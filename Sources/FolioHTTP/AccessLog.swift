@@ -13,45 +13,55 @@ struct AccessLog {
         self.json = json
     }
 
+    /// Longest path printed; longer ones are cut (a line stays bounded).
+    static let maxPathBytes = 2048
+
     mutating func record(method: HTTPMethod, path: ArraySlice<UInt8>, status: Int, bytes: Int, micros: Int64, requestID: RequestID?) {
         refreshStamp()
-        if json {
-            append("{\"time\":\"")
-            stamp.withUnsafeBytes { buffer.append($0) }
-            append("\",\"method\":\"")
-            append(method.token)
-            append("\",\"path\":\"")
-            appendEscaped(path)
-            append("\",\"status\":")
-            appendDecimal(Int64(status))
-            append(",\"bytes\":")
-            appendDecimal(Int64(bytes))
-            append(",\"us\":")
-            appendDecimal(micros)
-            if let requestID {
-                append(",\"request_id\":\"")
-                requestID.withBytes { buffer.append($0) }  // plain bytes only
-                append("\"")
+        let json = self.json
+        let stamp = self.stamp
+        let path = path.prefix(Self.maxPathBytes)
+        // The whole line in one pass: fixed text, at most two bytes per path byte, three numbers.
+        let maxCount = stamp.count + 2 * path.count + RequestID.maxGivenLength + 3 * 21 + 80
+        _ = buffer.appendInPlace(maxCount: maxCount) { c in
+            if json {
+                c.put("{\"time\":\"")
+                c.put(stamp)
+                c.put("\",\"method\":\"")
+                c.put(method.token)
+                c.put("\",\"path\":\"")
+                Self.putEscaped(path, json: true, into: &c)
+                c.put("\",\"status\":")
+                c.putDecimal(status)
+                c.put(",\"bytes\":")
+                c.putDecimal(bytes)
+                c.put(",\"us\":")
+                c.putDecimal(Int(micros))
+                if let requestID {
+                    c.put(",\"request_id\":\"")
+                    requestID.withBytes { c.put($0) }  // plain bytes only
+                    c.put("\"")
+                }
+                c.put("}\n")
+            } else {
+                c.put(stamp)
+                c.put(" ")
+                c.put(method.token)
+                c.put(" ")
+                Self.putEscaped(path, json: false, into: &c)
+                c.put(" ")
+                c.putDecimal(status)
+                c.put(" ")
+                c.putDecimal(bytes)
+                c.put("B ")
+                c.putDecimal(Int(micros))
+                c.put("us")
+                if let requestID {
+                    c.put(" id=")
+                    requestID.withBytes { c.put($0) }  // plain bytes only
+                }
+                c.put("\n")
             }
-            append("}\n")
-        } else {
-            stamp.withUnsafeBytes { buffer.append($0) }
-            buffer.append(0x20)
-            append(method.token)
-            buffer.append(0x20)
-            appendEscaped(path)
-            buffer.append(0x20)
-            appendDecimal(Int64(status))
-            buffer.append(0x20)
-            appendDecimal(Int64(bytes))
-            append("B ")
-            appendDecimal(micros)
-            append("us")
-            if let requestID {
-                append(" id=")
-                requestID.withBytes { buffer.append($0) }  // plain bytes only
-            }
-            buffer.append(0x0A)
         }
         if buffer.count >= 16 * 1024 { flush() }
     }
@@ -86,43 +96,24 @@ struct AccessLog {
         stamp.append(0x5A)
     }
 
-    private func append(_ s: StaticString) {
-        buffer.append(UnsafeRawBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
-    }
-
-    private func appendDecimal(_ v: Int64) {
-        if v < 0 { buffer.append(0x2D) }
-        var n = v.magnitude
-        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes of stack; a UInt64 has at most 20 digits
-        var count = 0
-        withUnsafeMutableBytes(of: &digits) { d in
-            repeat {
-                d[23 - count] = UInt8(0x30 + n % 10)
-                n /= 10
-                count += 1
-            } while n > 0
-            buffer.append(UnsafeRawBufferPointer(rebasing: d[(24 - count)...]))
-        }
-    }
-
     /// Client-sent bytes are printable ASCII already (the parser checked them); quote and backslash
-    /// are escaped so a JSON line stays valid, and anything else outside printable ASCII becomes `?`.
-    private func appendEscaped(_ bytes: ArraySlice<UInt8>) {
-        bytes.prefix(2048).withUnsafeBytes { raw in
+    /// are escaped (JSON) so a line stays valid, and anything else outside printable ASCII becomes `?`.
+    private static func putEscaped(_ bytes: ArraySlice<UInt8>, json: Bool, into c: inout ByteCursor) {
+        bytes.withUnsafeBytes { raw in
             let n = raw.count
             if ByteScan.firstOutside(raw, from: 0, end: n, low: 0x20, high: 0x7E) == n,
                ByteScan.firstOf(raw, from: 0, end: n, 0x22, 0x5C) == n {
-                buffer.append(raw)  // the usual case: plain printable ASCII
+                c.put(raw)  // the usual case: plain printable ASCII
                 return
             }
             for b in raw {
                 if b == 0x22 || b == 0x5C {
-                    if json { buffer.append(0x5C) }
-                    buffer.append(b)
+                    if json { c.put(0x5C) }
+                    c.put(b)
                 } else if b >= 0x20 && b < 0x7F {
-                    buffer.append(b)
+                    c.put(b)
                 } else {
-                    buffer.append(0x3F)
+                    c.put(0x3F)
                 }
             }
         }

@@ -90,6 +90,13 @@ struct ByteCursor {
     }
 
     @inline(__always)
+    mutating func put(_ byte: UInt8) {
+        precondition(written < limit)
+        (start + written).storeBytes(of: byte, as: UInt8.self)
+        written += 1
+    }
+
+    @inline(__always)
     mutating func put(_ literal: StaticString) {
         put(UnsafeRawBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
     }

@@ -5,13 +5,11 @@ import Synchronization
 /// inline storage, and written from there into the response head and the access log: no String
 /// and no allocation per request.
 public struct RequestID: Sendable {
-    enum Value: Sendable {
-        /// ASCII bytes in a fixed 32-byte inline buffer, and how many are used.
-        case made(bytes: (UInt64, UInt64, UInt64, UInt64), count: Int)
-        case given([UInt8])
-    }
-
-    let value: Value
+    /// A made id's ASCII bytes in fixed inline storage, and how many are used.
+    private var made: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+    private var madeCount = 0
+    /// A client's id, when it sent an acceptable one.
+    private var given: [UInt8]?
 
     /// Longest client-supplied id that is echoed.
     public static let maxGivenLength = 128
@@ -19,13 +17,12 @@ public struct RequestID: Sendable {
     /// The client's id, when it is 1–128 bytes of letters, digits, `-`, `_` and `.`.
     public init?(given bytes: ArraySlice<UInt8>) {
         guard !bytes.isEmpty, bytes.count <= Self.maxGivenLength, bytes.allSatisfy(Self.isPlain) else { return nil }
-        value = .given(Array(bytes))
+        given = Array(bytes)
     }
 
     /// `prefix` as 8 hex digits, `-`, then `number` in hex (up to 16 digits).
     init(prefix: UInt32, number: UInt64) {
-        var buffer: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-        let count = withUnsafeMutableBytes(of: &buffer) { out -> Int in
+        madeCount = withUnsafeMutableBytes(of: &made) { out -> Int in
             let hex: StaticString = "0123456789abcdef"
             let digits = hex.utf8Start
             var p = UInt64(prefix)
@@ -43,7 +40,6 @@ public struct RequestID: Sendable {
             }
             return 9 + width
         }
-        value = .made(bytes: buffer, count: count)
     }
 
     static func isPlain(_ b: UInt8) -> Bool {
@@ -52,12 +48,9 @@ public struct RequestID: Sendable {
 
     /// Calls `body` with the id's bytes.
     public func withBytes<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R {
-        switch value {
-        case .given(let bytes):
-            return bytes.withUnsafeBytes(body)
-        case .made(var bytes, let count):
-            return withUnsafeBytes(of: &bytes) { body(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
-        }
+        if let given { return given.withUnsafeBytes(body) }
+        var bytes = made
+        return withUnsafeBytes(of: &bytes) { body(UnsafeRawBufferPointer(rebasing: $0[0..<madeCount])) }
     }
 
     /// The id as text (logs, tests).
