@@ -18,4 +18,20 @@ struct ByteClassTests {
             #expect(ByteClass.isHostChar(UInt8(b)) == allowed.contains(UInt8(b)), "byte \(b)")
         }
     }
+
+    @Test("Host validation agrees with the byte class at every position of a long value")
+    func longHosts() {
+        let good = Array("api.think-tank.example.org:8443".utf8) + Array("[::1]!$&'()*+,;=%7e_~".utf8)
+        func valid(_ bytes: [UInt8]) -> Bool {
+            bytes.withUnsafeBytes { HeadSemantics.isValidHost($0, 0, $0.count) }
+        }
+        #expect(valid(good))
+        for position in good.indices {
+            for bad: UInt8 in [0x20, 0x22, 0x2F, 0x3C, 0x40, 0x5C, 0x7F, 0x80, 0xFF] {
+                var bytes = good
+                bytes[position] = bad
+                #expect(!valid(bytes), "byte \(bad) at \(position)")
+            }
+        }
+    }
 }
