@@ -21,8 +21,9 @@ struct AccessLog {
         let json = self.json
         let stamp = self.stamp
         let path = path.prefix(Self.maxPathBytes)
-        // The whole line in one pass: fixed text, at most two bytes per path byte, three numbers.
-        let maxCount = stamp.count + 2 * path.count + RequestID.maxGivenLength + 3 * 21 + 80
+        // The whole line in one pass: fixed text (under 100 bytes in either format, with the
+        // method), at most two bytes per path byte, three numbers of at most 20 digits, the id.
+        let maxCount = stamp.count + 2 * path.count + RequestID.maxGivenLength + 3 * 20 + 160
         _ = buffer.appendInPlace(maxCount: maxCount) { c in
             if json {
                 c.put("{\"time\":\"")
@@ -81,6 +82,9 @@ struct AccessLog {
     }
 
     var isEmpty: Bool { buffer.count == 0 }
+
+    /// The lines not yet written (tests).
+    var buffered: [UInt8] { buffer.array }
 
     private mutating func refreshStamp() {
         let now = MonotonicClock.wallSeconds()

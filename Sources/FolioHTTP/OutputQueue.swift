@@ -2,7 +2,8 @@
 /// bodies) are copied into one reusable raw buffer, `copied`; large bodies are queued by reference
 /// (no copy). The queue is a list of segments, each a range of `copied` or a shared body, so a head
 /// copied before a large body keeps its place: a fully written queue keeps its buffers and
-/// allocates nothing on the next response.
+/// allocates nothing on the next response. Used in place only (a connection's own queue): a copy
+/// would share the copied bytes' buffer.
 struct OutputQueue {
     /// One piece of output: `shared` bytes, or (when nil) the range `start..<end` of `copied`.
     private struct Segment {
