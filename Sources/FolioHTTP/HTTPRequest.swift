@@ -61,11 +61,6 @@ public struct HTTPRequest: Sendable {
     /// The raw query string after `?` (percent-encoded), empty when there is none.
     public var query: String { String(decoding: head[queryRange], as: UTF8.self) }
 
-    /// The raw request target (path and query, as sent): a cache key that needs one String.
-    public var target: String {
-        String(decoding: head[pathRange.lowerBound..<max(pathRange.upperBound, queryRange.upperBound)], as: UTF8.self)
-    }
-
     /// The raw request target's bytes (path and query, as sent).
     public var targetBytes: ArraySlice<UInt8> {
         head[pathRange.lowerBound..<max(pathRange.upperBound, queryRange.upperBound)]

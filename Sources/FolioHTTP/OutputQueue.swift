@@ -47,10 +47,6 @@ struct OutputQueue {
         appendCopy(UnsafeRawBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
     }
 
-    mutating func append(_ bytes: ArraySlice<UInt8>) {
-        bytes.withUnsafeBytes { appendCopy($0) }
-    }
-
     /// Copies `bytes` into `copied`.
     mutating func appendCopy(_ bytes: UnsafeRawBufferPointer) {
         guard !bytes.isEmpty else { return }
@@ -65,19 +61,7 @@ struct OutputQueue {
     }
 
     mutating func appendDecimal(_ value: Int) {
-        var v = value
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var n = 0
-        withUnsafeMutableBytes(of: &digits) { d in
-            repeat {
-                d[19 - n] = UInt8(0x30 + v % 10)
-                v /= 10
-                n += 1
-            } while v > 0 && n < 20
-            appendCopy(UnsafeRawBufferPointer(rebasing: d[(20 - n)...]))
-        }
+        appendInPlace(maxCount: 20) { $0.putDecimal(value) }
     }
 
     /// The last `count` bytes of `copied` are new: extend the last segment or start one.

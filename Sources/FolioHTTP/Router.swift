@@ -12,11 +12,10 @@ public struct RouteParameters: Sendable {
         if first == nil { first = (name, value) } else { rest.append((name, value)) }
     }
 
-    /// The captured names, in order.
-    public var names: [String] { (first.map { [$0.name] } ?? []) + rest.map(\.name) }
-
-    /// The captured values (raw, still percent-encoded), in order.
-    public var values: [String] { ((first.map { [$0.value] } ?? []) + rest.map(\.value)).map { String(decoding: $0, as: UTF8.self) } }
+    /// Every capture, in order, as (name, raw value).
+    public var all: [(name: String, value: String)] {
+        ((first.map { [$0] } ?? []) + rest).map { ($0.name, String(decoding: $0.value, as: UTF8.self)) }
+    }
 
     /// The raw (still percent-encoded) value captured for `name`.
     public subscript(_ name: String) -> String? {

@@ -22,7 +22,7 @@ struct RouterTests {
     func found(_ method: HTTPMethod, _ path: String) -> (String, [String: String])? {
         guard case .found(let handler, let params, _) = Self.router.match(method, path: path) else { return nil }
         var dict: [String: String] = [:]
-        for (n, v) in zip(params.names, params.values) { dict[n] = String(v) }
+        for (n, v) in params.all { dict[n] = v }
         return (handler, dict)
     }
 
