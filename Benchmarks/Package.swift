@@ -27,7 +27,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "JSONBench",
-            dependencies: [.product(name: "FolioJSON", package: rootIdentity)]
+            dependencies: [.product(name: "FolioJSON", package: rootIdentity), "PeerModel"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -6,63 +6,12 @@
 // Prints ns/op (median of batches) for both and the ratio.
 import FolioJSON
 import Foundation
+import PeerModel
 
-struct AuthorRef: Codable { let slug: String; let name: String; let url: String }
-struct TagRef: Codable { let slug: String; let name: String }
-struct Summary: Codable {
-    let id: Int
-    let slug: String
-    let title: String
-    let excerpt: String
-    let published_at: String
-    let updated_at: String
-    let reading_time_minutes: Int
-    let word_count: Int
-    let language: String
-    let canonical_url: String?
-    let url: String
-    let authors: [AuthorRef]
-    let tags: [TagRef]
-
-    enum CodingKeys: String, CodingKey {
-        case id, slug, title, excerpt, published_at, updated_at, reading_time_minutes, word_count
-        case language, canonical_url, url, authors, tags
-    }
-
-    func encode(to encoder: any Encoder) throws {  // canonical_url: null, not omitted
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(id, forKey: .id)
-        try c.encode(slug, forKey: .slug)
-        try c.encode(title, forKey: .title)
-        try c.encode(excerpt, forKey: .excerpt)
-        try c.encode(published_at, forKey: .published_at)
-        try c.encode(updated_at, forKey: .updated_at)
-        try c.encode(reading_time_minutes, forKey: .reading_time_minutes)
-        try c.encode(word_count, forKey: .word_count)
-        try c.encode(language, forKey: .language)
-        try c.encode(canonical_url, forKey: .canonical_url)
-        try c.encode(url, forKey: .url)
-        try c.encode(authors, forKey: .authors)
-        try c.encode(tags, forKey: .tags)
-    }
-}
-struct Pagination: Codable {
-    let page: Int; let per_page: Int; let total: Int; let pages: Int
-    let next: Int?; let prev: Int?; let next_cursor: String?
-    enum CodingKeys: String, CodingKey { case page, per_page, total, pages, next, prev, next_cursor }
-    func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(page, forKey: .page); try c.encode(per_page, forKey: .per_page)
-        try c.encode(total, forKey: .total); try c.encode(pages, forKey: .pages)
-        try c.encode(next, forKey: .next); try c.encode(prev, forKey: .prev)
-        try c.encode(next_cursor, forKey: .next_cursor)
-    }
-}
-struct Meta: Codable { let pagination: Pagination }
-struct ListResponse: Codable { let data: [Summary]; let meta: Meta }
-
+// The Codable models are the peers' own (PeerModel), so both encoders write the same structs
+// the Hummingbird and Vapor peers serve.
 // FolioJSON, shaped like FolioAPI's ContentEncoder.article(_:fields: .summary).
-func write(_ r: ListResponse, into w: inout JSONWriter) {
+func write(_ r: ArticleListResponse, into w: inout JSONWriter) {
     w.beginObject()
     w.key("data")
     w.beginArray()
@@ -129,7 +78,7 @@ guard args.count > 1 else {
 }
 let input = try Data(contentsOf: URL(fileURLWithPath: args[1]))
 let perBatch = args.count > 2 ? Int(args[2]) ?? 2000 : 2000
-let response = try JSONDecoder().decode(ListResponse.self, from: input)
+let response = try JSONDecoder().decode(ArticleListResponse.self, from: input)
 
 let encoder = JSONEncoder()
 encoder.outputFormatting = [.withoutEscapingSlashes]
@@ -139,8 +88,8 @@ var check = JSONWriter(capacity: 32 * 1024)
 write(response, into: &check)
 let folioBytes = Data(check.bytes)
 let foundationBytes = try encoder.encode(response)
-let same = try JSONDecoder().decode(ListResponse.self, from: folioBytes).data.map(\.slug)
-    == JSONDecoder().decode(ListResponse.self, from: foundationBytes).data.map(\.slug)
+let same = try JSONDecoder().decode(ArticleListResponse.self, from: folioBytes).data.map(\.slug)
+    == JSONDecoder().decode(ArticleListResponse.self, from: foundationBytes).data.map(\.slug)
     && (try JSONSerialization.jsonObject(with: folioBytes) as? NSDictionary) == (try JSONSerialization.jsonObject(with: input) as? NSDictionary)
     && (try JSONSerialization.jsonObject(with: foundationBytes) as? NSDictionary) == (try JSONSerialization.jsonObject(with: input) as? NSDictionary)
 print("items: \(response.data.count); bytes: Folio's response \(input.count), FolioJSON \(folioBytes.count) (identical to Folio's: \(folioBytes == input)), JSONEncoder \(foundationBytes.count); same JSON: \(same)")
