@@ -24,28 +24,4 @@ enum Gzip {
         output.removeLast(output.count - Int(stream.total_out))
         return output
     }
-
-    /// Decompresses a gzip body (tests and tools).
-    static func decompress(_ input: [UInt8]) -> [UInt8]? {
-        var stream = z_stream()
-        guard inflateInit2_(&stream, 15 + 16, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else { return nil }
-        defer { inflateEnd(&stream) }
-        var out: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
-        var status: Int32 = Z_OK
-        input.withUnsafeBufferPointer { inBuf in
-            stream.next_in = UnsafeMutablePointer(mutating: inBuf.baseAddress)
-            stream.avail_in = uInt(inBuf.count)
-            repeat {
-                let produced: Int = chunk.withUnsafeMutableBufferPointer { c in
-                    stream.next_out = c.baseAddress
-                    stream.avail_out = uInt(c.count)
-                    status = inflate(&stream, Z_NO_FLUSH)
-                    return c.count - Int(stream.avail_out)
-                }
-                out.append(contentsOf: chunk[0..<produced])
-            } while status == Z_OK
-        }
-        return status == Z_STREAM_END ? out : nil
-    }
 }
