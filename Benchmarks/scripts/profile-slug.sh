@@ -3,6 +3,7 @@
 # machine), plus the top inclusive costs. valgrind 3.19 cannot read Swift 6.3's DWARF 5, so the
 # binary is profiled with its debug info stripped (symbols stay).
 # Usage: Benchmarks/scripts/profile-slug.sh [SLUG] [SECS=10]   (after run-peers.sh made the corpus)
+# CALLGRIND_OPTS="--dump-instr=yes" adds per-instruction counts (see scripts/instr-costs.py).
 # ACCESS_LOG=1 profiles the shipped configuration (access log on, written to /dev/null).
 source "$(dirname "$0")/lib.sh"
 OUT=${OUT:-$ROOT/Benchmarks/out}
@@ -12,7 +13,7 @@ SECS=${2:-10}
 objcopy --strip-debug "$FOLIO" "$OUT/folio-nodebug"
 python3 -c 'import json,sys; c=json.load(open(sys.argv[1])); c["access_log"]=sys.argv[3]=="1"; json.dump(c, open(sys.argv[2],"w"))' \
   "$ROOT/Config/folio.json" "$OUT/folio-nolog.json" "${ACCESS_LOG:-0}"
-taskset -c 0 valgrind --tool=callgrind --callgrind-out-file="$OUT/callgrind.out" "$OUT/folio-nodebug" serve \
+taskset -c 0 valgrind --tool=callgrind ${CALLGRIND_OPTS:-} --callgrind-out-file="$OUT/callgrind.out" "$OUT/folio-nodebug" serve \
   --database "$DB" --port "$PORT" --host 127.0.0.1 --threads 1 --config "$OUT/folio-nolog.json" > /dev/null 2> "$OUT/callgrind.log" &
 PID=$!
 for _ in $(seq 1 240); do curl -sf -o /dev/null --max-time 2 "http://127.0.0.1:$PORT/readyz" && break; sleep 0.5; done

@@ -35,19 +35,23 @@ public final class APIResponder: HTTPResponder {
 
     public func respond(to request: HTTPRequest) -> HTTPResponse {
         let started = metrics == nil ? 0 : request.receivedMicros > 0 ? request.receivedMicros : MonotonicClock.micros()
-        let (response, slot, label) = route(request)
+        var (response, slot, label) = route(request)
         let id = requestIDs.id(for: request)
         guard response.deferred != nil else {
-            return Self.finish(consume response, id: id, slot: slot, label: label, started: started, loop: request.loopIndex, metrics: metrics)
+            // Finished in place (no copy of the response on the hot path).
+            response.requestID = id
+            metrics?.record(slot: slot, label: label, status: response.status, micros: MonotonicClock.micros() - started, loop: request.loopIndex)
+            return response
         }
-        let metrics = self.metrics, loop = request.loopIndex
-        return response.map { Self.finish($0, id: id, slot: slot, label: label, started: started, loop: loop, metrics: metrics) }
+        let metrics = self.metrics, loop = request.loopIndex, routeSlot = slot, routeLabel = label
+        return response.map { Self.finish($0, id: id, slot: routeSlot, label: routeLabel, started: started, loop: loop, metrics: metrics) }
     }
 
-    /// Sets the request id (written as `X-Request-Id`) and records metrics.
-    static func finish(_ response: consuming HTTPResponse, id: RequestID, slot: Int, label: String, started: Int64, loop: Int,
+    /// Sets the request id (written as `X-Request-Id`) and records metrics (for deferred responses,
+    /// on the worker thread that computed them).
+    static func finish(_ response: HTTPResponse, id: RequestID, slot: Int, label: String, started: Int64, loop: Int,
                        metrics: Metrics?) -> HTTPResponse {
-        var response = consume response
+        var response = response
         response.requestID = id
         metrics?.record(slot: slot, label: label, status: response.status, micros: MonotonicClock.micros() - started, loop: loop)
         return response

@@ -1,29 +1,6 @@
 import Glibc
 import Synchronization
 
-/// A response cache key: the raw request target (path and query, as sent) and the variant that
-/// content negotiation chose (0 when the route has one representation). Hashes and compares bytes,
-/// so a lookup builds no String.
-struct CacheKey: Hashable, Sendable {
-    let target: ArraySlice<UInt8>
-    let variant: Int
-
-    func hash(into hasher: inout Hasher) {
-        target.withUnsafeBytes { hasher.combine(bytes: $0) }
-        hasher.combine(variant)
-    }
-
-    static func == (a: CacheKey, b: CacheKey) -> Bool {
-        guard a.variant == b.variant, a.target.count == b.target.count else { return false }
-        return a.target.withUnsafeBytes { x in
-            b.target.withUnsafeBytes { y in x.isEmpty || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0 }
-        }
-    }
-
-    /// A copy owning its bytes: a stored key must not keep a connection's request buffer alive.
-    var owned: CacheKey { CacheKey(target: Array(target)[...], variant: variant) }
-}
-
 /// Encoded responses per snapshot, keyed by request: one shard per event loop, so a lookup takes
 /// a mutex no other thread ever contends for. Each shard is bounded in entries and bytes and is
 /// emptied when the content snapshot changes (a response never outlives its snapshot).

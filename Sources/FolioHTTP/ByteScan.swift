@@ -1,31 +1,56 @@
-/// Byte searches over raw buffers, 16 bytes at a time (SIMD compares, then a scalar finish), for
-/// the parser's long runs: the request target, field values, the end of the head.
+/// Byte searches over raw buffers, 16 bytes at a time, for the parser's and router's long runs:
+/// the request target, field values, the end of the head, path segments. A block with a hit gives
+/// the exact offset from its compare mask (no scalar re-scan); a buffer's last partial block is
+/// searched as an overlapping full block ending at `end` (its first bytes were already found
+/// clean), so only ranges shorter than 16 bytes take the scalar loop.
+@usableFromInline
 enum ByteScan {
+    /// A 16-lane compare mask as two words, 0xFF per set lane (`any` on a mask reduces through a
+    /// generic `min()` that is not inlined; two words test and locate a hit in a few instructions).
+    @inlinable @inline(__always)
+    static func words(_ mask: SIMDMask<SIMD16<Int8>>) -> SIMD2<UInt64> {
+        unsafeBitCast(SIMD16<UInt8>(repeating: 0).replacing(with: 0xFF, where: mask), to: SIMD2<UInt64>.self)
+    }
+
+    /// The offset within a 16-byte block of its first set lane (`words` not both zero).
+    @inlinable @inline(__always)
+    static func firstLane(_ words: SIMD2<UInt64>) -> Int {
+        words[0] != 0 ? words[0].trailingZeroBitCount >> 3 : 8 + words[1].trailingZeroBitCount >> 3
+    }
+
     /// The offset of the first byte in `buf[from..<end]` outside `low...high`, or `end`.
-    @inline(__always)
+    @inlinable @inline(__always)
     static func firstOutside(_ buf: UnsafeRawBufferPointer, from: Int, end: Int, low: UInt8, high: UInt8) -> Int {
         var i = from
-        let lo = SIMD16<UInt8>(repeating: low), hi = SIMD16<UInt8>(repeating: high)
-        while i + 16 <= end {
-            let v = buf.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
-            if any((v .< lo) .| (v .> hi)) { break }
-            i += 16
+        if end - from >= 16 {
+            let lo = SIMD16<UInt8>(repeating: low), hi = SIMD16<UInt8>(repeating: high)
+            while true {
+                let v = buf.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
+                let hit = words((v .< lo) .| (v .> hi))
+                if hit[0] | hit[1] != 0 { return i &+ firstLane(hit) }
+                if i &+ 16 == end { return end }
+                i = min(i &+ 16, end &- 16)
+            }
         }
-        while i < end, buf[i] >= low, buf[i] <= high { i += 1 }
+        while i < end, buf[i] >= low, buf[i] <= high { i &+= 1 }
         return i
     }
 
     /// The offset of the first byte in `buf[from..<end]` equal to `a` or `b`, or `end`.
-    @inline(__always)
+    @inlinable @inline(__always)
     static func firstOf(_ buf: UnsafeRawBufferPointer, from: Int, end: Int, _ a: UInt8, _ b: UInt8) -> Int {
         var i = from
-        let va = SIMD16<UInt8>(repeating: a), vb = SIMD16<UInt8>(repeating: b)
-        while i + 16 <= end {
-            let v = buf.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
-            if any((v .== va) .| (v .== vb)) { break }
-            i += 16
+        if end - from >= 16 {
+            let va = SIMD16<UInt8>(repeating: a), vb = SIMD16<UInt8>(repeating: b)
+            while true {
+                let v = buf.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
+                let hit = words((v .== va) .| (v .== vb))
+                if hit[0] | hit[1] != 0 { return i &+ firstLane(hit) }
+                if i &+ 16 == end { return end }
+                i = min(i &+ 16, end &- 16)
+            }
         }
-        while i < end, buf[i] != a, buf[i] != b { i += 1 }
+        while i < end, buf[i] != a, buf[i] != b { i &+= 1 }
         return i
     }
 }

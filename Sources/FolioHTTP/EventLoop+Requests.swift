@@ -235,28 +235,33 @@ extension EventLoop {
     func appendHead(_ out: inout OutputQueue, _ response: HTTPResponse, contentLength: Int?, close: Bool, keepAliveHeader: Bool) {
         let status = HTTPStatus.statusLine(response.status)
         let dateLine = date.line
-        let maxCount = status.count + dateLine.count + 40 + 26 + response.headerBytes.count
-            + 16 + RequestID.maxGivenLength + 2 + 2
-        out.appendInPlace(maxCount: maxCount) { c in
-            c.put(status)
-            c.put(dateLine)
-            if let contentLength {
-                c.put("Content-Length: ")
-                c.putDecimal(contentLength)
+        let requestID = response.requestID
+        // The closure borrows the header bytes as a raw buffer: capturing `response` itself would
+        // copy it (three retains) into the closure's context.
+        response.headerBytes.withUnsafeBytes { headerLines in
+            let maxCount = status.count + dateLine.count + 40 + 26 + headerLines.count
+                + 16 + RequestID.maxGivenLength + 2 + 2
+            out.appendInPlace(maxCount: maxCount) { c in
+                c.put(status)
+                c.put(dateLine)
+                if let contentLength {
+                    c.put("Content-Length: ")
+                    c.putDecimal(contentLength)
+                    c.put("\r\n")
+                }
+                if close {
+                    c.put("Connection: close\r\n")
+                } else if keepAliveHeader {
+                    c.put("Connection: keep-alive\r\n")
+                }
+                c.put(headerLines)
+                if let requestID {
+                    c.put("X-Request-Id: ")
+                    requestID.withBytes { c.put($0) }
+                    c.put("\r\n")
+                }
                 c.put("\r\n")
             }
-            if close {
-                c.put("Connection: close\r\n")
-            } else if keepAliveHeader {
-                c.put("Connection: keep-alive\r\n")
-            }
-            c.put(response.headerBytes)
-            if let id = response.requestID {
-                c.put("X-Request-Id: ")
-                id.withBytes { c.put($0) }
-                c.put("\r\n")
-            }
-            c.put("\r\n")
         }
     }
 

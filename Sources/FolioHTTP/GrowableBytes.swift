@@ -1,7 +1,7 @@
 /// A growable byte buffer in raw memory, for the bytes a connection copies into its output (heads,
 /// small bodies): an append is a capacity check and a `memcpy`, with none of Array's generic
 /// uniqueness and bounds bookkeeping. Owned by one connection on one event loop thread; the
-/// raw memory never escapes except as a pointer lent to `writev` while the buffer is alive.
+/// raw memory never escapes except as a pointer lent to `sendmsg` while the buffer is alive.
 final class GrowableBytes {
     private var base: UnsafeMutableRawPointer?
     private(set) var count = 0

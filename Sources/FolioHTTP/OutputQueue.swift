@@ -79,7 +79,7 @@ struct OutputQueue {
     /// What a flush achieved.
     enum Flush { case drained(wrote: Int), blocked(wrote: Int), failed }
 
-    /// Writes as much as the socket takes now: one `writev` carries up to two segments.
+    /// Writes as much as the socket takes now: one `sendmsg` (two iovecs) carries up to two segments.
     mutating func flush(to fd: Int32) -> Flush {
         var wrote = 0
         while pendingBytes > 0 {

@@ -65,7 +65,29 @@ public struct Router<Handler: Sendable>: Sendable {
         case notFound
     }
 
+    /// A trie edge in the flat tables `match` walks: a literal segment (bytes in `literalPool`)
+    /// and the node it leads to. Plain integers, so walking the trie retains nothing.
+    @usableFromInline
+    struct Edge: Sendable {
+        @usableFromInline var literalStart: Int32
+        @usableFromInline var literalCount: Int32
+        @usableFromInline var target: Int32
+    }
+
+    /// A node in the flat tables: its edges (`edges[firstEdge..<firstEdge + edgeCount]`) and the
+    /// node a `:name` segment leads to (-1 when there is none).
+    @usableFromInline
+    struct FlatNode: Sendable {
+        @usableFromInline var firstEdge: Int32
+        @usableFromInline var edgeCount: Int32
+        @usableFromInline var parameterNode: Int32
+    }
+
+    /// The trie as it is built (`add`), and the same trie flattened for `match`.
     @usableFromInline var nodes = [Node(literal: [])]
+    @usableFromInline var flat: [FlatNode] = [FlatNode(firstEdge: 0, edgeCount: 0, parameterNode: -1)]
+    @usableFromInline var edges: [Edge] = []
+    @usableFromInline var literalPool: [UInt8] = []
     public private(set) var routes: [Route] = []
 
     public init() {}
@@ -98,16 +120,33 @@ public struct Router<Handler: Sendable>: Sendable {
         if methods.contains("GET"), !methods.contains("HEAD") { methods.append("HEAD") }
         nodes[node].allow = methods.joined(separator: ", ")
         routes.append(Route(method: method, pattern: pattern))
+        flatten()
     }
 
-    /// Whether `literal` equals `path[start..<end]` (lengths first, then bytes).
-    @inlinable
-    static func literal(_ literal: [UInt8], equals path: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
-        guard literal.count == end - start else { return false }
-        return literal.withUnsafeBufferPointer { l in
-            for k in 0..<l.count where l[k] != path[start + k] { return false }
-            return true
+    /// Rebuilds the flat tables from `nodes` (at registration time only).
+    mutating func flatten() {
+        flat = []
+        edges = []
+        literalPool = []
+        for n in nodes {
+            flat.append(FlatNode(firstEdge: Int32(edges.count), edgeCount: Int32(n.children.count),
+                                 parameterNode: Int32(n.parameter?.node ?? -1)))
+            for c in n.children {
+                edges.append(Edge(literalStart: Int32(literalPool.count), literalCount: Int32(nodes[c].literal.count), target: Int32(c)))
+                literalPool.append(contentsOf: nodes[c].literal)
+            }
         }
+    }
+
+    /// Whether `a[x..<x + n]` equals `b[y..<y + n]` (segments are short: a byte loop).
+    @inlinable @inline(__always)
+    static func equal(_ a: UnsafeBufferPointer<UInt8>, _ x: Int, _ b: UnsafeBufferPointer<UInt8>, _ y: Int, _ n: Int) -> Bool {
+        var k = 0
+        while k < n {
+            if a[x &+ k] != b[y &+ k] { return false }
+            k &+= 1
+        }
+        return true
     }
 
     @inlinable
@@ -124,36 +163,56 @@ public struct Router<Handler: Sendable>: Sendable {
     /// bytes only: no String indexing on the request path.
     @inlinable
     public func match(_ method: HTTPMethod, pathBytes path: ArraySlice<UInt8>) -> Match {
-        var params = RouteParameters()
-        // Walk the trie over the path's raw bytes (no bounds checks in the segment scan).
+        // Walk the flat trie over the path's raw bytes: integer tables only, no bounds checks in
+        // the segment scan. A `:name` capture is remembered as a byte range.
+        var captures: [(node: Int, start: Int, end: Int)] = []
+        var firstCapture = (node: -1, start: 0, end: 0)
         let node = path.withUnsafeBufferPointer { p -> Int in
-            let end = p.count
-            guard end > 0, p[0] == 0x2F else { return -1 }
-            var node = 0
-            var i = 1
-            while i < end {
-                var j = i
-                while j < end, p[j] != 0x2F { j += 1 }
-                if j == i { return -1 }  // empty segment
-                if j < end, j + 1 == end { return -1 }  // trailing slash
-                var next = -1
-                for c in nodes[node].children where Self.literal(nodes[c].literal, equals: p, i, j) {
-                    next = c
-                    break
+            flat.withUnsafeBufferPointer { flat in
+                edges.withUnsafeBufferPointer { edges in
+                    literalPool.withUnsafeBufferPointer { pool in
+                        let end = p.count
+                        guard end > 0, p[0] == 0x2F else { return -1 }
+                        var node = 0
+                        var i = 1
+                        while i < end {
+                            let j = ByteScan.firstOf(UnsafeRawBufferPointer(p), from: i, end: end, 0x2F, 0x2F)
+                            if j == i { return -1 }  // empty segment
+                            if j < end, j + 1 == end { return -1 }  // trailing slash
+                            let f = flat[node]
+                            var next = -1
+                            var e = Int(f.firstEdge)
+                            let stop = e + Int(f.edgeCount)
+                            while e < stop {
+                                let edge = edges[e]
+                                if Int(edge.literalCount) == j - i, Self.equal(pool, Int(edge.literalStart), p, i, j - i) {
+                                    next = Int(edge.target)
+                                    break
+                                }
+                                e += 1
+                            }
+                            if next >= 0 {
+                                node = next
+                            } else if f.parameterNode >= 0 {
+                                if firstCapture.node < 0 { firstCapture = (node, i, j) } else { captures.append((node, i, j)) }
+                                node = Int(f.parameterNode)
+                            } else {
+                                return -1
+                            }
+                            i = j + 1
+                        }
+                        return node
+                    }
                 }
-                if next >= 0 {
-                    node = next
-                } else if let parameter = nodes[node].parameter {
-                    params.append(parameter.name, path[(path.startIndex + i)..<(path.startIndex + j)])
-                    node = parameter.node
-                } else {
-                    return -1
-                }
-                i = j + 1
             }
-            return node
         }
         if node < 0 { return .notFound }
+        var params = RouteParameters()
+        if firstCapture.node >= 0 {
+            let base = path.startIndex
+            params.append(nodes[firstCapture.node].parameter!.name, path[(base + firstCapture.start)..<(base + firstCapture.end)])
+            for c in captures { params.append(nodes[c.node].parameter!.name, path[(base + c.start)..<(base + c.end)]) }
+        }
         let handlers = nodes[node].handlers
         if handlers.isEmpty { return .notFound }
         for h in handlers where h.method == method { return found(h.handler, params, h.route) }

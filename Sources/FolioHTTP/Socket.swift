@@ -88,9 +88,10 @@ enum Socket {
         case failed(Int32)
     }
 
+    /// Reads with recv (a socket call, skipping read's file layer).
     static func read(_ fd: Int32, into buffer: inout [UInt8]) -> IOResult {
         while true {
-            let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            let n = buffer.withUnsafeMutableBytes { Glibc.recv(fd, $0.baseAddress, $0.count, 0) }
             if n > 0 { return .bytes(n) }
             if n == 0 { return .closed }
             let code = errno
@@ -109,15 +110,10 @@ enum Socket {
         }
     }
 
-    /// Writes two buffers with one writev call.
+    /// Writes two buffers with one sendmsg call.
     static func write(_ fd: Int32, _ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> IOResult {
         while true {
-            var iov = (
-                iovec(iov_base: UnsafeMutableRawPointer(mutating: a.baseAddress), iov_len: a.count),
-                iovec(iov_base: UnsafeMutableRawPointer(mutating: b.baseAddress), iov_len: b.count))
-            let n = withUnsafePointer(to: &iov) {
-                $0.withMemoryRebound(to: iovec.self, capacity: 2) { folio_writev(fd, $0, 2) }
-            }
+            let n = folio_send2(fd, a.baseAddress, a.count, b.baseAddress, b.count)
             if n >= 0 { return .bytes(n) }
             let code = errno
             if code == EINTR { continue }

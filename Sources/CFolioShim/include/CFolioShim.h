@@ -68,8 +68,16 @@ static const int folio_IPPROTO_TCP = IPPROTO_TCP;
 static const int folio_SOL_SOCKET = SOL_SOCKET;
 static const int folio_MSG_NOSIGNAL = MSG_NOSIGNAL;
 
-/// writev wrapper (Glibc exports it, but keeping all raw I/O in one place).
-static inline ssize_t folio_writev(int fd, const struct iovec *iov, int cnt) { return writev(fd, iov, cnt); }
+/// Sends two buffers with one sendmsg (MSG_NOSIGNAL). On a socket this is writev's work without
+/// writev's file-layer steps (file position lock, rw_verify_area, fsnotify): measurably cheaper
+/// per response.
+static inline ssize_t folio_send2(int fd, const void *a, size_t alen, const void *b, size_t blen) {
+    struct iovec iov[2] = {{(void *)a, alen}, {(void *)b, blen}};
+    struct msghdr mh = {0};
+    mh.msg_iov = iov;
+    mh.msg_iovlen = 2;
+    return sendmsg(fd, &mh, MSG_NOSIGNAL);
+}
 
 /// Blocks SIGPIPE process-wide so a peer that resets never kills the server.
 static inline void folio_ignore_sigpipe(void) { signal(SIGPIPE, SIG_IGN); }
