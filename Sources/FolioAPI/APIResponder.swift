@@ -10,9 +10,10 @@ public final class APIResponder: HTTPResponder {
     let staticFiles: StaticFiles?
     let policy: HeaderPolicy
     let metrics: Metrics?
-    let requestIDs = RequestIDGenerator()
-    /// Metrics slots past the router's routes.
+    /// Metrics slots past the router's routes, and every slot's label (route pattern, "OPTIONS",
+    /// "static", "unmatched").
     let optionsSlot: Int, staticSlot: Int, unmatchedSlot: Int
+    let labels: [String]
 
     /// `metrics`, when given, counts every request and answers `GET /metrics`.
     public init(router: Router<Handler>, staticFiles: StaticFiles?, policy: HeaderPolicy = HeaderPolicy(), metrics: Metrics? = nil) {
@@ -28,6 +29,7 @@ public final class APIResponder: HTTPResponder {
         optionsSlot = router.routes.count
         staticSlot = router.routes.count + 1
         unmatchedSlot = router.routes.count + 2
+        labels = router.routes.map(\.pattern) + ["OPTIONS", "static", "unmatched"]
         self.staticFiles = staticFiles
         self.policy = policy
         self.metrics = metrics
@@ -35,51 +37,53 @@ public final class APIResponder: HTTPResponder {
 
     public func respond(to request: HTTPRequest) -> HTTPResponse {
         let started = metrics == nil ? 0 : request.receivedMicros > 0 ? request.receivedMicros : MonotonicClock.micros()
-        var (response, slot, label) = route(request)
-        let id = requestIDs.id(for: request)
+        var slot = 0
+        let response = route(request, slot: &slot)
+        guard let metrics else { return response }
         guard response.deferred != nil else {
-            // Finished in place (no copy of the response on the hot path).
-            response.requestID = id
-            metrics?.record(slot: slot, label: label, status: response.status, micros: MonotonicClock.micros() - started, loop: request.loopIndex)
+            metrics.record(slot: slot, label: labels[slot], status: response.status, micros: MonotonicClock.micros() - started,
+                           loop: request.loopIndex)
             return response
         }
-        let metrics = self.metrics, loop = request.loopIndex, routeSlot = slot, routeLabel = label
-        return response.map { Self.finish($0, id: id, slot: routeSlot, label: routeLabel, started: started, loop: loop, metrics: metrics) }
+        // A deferred response is counted on the worker thread that computes it.
+        let loop = request.loopIndex, routeSlot = slot, label = labels[slot]
+        return response.map { response in
+            metrics.record(slot: routeSlot, label: label, status: response.status, micros: MonotonicClock.micros() - started, loop: loop)
+            return response
+        }
     }
 
-    /// Sets the request id (written as `X-Request-Id`) and records metrics (for deferred responses,
-    /// on the worker thread that computed them).
-    static func finish(_ response: HTTPResponse, id: RequestID, slot: Int, label: String, started: Int64, loop: Int,
-                       metrics: Metrics?) -> HTTPResponse {
-        var response = response
-        response.requestID = id
-        metrics?.record(slot: slot, label: label, status: response.status, micros: MonotonicClock.micros() - started, loop: loop)
-        return response
-    }
-
-    /// The response, and the metrics slot and label of its route (the pattern, "OPTIONS", "static"
-    /// or "unmatched").
-    func route(_ request: HTTPRequest) -> (HTTPResponse, Int, String) {
-        if request.method == .options { return (options(request, path: request.path), optionsSlot, "OPTIONS") }
+    /// The response; `slot` is set to its metrics slot (the route's index, or the OPTIONS, static
+    /// or unmatched slot).
+    func route(_ request: HTTPRequest, slot: inout Int) -> HTTPResponse {
+        if request.method == .options {
+            slot = optionsSlot
+            return options(request, path: request.path)
+        }
         switch router.match(request.method, pathBytes: request.pathBytes) {
         case .found(let handler, let params, let route):
-            return (handler(request, params), route.index, route.pattern)
+            slot = route.index
+            return handler(request, params)
         case .methodNotAllowed(let allow):
+            slot = unmatchedSlot
             let path = request.path
             var r = Problem.response(405, detail: "\(request.method.name) is not allowed here; allowed: \(allow)", instance: path)
             r.addHeader("Allow", allow)
-            return (r, unmatchedSlot, "unmatched")
+            return r
         case .notFound:
             if request.method == .get || request.method == .head, let file = staticFiles?.response(for: request) {
-                return (file, staticSlot, "static")
+                slot = staticSlot
+                return file
             }
             let path = request.path
             if request.method != .get, request.method != .head, staticFiles?.response(for: request) != nil {
+                slot = staticSlot
                 var r = Problem.response(405, detail: "static files answer GET and HEAD only", instance: path)
                 r.addHeader("Allow", "GET, HEAD")
-                return (r, staticSlot, "static")
+                return r
             }
-            return (Problem.response(404, detail: "no resource at this path", instance: path), unmatchedSlot, "unmatched")
+            slot = unmatchedSlot
+            return Problem.response(404, detail: "no resource at this path", instance: path)
         }
     }
 

@@ -46,14 +46,15 @@ public final class Metrics: Sendable {
     }
 
     /// Records one request on loop `loop`. `slot` is a small number naming the route (the
-    /// router's route index, or a fixed slot past the routes); `label` is its name in the output.
-    func record(slot: Int, label: String, status: Int, micros: Int64, loop: Int) {
+    /// router's route index, or a fixed slot past the routes); `label` is its name in the output
+    /// (evaluated only the first time a loop sees the slot).
+    func record(slot: Int, label: @autoclosure () -> String, status: Int, micros: Int64, loop: Int) {
         var bucket = Self.bucketMicros.count
         for (i, b) in Self.bucketMicros.enumerated() where micros <= b { bucket = i; break }
         let cls = min(4, max(0, status / 100 - 1))
         shards[loop % shards.count].routes.withLock { routes in
             if slot >= routes.count { routes.append(contentsOf: repeatElement(nil, count: slot + 1 - routes.count)) }
-            if routes[slot] == nil { routes[slot] = RouteStats(label: label) }
+            if routes[slot] == nil { routes[slot] = RouteStats(label: label()) }
             routes[slot]!.record(cls: cls, bucket: bucket, micros: micros)
         }
     }

@@ -4,13 +4,17 @@ final class Connection {
     /// Tells this connection apart from a later one that reuses the same fd.
     let serial: UInt64
     /// A deferred response is being computed: handle nothing else until it arrives.
-    var parked: (head: HTTPRequestHead, keepAlive: Bool, path: [UInt8])?
+    var parked: (head: HTTPRequestHead, keepAlive: Bool, path: [UInt8], requestID: RequestID)?
     /// Received bytes; the unread part starts at `inputStart`.
     var input: [UInt8] = []
     var inputStart = 0
     var scanFrom = 0
-    /// Field ranges and head bytes of the request being handled, reused across requests.
+    /// Field ranges of the request being handled, reused across requests.
     var fields: [HTTPFieldRange] = []
+    /// Where the parsed head's bytes are: in `input` from `headStart` (the usual case, no copy),
+    /// or copied to `headStorage` when its body arrives in a later read (`compactInput` moves them).
+    var headInInput = true
+    var headStart = 0
     var headStorage: [UInt8] = []
     /// A parsed head whose body is still arriving.
     var pendingHead: HTTPRequestHead?
@@ -38,8 +42,15 @@ final class Connection {
     /// Nothing in flight: no partial request, no pending body, no unsent output.
     var isIdle: Bool { pendingHead == nil && parked == nil && unreadCount == 0 && output.isEmpty && lingerDeadline == nil }
 
-    /// Drops consumed input so the buffer does not grow.
+    /// Drops consumed input so the buffer does not grow. A parsed head still waiting for its body
+    /// is copied out first.
     func compactInput() {
+        if let head = pendingHead, headInInput, inputStart > 0 {
+            headStorage.removeAll(keepingCapacity: true)
+            headStorage.append(contentsOf: input[headStart..<(headStart + head.consumed - head.start)])
+            headInInput = false
+            headStart = 0
+        }
         if inputStart == input.count {
             input.removeAll(keepingCapacity: true)
         } else if inputStart > 0 {

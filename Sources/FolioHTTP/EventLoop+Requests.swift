@@ -82,9 +82,8 @@ extension EventLoop {
             return false
         case .complete(let head):
             conn.requestStartMicros = MonotonicClock.micros()
-            conn.headStorage.removeAll(keepingCapacity: true)
-            let from = conn.inputStart + head.start
-            conn.headStorage.append(contentsOf: conn.input[from..<(conn.inputStart + head.consumed)])
+            conn.headInInput = true
+            conn.headStart = conn.inputStart + head.start
             conn.inputStart += head.consumed
             conn.scanFrom = 0
             conn.pendingHead = head
@@ -148,29 +147,31 @@ extension EventLoop {
         let body = conn.body
         conn.body = []
         var request = HTTPRequest(
-            method: head.method, version: head.version, head: conn.headStorage, fields: conn.fields,
-            // The head's offsets are already relative to its first byte (headStorage starts there).
+            method: head.method, version: head.version, head: conn.headInInput ? conn.input : conn.headStorage,
+            headStart: conn.headStart, fields: conn.fields,
             pathRange: head.pathStart..<head.pathEnd,
             queryRange: head.queryStart..<head.queryEnd,
             body: body, keepAlive: keepAlive)
         request.loopIndex = index
         request.receivedMicros = conn.requestStartMicros
+        let requestID = control.requestIDs.id(for: request)
         let response = responder.respond(to: request)
         if let deferred = response.deferred {
-            park(conn, head: head, keepAlive: keepAlive, path: Array(request.pathBytes), work: deferred)
+            park(conn, head: head, keepAlive: keepAlive, path: Array(request.pathBytes), requestID: requestID, work: deferred)
             return
         }
-        finish(conn, head: head, keepAlive: keepAlive, response: response, path: request.head[request.pathRange])
+        finish(conn, head: head, keepAlive: keepAlive, response: response, requestID: requestID, path: request.head[request.pathRange])
     }
 
     /// Queues a finished response, logs it, and marks the connection for closing when it must.
-    func finish(_ conn: Connection, head: HTTPRequestHead, keepAlive: Bool, response: HTTPResponse, path: ArraySlice<UInt8>) {
+    func finish(_ conn: Connection, head: HTTPRequestHead, keepAlive: Bool, response: HTTPResponse, requestID: RequestID,
+                path: ArraySlice<UInt8>) {
         counters.bump(counters.requests)
-        let sent = queue(response, on: conn, method: head.method, version: head.version, close: !keepAlive)
+        let sent = queue(response, on: conn, method: head.method, version: head.version, close: !keepAlive, requestID: requestID)
         if config.accessLog {
             log.record(method: head.method, path: path, status: response.status,
                        bytes: sent, micros: MonotonicClock.micros() - conn.requestStartMicros,
-                       requestID: response.requestID)
+                       requestID: requestID)
         }
         if !keepAlive { conn.closeAfterWrite = true }
         conn.justResponded = true
@@ -178,8 +179,8 @@ extension EventLoop {
 
     /// Hands deferred work to a worker thread; the connection waits (reading nothing) until
     /// `deliver` brings the response back through the loop's mailbox and eventfd.
-    func park(_ conn: Connection, head: HTTPRequestHead, keepAlive: Bool, path: [UInt8], work: DeferredResponse) {
-        conn.parked = (head, keepAlive, path)
+    func park(_ conn: Connection, head: HTTPRequestHead, keepAlive: Bool, path: [UInt8], requestID: RequestID, work: DeferredResponse) {
+        conn.parked = (head, keepAlive, path, requestID)
         conn.timer.responded(now: now, pendingOutput: true, partialRequestBuffered: false)
         let mailbox = self.mailbox, fd = conn.fd, serial = conn.serial
         Self.workers.async {
@@ -195,14 +196,15 @@ extension EventLoop {
               conn.serial == delivery.serial, let parked = conn.parked else { return }
         conn.parked = nil
         let keepAlive = parked.keepAlive && !drainStarted
-        finish(conn, head: parked.head, keepAlive: keepAlive, response: delivery.response, path: parked.path[...])
+        finish(conn, head: parked.head, keepAlive: keepAlive, response: delivery.response, requestID: parked.requestID,
+               path: parked.path[...])
         process(conn)
     }
 
     /// Answers a request the HTTP layer refused, and closes the connection after it.
     func refuse(_ conn: Connection, status: Int, detail: String) {
         let response = responder.errorResponse(status: status, detail: detail)
-        let sent = queue(response, on: conn, method: .get, version: .http11, close: true)
+        let sent = queue(response, on: conn, method: .get, version: .http11, close: true, requestID: nil)
         if config.accessLog {
             log.record(method: .other, path: [], status: status, bytes: sent, micros: 0, requestID: nil)
         }
@@ -213,7 +215,8 @@ extension EventLoop {
 
     /// Queues a response's bytes. Returns the body bytes queued.
     @discardableResult
-    func queue(_ response: HTTPResponse, on conn: Connection, method: HTTPMethod, version: HTTPVersion, close: Bool) -> Int {
+    func queue(_ response: HTTPResponse, on conn: Connection, method: HTTPMethod, version: HTTPVersion, close: Bool,
+               requestID: RequestID?) -> Int {
         let hasBody = !HTTPStatus.forbidsBody(response.status)
         let headersOnly = method == .head || !hasBody
         let pending = conn.output.pendingBytes
@@ -223,7 +226,7 @@ extension EventLoop {
             return 0
         }
         appendHead(&conn.output, response, contentLength: hasBody ? response.body.count : nil,
-                   close: close, keepAliveHeader: version == .http10 && !close)
+                   close: close, keepAliveHeader: version == .http10 && !close, requestID: requestID)
         if !headersOnly { conn.output.append(response.body) }
         let sent = headersOnly ? 0 : response.body.count
         counters.bump(counters.bytesSent, by: sent)
@@ -232,10 +235,10 @@ extension EventLoop {
 
     /// The response head, composed into the output in one pass: status line, Date,
     /// Content-Length, Connection, the response's own header lines, X-Request-Id, blank line.
-    func appendHead(_ out: inout OutputQueue, _ response: HTTPResponse, contentLength: Int?, close: Bool, keepAliveHeader: Bool) {
+    func appendHead(_ out: inout OutputQueue, _ response: HTTPResponse, contentLength: Int?, close: Bool, keepAliveHeader: Bool,
+                    requestID: RequestID?) {
         let status = HTTPStatus.statusLine(response.status)
         let dateLine = date.line
-        let requestID = response.requestID
         // The closure borrows the header bytes as a raw buffer: capturing `response` itself would
         // copy it (three retains) into the closure's context.
         response.headerBytes.withUnsafeBytes { headerLines in

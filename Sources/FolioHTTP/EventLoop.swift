@@ -129,7 +129,7 @@ final class EventLoop {
         counters.bump(counters.refused)
         var out = OutputQueue()
         let response = responder.errorResponse(status: 503, detail: "too many open connections; try again shortly")
-        appendHead(&out, response, contentLength: response.body.count, close: true, keepAliveHeader: false)
+        appendHead(&out, response, contentLength: response.body.count, close: true, keepAliveHeader: false, requestID: nil)
         out.append(response.body)
         _ = out.flush(to: fd)
         Socket.close(fd)

@@ -173,9 +173,12 @@ public enum HTTPHeadParser {
                 return .failure(.badTarget)
             }
         }
-        // No fragment in the path or query.
-        if ByteScan.firstOf(buf, from: pathStart, end: targetEnd, 0x23, 0x23) < targetEnd { return .failure(.badTarget) }
-        let queryMark = ByteScan.firstOf(buf, from: pathStart, end: targetEnd, 0x3F, 0x3F)
+        // No fragment in the path or query; one scan finds the query's "?" or a "#" before it.
+        let queryMark = ByteScan.firstOf(buf, from: pathStart, end: targetEnd, 0x3F, 0x23)
+        if queryMark < targetEnd,
+           buf[queryMark] == 0x23 || ByteScan.firstOf(buf, from: queryMark, end: targetEnd, 0x23, 0x23) < targetEnd {
+            return .failure(.badTarget)
+        }
 
         let base = UnsafeRawBufferPointer(rebasing: buf[start..<end])
         let semantics = HeadSemantics.evaluate(base, fields: fields, version: version)

@@ -3,9 +3,13 @@
 public struct HTTPRequest: Sendable {
     public var method: HTTPMethod
     public var version: HTTPVersion
-    /// The raw head bytes (request line and fields, no leading empty lines).
+    /// The buffer holding the raw head (request line and fields, no leading empty lines) from
+    /// `headStart` on: usually the connection's input buffer itself, so the head is not copied.
     public var head: [UInt8]
+    /// Where the head starts in `head`; field ranges are relative to it.
+    public var headStart: Int
     public var fields: [HTTPFieldRange]
+    /// The path and query as ranges of `head` (absolute).
     var pathRange: Range<Int>
     var queryRange: Range<Int>
     public var body: [UInt8]
@@ -16,16 +20,18 @@ public struct HTTPRequest: Sendable {
     /// When the request's head was complete (`MonotonicClock.micros()`), or 0 when not known.
     public var receivedMicros: Int64 = 0
 
+    /// `pathRange` and `queryRange` are relative to `headStart`, as the parser reports them.
     public init(
-        method: HTTPMethod, version: HTTPVersion, head: [UInt8], fields: [HTTPFieldRange],
+        method: HTTPMethod, version: HTTPVersion, head: [UInt8], headStart: Int = 0, fields: [HTTPFieldRange],
         pathRange: Range<Int>, queryRange: Range<Int>, body: [UInt8] = [], keepAlive: Bool = true
     ) {
         self.method = method
         self.version = version
         self.head = head
+        self.headStart = headStart
         self.fields = fields
-        self.pathRange = pathRange
-        self.queryRange = queryRange
+        self.pathRange = (headStart + pathRange.lowerBound)..<(headStart + pathRange.upperBound)
+        self.queryRange = (headStart + queryRange.lowerBound)..<(headStart + queryRange.upperBound)
         self.body = body
         self.keepAlive = keepAlive
     }
@@ -79,9 +85,10 @@ public struct HTTPRequest: Sendable {
 
     /// The first value's bytes of the header named `name` (lowercase).
     public func headerBytes(_ name: StaticString) -> ArraySlice<UInt8>? {
-        head.withUnsafeBytes { buf -> Range<Int>? in
-            for f in fields where ByteClass.equalsLowercase(buf, Int(f.nameStart), Int(f.nameEnd), name) {
-                return Int(f.valueStart)..<Int(f.valueEnd)
+        let base = headStart
+        return head.withUnsafeBytes { buf -> Range<Int>? in
+            for f in fields where ByteClass.equalsLowercase(buf, base + Int(f.nameStart), base + Int(f.nameEnd), name) {
+                return (base + Int(f.valueStart))..<(base + Int(f.valueEnd))
             }
             return nil
         }.map { head[$0] }
@@ -90,8 +97,8 @@ public struct HTTPRequest: Sendable {
     /// All header fields as strings, in order (for logging and tests; not for the hot path).
     public var headerPairs: [(name: String, value: String)] {
         fields.map {
-            (String(decoding: head[Int($0.nameStart)..<Int($0.nameEnd)], as: UTF8.self),
-             String(decoding: head[Int($0.valueStart)..<Int($0.valueEnd)], as: UTF8.self))
+            (String(decoding: head[(headStart + Int($0.nameStart))..<(headStart + Int($0.nameEnd))], as: UTF8.self),
+             String(decoding: head[(headStart + Int($0.valueStart))..<(headStart + Int($0.valueEnd))], as: UTF8.self))
         }
     }
 }

@@ -5,9 +5,6 @@ public struct HTTPResponse: Sendable {
     /// Serialised header lines, each `Name: value\r\n`.
     public var headerBytes: [UInt8]
     public var body: [UInt8]
-    /// The request's id, when the responder assigned one: written as `X-Request-Id` after the
-    /// header lines and printed in the access log.
-    public var requestID: RequestID?
     /// Work that would block the event loop: run on a worker thread; its result is the response.
     public var deferred: DeferredResponse?
 

@@ -74,17 +74,31 @@ struct HeadSemantics {
 
     /// host [":" port] with reg-name, IPv4 or IP-literal characters only; empty is allowed (RFC 9112 §3.2).
     static func isValidHost(_ b: UnsafeRawBufferPointer, _ s: Int, _ e: Int) -> Bool {
-        // Names and addresses are letters, digits, '.', '-' and ':' 16 bytes at a time; the rest of
-        // the allowed set (and the tail) byte by byte.
-        var i = s
+        // Names and addresses are letters, digits, '.', '-' and ':', checked 16 bytes at a time; a
+        // value shorter than a block is checked as the last lanes of the block ending at `e` (the
+        // head's earlier bytes fill the rest and are ignored). Anything else in the allowed set
+        // takes the byte loop.
+        // Letters and digits as ranges (wrapping subtract, then one unsigned compare), constants
+        // made once outside the loops, so the compares compile to vector instructions.
+        let caseBit = SIMD16<UInt8>(repeating: 0x20), a = SIMD16<UInt8>(repeating: 0x61), zero = SIMD16<UInt8>(repeating: 0x30)
+        let letters = SIMD16<UInt8>(repeating: 26), digits = SIMD16<UInt8>(repeating: 10)
         let dot = SIMD16<UInt8>(repeating: 0x2E), dash = SIMD16<UInt8>(repeating: 0x2D), colon = SIMD16<UInt8>(repeating: 0x3A)
+        @inline(__always) func plain(_ v: SIMD16<UInt8>) -> SIMDMask<SIMD16<Int8>> {
+            ((v | caseBit) &- a .< letters) .| (v &- zero .< digits) .| (v .== dot) .| (v .== dash) .| (v .== colon)
+        }
+        var i = s
         while i + 16 <= e {
-            let v = b.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
-            let lower = v | SIMD16(repeating: 0x20)
-            let letter = (lower .>= SIMD16(repeating: 0x61)) .& (lower .<= SIMD16(repeating: 0x7A))
-            let digit = (v .>= SIMD16(repeating: 0x30)) .& (v .<= SIMD16(repeating: 0x39))
-            if !all(letter .| digit .| (v .== dot) .| (v .== dash) .| (v .== colon)) { break }
+            let ok = ByteScan.words(plain(b.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)))
+            if ok[0] & ok[1] != .max { break }
             i += 16
+        }
+        if i < e, e - i < 16, e >= 16 {
+            // Only the last e - i lanes are the value's: word bits of the lanes to skip are cleared.
+            let skip = 16 - (e - i)
+            let keep0: UInt64 = skip >= 8 ? 0 : ~0 << (8 * skip)
+            let keep1: UInt64 = skip <= 8 ? ~0 : ~0 << (8 * (skip - 8))
+            let ok = ByteScan.words(plain(b.loadUnaligned(fromByteOffset: e - 16, as: SIMD16<UInt8>.self)))
+            if (~ok[0] & keep0) | (~ok[1] & keep1) == 0 { return true }
         }
         while i < e {
             if !ByteClass.isHostChar(b[i]) { return false }

@@ -47,13 +47,12 @@ public struct Router<Handler: Sendable>: Sendable {
         public let pattern: String
     }
 
-    /// A matched route: its pattern, and its index in `routes` (a cheap key for per-route state).
+    /// A matched route: its index in `routes` (a cheap key for per-route state; the pattern is
+    /// `routes[index].pattern`, not copied into every match).
     public struct MatchedRoute: Sendable {
-        public let pattern: String
         public let index: Int
 
-        @usableFromInline init(pattern: String, index: Int) {
-            self.pattern = pattern
+        @usableFromInline init(index: Int) {
             self.index = index
         }
     }
@@ -151,7 +150,7 @@ public struct Router<Handler: Sendable>: Sendable {
 
     @inlinable
     func found(_ handler: Handler, _ params: RouteParameters, _ route: Int) -> Match {
-        .found(handler, params, route: MatchedRoute(pattern: routes[route].pattern, index: route))
+        .found(handler, params, route: MatchedRoute(index: route))
     }
 
     /// Finds the handler for `method` on the raw `path` (which must start with `/`).
@@ -176,30 +175,34 @@ public struct Router<Handler: Sendable>: Sendable {
                         var node = 0
                         var i = 1
                         while i < end {
-                            let j = ByteScan.firstOf(UnsafeRawBufferPointer(p), from: i, end: end, 0x2F, 0x2F)
-                            if j == i { return -1 }  // empty segment
-                            if j < end, j + 1 == end { return -1 }  // trailing slash
+                            // A literal edge matches when its bytes are next and a "/" or the end
+                            // follows (literals hold no "/"), so literal segments need no scan.
                             let f = flat[node]
                             var next = -1
+                            var j = i
                             var e = Int(f.firstEdge)
                             let stop = e + Int(f.edgeCount)
                             while e < stop {
                                 let edge = edges[e]
-                                if Int(edge.literalCount) == j - i, Self.equal(pool, Int(edge.literalStart), p, i, j - i) {
+                                let n = Int(edge.literalCount)
+                                if i &+ n <= end, i &+ n == end || p[i &+ n] == 0x2F,
+                                   Self.equal(pool, Int(edge.literalStart), p, i, n) {
                                     next = Int(edge.target)
+                                    j = i &+ n
                                     break
                                 }
-                                e += 1
+                                e &+= 1
                             }
-                            if next >= 0 {
-                                node = next
-                            } else if f.parameterNode >= 0 {
+                            if next < 0 {
+                                guard f.parameterNode >= 0 else { return -1 }
+                                j = ByteScan.firstOf(UnsafeRawBufferPointer(p), from: i, end: end, 0x2F, 0x2F)
+                                if j == i { return -1 }  // empty segment
                                 if firstCapture.node < 0 { firstCapture = (node, i, j) } else { captures.append((node, i, j)) }
-                                node = Int(f.parameterNode)
-                            } else {
-                                return -1
+                                next = Int(f.parameterNode)
                             }
-                            i = j + 1
+                            if j < end, j &+ 1 == end { return -1 }  // trailing slash
+                            node = next
+                            i = j &+ 1
                         }
                         return node
                     }

@@ -11,6 +11,8 @@ public final class ServerControl: Sendable {
     let drainDeadline = Atomic<Int64>(0)  // monotonic microseconds
     public let loops: [LoopCounters]
     let mailboxes: [LoopMailbox]
+    /// Gives every request its `X-Request-Id` (written by the HTTP layer, printed in the access log).
+    let requestIDs = RequestIDGenerator()
 
     init(wakeFDs: [Int32]) {
         loops = wakeFDs.map { _ in LoopCounters() }

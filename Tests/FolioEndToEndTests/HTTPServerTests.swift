@@ -121,6 +121,26 @@ struct HTTPServerTests {
         }
     }
 
+    /// A head whose body comes in a later read outlives the input buffer's compaction: the
+    /// response still sees the request's path and header fields.
+    @Test func aHeadWaitingForItsBodyKeepsItsBytes() throws {
+        try Self.withServer { server in
+            let c = try RawClient(port: server.port)
+            c.send("POST /healthz?x=1 HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\nX-Request-Id: late-body-42\r\n\r\nhe")
+            Thread.sleep(forTimeInterval: 0.2)
+            c.send("llo")
+            let r = try c.readResponse()
+            #expect(r.status == 405)
+            #expect(r.header("X-Request-Id") == "late-body-42")
+            #expect(r.json?["instance"] as? String == "/healthz")
+            // The next request on the connection is read from the start of its own bytes.
+            c.send("GET /healthz HTTP/1.1\r\nHost: t\r\nX-Request-Id: next-1\r\n\r\n")
+            let n = try c.readResponse()
+            #expect(n.status == 200)
+            #expect(n.header("X-Request-Id") == "next-1")
+        }
+    }
+
     @Test func slowHeaderGets408ThenClose() throws {
         try Self.withServer { server in
             let c = try RawClient(port: server.port)

@@ -34,4 +34,27 @@ struct ByteClassTests {
             }
         }
     }
+
+    /// Short values sit after other head bytes (here: bytes no Host may hold), which the check
+    /// reads as part of a 16-byte block and must ignore; every bad byte in the value still counts.
+    @Test("short Host values after other bytes: only the value's bytes are judged")
+    func shortHostsAfterOtherBytes() {
+        let values = ["127.0.0.1:18190", "a", "localhost", "[::1]:8080", "x_y~z", "api.example.org:8443"]
+        for value in values {
+            for prefix: UInt8 in [0x00, 0x20, 0x2F, 0xFF] {
+                let good = [UInt8](repeating: prefix, count: 20) + Array(value.utf8)
+                func valid(_ bytes: [UInt8]) -> Bool {
+                    bytes.withUnsafeBytes { HeadSemantics.isValidHost($0, 20, $0.count) }
+                }
+                #expect(valid(good), "\(value) after byte \(prefix)")
+                for position in 20..<good.count {
+                    for bad: UInt8 in [0x20, 0x2F, 0x40, 0x7F, 0xC3] {
+                        var bytes = good
+                        bytes[position] = bad
+                        #expect(!valid(bytes), "\(value): byte \(bad) at \(position - 20)")
+                    }
+                }
+            }
+        }
+    }
 }
