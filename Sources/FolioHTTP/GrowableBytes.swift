@@ -32,7 +32,7 @@ final class GrowableBytes {
     /// what it wrote. For composing a response head in one pass.
     @inline(__always)
     func appendInPlace(maxCount: Int, _ body: (inout ByteCursor) -> Void) -> Int {
-        if count + maxCount > capacity { grow(toAtLeast: count + maxCount) }
+        if count + maxCount > capacity || base == nil { grow(toAtLeast: count + maxCount) }
         var cursor = ByteCursor(start: base! + count, limit: maxCount)
         body(&cursor)
         count += cursor.written
@@ -84,9 +84,10 @@ struct ByteCursor {
     @inline(__always)
     mutating func put(_ bytes: UnsafeRawBufferPointer) {
         guard let src = bytes.baseAddress, !bytes.isEmpty else { return }
-        precondition(written + bytes.count <= limit)
-        (start + written).copyMemory(from: src, byteCount: bytes.count)
-        written += bytes.count
+        let n = bytes.count
+        precondition(written + n <= limit)
+        (start + written).copyMemory(from: src, byteCount: n)
+        written += n
     }
 
     @inline(__always)
