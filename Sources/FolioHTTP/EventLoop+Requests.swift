@@ -154,6 +154,7 @@ extension EventLoop {
             body: body, keepAlive: keepAlive)
         request.loopIndex = index
         request.receivedMicros = conn.requestStartMicros
+        request.fieldNames = head.fieldNames
         let requestID = control.requestIDs.id(for: request)
         let response = responder.respond(to: request)
         if let deferred = response.deferred {

@@ -191,7 +191,8 @@ public enum HTTPHeadParser {
                 pathStart: pathStart - start,
                 pathEnd: queryMark - start,
                 queryStart: (queryMark < targetEnd ? queryMark + 1 : targetEnd) - start, queryEnd: targetEnd - start,
-                framing: facts.framing, keepAlive: facts.keepAlive, expectContinue: facts.expectContinue))
+                framing: facts.framing, keepAlive: facts.keepAlive, expectContinue: facts.expectContinue,
+                fieldNames: facts.fieldNames))
         }
     }
 

@@ -9,6 +9,8 @@ public struct HTTPRequest: Sendable {
     /// Where the head starts in `head`; field ranges are relative to it.
     public var headStart: Int
     public var fields: [HTTPFieldRange]
+    /// Which field names may be present (`FieldNameSummary`; all bits set when not known).
+    public var fieldNames: UInt64 = .max
     /// The path and query as ranges of `head` (absolute).
     var pathRange: Range<Int>
     var queryRange: Range<Int>
@@ -59,6 +61,7 @@ public struct HTTPRequest: Sendable {
         }
         self.init(method: method, version: .http11, head: bytes, fields: fields,
                   pathRange: head.pathStart..<head.pathEnd, queryRange: head.queryStart..<head.queryEnd, body: body)
+        fieldNames = head.fieldNames
     }
 
     /// The request target's path, still percent-encoded, e.g. `/api/v1/articles/x`.
@@ -85,6 +88,7 @@ public struct HTTPRequest: Sendable {
 
     /// The first value's bytes of the header named `name` (lowercase).
     public func headerBytes(_ name: StaticString) -> ArraySlice<UInt8>? {
+        if fieldNames & FieldNameSummary.bit(name) == 0 { return nil }
         let base = headStart
         return head.withUnsafeBytes { buf -> Range<Int>? in
             for f in fields where ByteClass.equalsLowercase(buf, base + Int(f.nameStart), base + Int(f.nameEnd), name) {

@@ -30,6 +30,24 @@ public struct HTTPRequestHead: Sendable, Equatable {
     public var framing: HTTPBodyFraming
     public var keepAlive: Bool
     public var expectContinue: Bool
+    /// Which field names the head may hold (`FieldNameSummary`): a lookup of an absent name
+    /// is answered without scanning the fields.
+    public var fieldNames: UInt64 = .max
+}
+
+/// A 64-bit summary of a head's field names, one bit per (length, first letter) pair: a clear
+/// bit proves a name absent; a set bit means "look".
+public enum FieldNameSummary {
+    @inline(__always)
+    public static func bit(length: Int, first: UInt8) -> UInt64 {
+        1 &<< UInt64(truncatingIfNeeded: (length &* 7 &+ Int(first | 0x20)) & 63)
+    }
+
+    /// The bit of a lowercase name.
+    @inline(__always)
+    static func bit(_ name: StaticString) -> UInt64 {
+        name.utf8CodeUnitCount == 0 ? .max : bit(length: name.utf8CodeUnitCount, first: name.utf8Start.pointee)
+    }
 }
 
 /// The outcome of one parse attempt: a complete head, a need for more bytes, or a refusal.

@@ -5,6 +5,7 @@ struct HeadSemantics {
     var framing: HTTPBodyFraming = .none
     var keepAlive: Bool
     var expectContinue = false
+    var fieldNames: UInt64 = 0
 
     static func evaluate(
         _ head: UnsafeRawBufferPointer, fields: [HTTPFieldRange], version: HTTPVersion
@@ -18,6 +19,7 @@ struct HeadSemantics {
 
         for f in fields {
             let ns = Int(f.nameStart), ne = Int(f.nameEnd), vs = Int(f.valueStart), ve = Int(f.valueEnd)
+            facts.fieldNames |= FieldNameSummary.bit(length: ne - ns, first: head[ns])
             switch ne - ns {
             case 4 where ByteClass.equalsLowercase(head, ns, ne, "host"):
                 hostCount += 1

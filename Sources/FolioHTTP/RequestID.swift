@@ -22,24 +22,38 @@ public struct RequestID: Sendable {
 
     /// `prefix` as 8 hex digits, `-`, then `number` in hex (up to 16 digits).
     init(prefix: UInt32, number: UInt64) {
+        self.init(prefixDigits: Self.hexDigits(prefix), number: number)
+    }
+
+    /// The id with the prefix's 8 hex digits already formatted (the generator does that once).
+    init(prefixDigits: UInt64, number: UInt64) {
+        made.0 = prefixDigits
         madeCount = withUnsafeMutableBytes(of: &made) { out -> Int in
             let hex: StaticString = "0123456789abcdef"
             let digits = hex.utf8Start
-            var p = UInt64(prefix)
-            for i in stride(from: 7, through: 0, by: -1) {
-                out[i] = digits[Int(p & 0xF)]
-                p >>= 4
-            }
             out[8] = 0x2D
             var n = number
-            var width = 1
-            while width < 16, n >> (4 * UInt64(width)) != 0 { width += 1 }
+            let width = max(1, (67 - n.leadingZeroBitCount) / 4)
             for i in stride(from: width - 1, through: 0, by: -1) {
                 out[9 + i] = digits[Int(n & 0xF)]
                 n >>= 4
             }
             return 9 + width
         }
+    }
+
+    /// `value` as 8 lowercase hex digits, in memory order.
+    static func hexDigits(_ value: UInt32) -> UInt64 {
+        var word: UInt64 = 0
+        withUnsafeMutableBytes(of: &word) { out in
+            let hex: StaticString = "0123456789abcdef"
+            var p = value
+            for i in stride(from: 7, through: 0, by: -1) {
+                out[i] = hex.utf8Start[Int(p & 0xF)]
+                p >>= 4
+            }
+        }
+        return word
     }
 
     static func isPlain(_ b: UInt8) -> Bool {
@@ -60,15 +74,17 @@ public struct RequestID: Sendable {
 /// Makes request ids: the client's `X-Request-Id` when it is acceptable, else a new one.
 public final class RequestIDGenerator: Sendable {
     let prefix: UInt32
+    private let prefixDigits: UInt64
     private let counter = Atomic<UInt64>(0)
 
     public init(prefix: UInt32 = UInt32.random(in: 0...UInt32.max)) {
         self.prefix = prefix
+        prefixDigits = RequestID.hexDigits(prefix)
     }
 
     /// The id for `request`.
     public func id(for request: HTTPRequest) -> RequestID {
         if let given = request.headerBytes("x-request-id"), let id = RequestID(given: given) { return id }
-        return RequestID(prefix: prefix, number: counter.add(1, ordering: .relaxed).newValue)
+        return RequestID(prefixDigits: prefixDigits, number: counter.add(1, ordering: .relaxed).newValue)
     }
 }
