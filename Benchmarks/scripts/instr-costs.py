@@ -17,6 +17,9 @@ for line in open(dump):
         if m.group(2): names[m.group(1)] = m.group(2)
         fn = names.get(m.group(1), "")
         continue
+    m = re.match(r"c?fn=\((\d+)\) (.*)", line)  # a name is given where it first appears, maybe as a callee
+    if m:
+        names[m.group(1)] = m.group(2)
     if line.startswith("calls="):
         skip = True  # the next cost line is the call's inclusive cost, not this function's
         continue

@@ -19,7 +19,7 @@ struct HeadSemantics {
 
         for f in fields {
             let ns = Int(f.nameStart), ne = Int(f.nameEnd), vs = Int(f.valueStart), ve = Int(f.valueEnd)
-            facts.fieldNames |= FieldNameSummary.bit(length: ne - ns, first: head[ns])
+            facts.fieldNames |= FieldNameSummary.bit(length: ne - ns, first: head[ns], last: head[ne - 1])
             switch ne - ns {
             case 4 where ByteClass.equalsLowercase(head, ns, ne, "host"):
                 hostCount += 1

@@ -42,3 +42,29 @@ struct HTTPRequestTests {
         #expect(request.header("accept") == nil)
     }
 }
+
+@Suite("Field name summary")
+struct FieldNameSummaryTests {
+    /// The names the server looks up on the hot path do not share a bit with each other or with
+    /// fields clients commonly send, so their absence costs no scan.
+    @Test("looked-up names have bits of their own")
+    func separateBits() {
+        let looked: [StaticString] = ["accept", "accept-encoding", "if-none-match", "if-modified-since", "origin", "x-request-id"]
+        let common = ["host", "user-agent", "accept-language", "connection", "cache-control", "pragma", "cookie", "referer",
+                      "sec-fetch-site", "sec-fetch-mode", "sec-fetch-dest", "sec-ch-ua", "upgrade-insecure-requests",
+                      "x-forwarded-for", "x-forwarded-proto", "x-real-ip", "authorization", "content-type", "content-length",
+                      "te", "dnt", "priority"]
+        func bit(_ s: String) -> UInt64 {
+            let b = Array(s.utf8)
+            return FieldNameSummary.bit(length: b.count, first: b[0], last: b[b.count - 1])
+        }
+        for name in looked {
+            let mine = FieldNameSummary.bit(name)
+            #expect(mine == bit(name.description.uppercased()), "case-insensitive: \(name)")
+            for other in common { #expect(bit(other) != mine, "\(name) and \(other)") }
+            for other in looked where other.description != name.description {
+                #expect(FieldNameSummary.bit(other) != mine, "\(name) and \(other)")
+            }
+        }
+    }
+}
