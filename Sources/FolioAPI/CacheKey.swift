@@ -1,28 +1,26 @@
 import Glibc
 
 /// A response cache key: the raw request target (path and query, as sent) and the variant that
-/// content negotiation chose (0 when the route has one representation). Hashes and compares bytes,
-/// so a lookup builds no String.
-struct CacheKey: Hashable, Sendable {
+/// content negotiation chose (0 when the route has one representation). Hashed (`SeededByteHash`,
+/// in `RepresentationTable`) and compared as bytes, so a lookup builds no String.
+struct CacheKey: Equatable, Sendable {
     let target: ArraySlice<UInt8>
     let variant: Int
 
-    /// The bytes are folded into one word by `SeededByteHash` (a multiply-mix over 8 bytes at a
-    /// time, keyed per process, far cheaper than SipHash over the whole target); the Hasher then
-    /// mixes only that word.
-    func hash(into hasher: inout Hasher) {
-        hasher.combine(target.withUnsafeBytes { SeededByteHash.hash($0) } &+ UInt64(bitPattern: Int64(variant)))
-    }
-
     static func == (a: CacheKey, b: CacheKey) -> Bool {
-        guard a.variant == b.variant, a.target.count == b.target.count else { return false }
-        return a.target.withUnsafeBytes { x in
-            b.target.withUnsafeBytes { y in x.isEmpty || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0 }
-        }
+        a.variant == b.variant && a.target.withUnsafeBytes { x in b.target.withUnsafeBytes { sameBytes(x, $0) } }
     }
 
-    /// A copy owning its bytes: a stored key must not keep a connection's request buffer alive.
-    var owned: CacheKey { CacheKey(target: Array(target)[...], variant: variant) }
+    /// Whether a stored target and a request's target hold the same bytes.
+    @inline(__always)
+    static func sameBytes(_ a: [UInt8], _ b: ArraySlice<UInt8>) -> Bool {
+        a.withUnsafeBytes { x in b.withUnsafeBytes { sameBytes(x, $0) } }
+    }
+
+    @inline(__always)
+    static func sameBytes(_ x: UnsafeRawBufferPointer, _ y: UnsafeRawBufferPointer) -> Bool {
+        x.count == y.count && (x.isEmpty || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0)
+    }
 }
 
 /// A fast keyed hash of a byte string (wyhash-style: each 8-byte word is mixed with a 64×64→128-bit

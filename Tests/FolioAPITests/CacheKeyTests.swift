@@ -1,10 +1,15 @@
 import Testing
 @testable import FolioAPI
 
-/// The response cache's key: equality on bytes and variant, and a hash that sees every byte.
+/// The response cache's key and table: equality on bytes and variant, a hash that sees every byte,
+/// and an open-addressing table that finds what it stored and nothing else.
 @Suite struct CacheKeyTests {
     static func key(_ s: String, _ variant: Int = 0) -> CacheKey {
         CacheKey(target: Array(s.utf8)[...], variant: variant)
+    }
+
+    static func representation(_ text: String) -> Representation {
+        Representation(body: Array(text.utf8), contentType: "text/plain", lastModified: nil, policy: HeaderPolicy())
     }
 
     @Test func equalBytesGiveEqualKeysAndHashes() {
@@ -13,14 +18,12 @@ import Testing
         let buffer = Array("GET /api/v1/articles/some-slug?fields=title HTTP/1.1".utf8)
         let b = CacheKey(target: buffer[4..<43], variant: 0)
         #expect(a == b)
-        #expect(a.hashValue == b.hashValue)
-        #expect(a.owned == a)
-        #expect(a.owned.hashValue == a.hashValue)
+        #expect(RepresentationTable.hash(a) == RepresentationTable.hash(b))
     }
 
     @Test func variantAndLengthTellKeysApart() {
         #expect(Self.key("/a", 0) != Self.key("/a", 1))
-        #expect(Self.key("/a", 0).hashValue != Self.key("/a", 1).hashValue)
+        #expect(RepresentationTable.hash(Self.key("/a", 0)) != RepresentationTable.hash(Self.key("/a", 1)))
         #expect(Self.key("/a") != Self.key("/a/"))
         #expect(Self.key("") == Self.key(""))
     }
@@ -44,11 +47,44 @@ import Testing
         }
     }
 
-    @Test func aDictionaryFindsKeysBySliceBytes() {
-        var d: [CacheKey: Int] = [:]
-        for i in 0..<500 { d[Self.key("/api/v1/articles?page=\(i)").owned] = i }
-        let request = Array("/api/v1/articles?page=321 trailing".utf8)
-        #expect(d[CacheKey(target: request[0..<25], variant: 0)] == 321)
-        #expect(d[Self.key("/api/v1/articles?page=500")] == nil)
+    /// 3,000 keys (growing the table many times) are all found by slices of other buffers, with
+    /// their own values; keys never stored are not found; replacing returns the old value.
+    @Test func theTableFindsWhatItStored() {
+        var table = RepresentationTable(capacity: 5_000)
+        var reps: [Representation] = []
+        for i in 0..<3_000 {
+            let r = Self.representation("value \(i)")
+            reps.append(r)
+            #expect(table.insert(Self.key("/api/v1/articles?page=\(i)", i % 3), r) == nil)
+        }
+        #expect(table.count == 3_000)
+        for i in 0..<3_000 {
+            let request = Array("/api/v1/articles?page=\(i) HTTP/1.1".utf8)
+            let key = CacheKey(target: request[0..<(request.count - 9)], variant: i % 3)
+            #expect(table.find(key) === reps[i], "page \(i)")
+            #expect(table.find(CacheKey(target: key.target, variant: i % 3 + 1)) == nil)
+        }
+        #expect(table.find(Self.key("/api/v1/articles?page=3000")) == nil)
+        let replacement = Self.representation("new")
+        #expect(table.insert(Self.key("/api/v1/articles?page=7", 1), replacement) === reps[7])
+        #expect(table.find(Self.key("/api/v1/articles?page=7", 1)) === replacement)
+        #expect(table.count == 3_000)
+        table.removeAll()
+        #expect(table.count == 0)
+        #expect(table.find(Self.key("/api/v1/articles?page=7", 1)) == nil)
+        #expect(!table.isFull)
+    }
+
+    @Test func theCacheEmptiesAFullShardAndANewGeneration() {
+        let cache = ResponseCache(maxEntries: 4, maxBytes: 1 << 20, shardCount: 1)
+        for i in 0..<4 { cache.store(Self.key("/k\(i)"), Self.representation("\(i)"), generation: 1, loop: 0) }
+        #expect(cache.usage.entries == 4)
+        #expect(cache.lookup(Self.key("/k2"), generation: 1, loop: 0) != nil)
+        cache.store(Self.key("/k4"), Self.representation("4"), generation: 1, loop: 0)  // full: emptied first
+        #expect(cache.usage.entries == 1)
+        #expect(cache.lookup(Self.key("/k2"), generation: 1, loop: 0) == nil)
+        #expect(cache.lookup(Self.key("/k4"), generation: 1, loop: 0) != nil)
+        #expect(cache.lookup(Self.key("/k4"), generation: 2, loop: 0) == nil)  // a new snapshot
+        #expect(cache.usage.entries == 0)
     }
 }
