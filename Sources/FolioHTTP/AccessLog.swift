@@ -16,8 +16,11 @@ struct AccessLog {
     /// Longest path printed; longer ones are cut (a line stays bounded).
     static let maxPathBytes = 2048
 
-    mutating func record(method: HTTPMethod, path: ArraySlice<UInt8>, status: Int, bytes: Int, micros: Int64, requestID: RequestID?) {
-        refreshStamp()
+    /// `now` is the wall clock in seconds (the event loop passes the second it already read for
+    /// the Date header).
+    mutating func record(method: HTTPMethod, path: ArraySlice<UInt8>, status: Int, bytes: Int, micros: Int64, requestID: RequestID?,
+                         now: Int64 = MonotonicClock.wallSeconds()) {
+        refreshStamp(now)
         let json = self.json
         let stamp = self.stamp
         let path = path.prefix(Self.maxPathBytes)
@@ -86,8 +89,7 @@ struct AccessLog {
     /// The lines not yet written (tests).
     var buffered: [UInt8] { buffer.array }
 
-    private mutating func refreshStamp() {
-        let now = MonotonicClock.wallSeconds()
+    private mutating func refreshStamp(_ now: Int64) {
         guard now != stampSecond else { return }
         stampSecond = now
         let day = now >= 0 ? now / 86_400 : (now - 86_399) / 86_400
@@ -105,8 +107,7 @@ struct AccessLog {
     private static func putEscaped(_ bytes: ArraySlice<UInt8>, json: Bool, into c: inout ByteCursor) {
         bytes.withUnsafeBytes { raw in
             let n = raw.count
-            if ByteScan.firstOutside(raw, from: 0, end: n, low: 0x20, high: 0x7E) == n,
-               ByteScan.firstOf(raw, from: 0, end: n, 0x22, 0x5C) == n {
+            if ByteScan.firstOutsideOrOf(raw, from: 0, end: n, low: 0x20, high: 0x7E, 0x22, 0x5C) == n {
                 c.put(raw)  // the usual case: plain printable ASCII
                 return
             }

@@ -53,4 +53,25 @@ enum ByteScan {
         while i < end, buf[i] != a, buf[i] != b { i &+= 1 }
         return i
     }
+
+    /// The offset of the first byte in `buf[from..<end]` outside `low...high` or equal to `a` or
+    /// `b`, or `end` (one pass for "is this plain text that needs no escaping").
+    @inlinable @inline(__always)
+    static func firstOutsideOrOf(_ buf: UnsafeRawBufferPointer, from: Int, end: Int, low: UInt8, high: UInt8,
+                                 _ a: UInt8, _ b: UInt8) -> Int {
+        var i = from
+        if end - from >= 16 {
+            let lo = SIMD16<UInt8>(repeating: low), hi = SIMD16<UInt8>(repeating: high)
+            let va = SIMD16<UInt8>(repeating: a), vb = SIMD16<UInt8>(repeating: b)
+            while true {
+                let v = buf.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
+                let hit = words((v .< lo) .| (v .> hi) .| (v .== va) .| (v .== vb))
+                if hit[0] | hit[1] != 0 { return i &+ firstLane(hit) }
+                if i &+ 16 == end { return end }
+                i = min(i &+ 16, end &- 16)
+            }
+        }
+        while i < end, buf[i] >= low, buf[i] <= high, buf[i] != a, buf[i] != b { i &+= 1 }
+        return i
+    }
 }

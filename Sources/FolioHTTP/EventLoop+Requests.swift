@@ -172,7 +172,7 @@ extension EventLoop {
         if config.accessLog {
             log.record(method: head.method, path: path, status: response.status,
                        bytes: sent, micros: MonotonicClock.micros() - conn.requestStartMicros,
-                       requestID: requestID)
+                       requestID: requestID, now: date.second)
         }
         if !keepAlive { conn.closeAfterWrite = true }
         conn.justResponded = true
@@ -207,7 +207,7 @@ extension EventLoop {
         let response = responder.errorResponse(status: status, detail: detail)
         let sent = queue(response, on: conn, method: .get, version: .http11, close: true, requestID: nil)
         if config.accessLog {
-            log.record(method: .other, path: [], status: status, bytes: sent, micros: 0, requestID: nil)
+            log.record(method: .other, path: [], status: status, bytes: sent, micros: 0, requestID: nil, now: date.second)
         }
         conn.closeAfterWrite = true
         conn.justResponded = true

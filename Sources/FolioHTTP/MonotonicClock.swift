@@ -25,7 +25,8 @@ public enum MonotonicClock {
 /// The `Date: ...\r\n` header line, rebuilt at most once a second per event loop.
 struct DateHeaderCache {
     private(set) var line: [UInt8] = []
-    private var second: Int64 = -1
+    /// The wall-clock second `line` shows.
+    private(set) var second: Int64 = -1
 
     mutating func refresh() {
         let now = MonotonicClock.wallSeconds()
