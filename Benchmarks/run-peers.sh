@@ -7,9 +7,13 @@
 # RUNS runs of SECS seconds, and the run with the median req/s is reported (errors: all runs).
 # Server CPU per request = (utime+stime of the server process during the run) / requests.
 # Appends a dated section to Benchmarks/RESULTS.md (other sections are left as they are).
+# Besides the side-by-side scenarios: the slug read pipelined (PIPELINE requests per write, default
+# 16, so that wrk is no longer the bottleneck), and INTERLEAVE rounds (default 5) in which the
+# floor and both Folio configurations, all started at once, take turns on the slug read, so slow
+# drift of this shared machine falls on all three alike when their CPU per request is compared.
 # Usage: Benchmarks/run-peers.sh [SECS=10] [RUNS=3]
 #   env: SKIP_BUILD=1, OUT=dir (default Benchmarks/out), NO_RESULTS=1 (print only),
-#        ONLY="folio hummingbird vapor nginx floor" (subset of servers)
+#        ONLY="folio hummingbird vapor nginx floor" (subset of servers), PIPELINE=16, INTERLEAVE=5 (0: skip)
 source "$(dirname "$0")/scripts/lib.sh"
 SECS=${1:-10}
 RUNS=${2:-3}
@@ -17,6 +21,8 @@ WARMUP=${WARMUP:-2}
 BENCH=$ROOT/Benchmarks
 OUT=${OUT:-$BENCH/out}
 ONLY=${ONLY:-folio folio-nolog hummingbird vapor nginx floor}
+PIPELINE=${PIPELINE:-16}
+INTERLEAVE=${INTERLEAVE:-5}
 mkdir -p "$OUT"
 cd "$ROOT"
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true  # wrk and the servers need > 1,000 fds
@@ -152,7 +158,8 @@ cpu0_ticks() { awk '$1 == "cpu0" {print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat
 run_wrk() {  # SERVER SCENARIO PATH CONNS RUN
   local before after out c0before c0after
   before=$(cpu_ticks "$SRV_PID"); c0before=$(cpu0_ticks)
-  out=$(taskset -c 1 wrk -t1 -c"$4" -d"${SECS}s" --latency "http://127.0.0.1:$PORT$3")
+  # shellcheck disable=SC2086 # WRK_EXTRA is empty or a script and its arguments
+  out=$(taskset -c 1 wrk -t1 -c"$4" -d"${SECS}s" --latency ${WRK_EXTRA:-} "http://127.0.0.1:$PORT$3" ${WRK_ARGS:-})
   after=$(cpu_ticks "$SRV_PID"); c0after=$(cpu0_ticks)
   python3 - "$1" "$2" "$4" "$5" "$before" "$after" "$TICKS" "$(rss_mb "$SRV_PID")" "$out" "$c0before" "$c0after" <<'EOF' >> "$RAW"
 import re, sys
@@ -175,8 +182,14 @@ EOF
 }
 
 scenario() {  # SERVER SCENARIO PATH CONNS
-  taskset -c 1 wrk -t1 -c"$4" -d"${WARMUP}s" "http://127.0.0.1:$PORT$3" > /dev/null
+  # shellcheck disable=SC2086
+  taskset -c 1 wrk -t1 -c"$4" -d"${WARMUP}s" ${WRK_EXTRA:-} "http://127.0.0.1:$PORT$3" ${WRK_ARGS:-} > /dev/null
   for r in $(seq 1 "$RUNS"); do run_wrk "$1" "$2" "$3" "$4" "$r"; done
+}
+
+# The slug read with PIPELINE requests in flight per connection.
+pipelined() {  # SERVER PATH
+  WRK_EXTRA="-s $BENCH/scripts/pipeline.lua" WRK_ARGS="-- $PIPELINE" scenario "$1" "slug read, pipelined" "$2" 64
 }
 
 : > "$OUT/peers-check.txt"
@@ -190,6 +203,7 @@ for srv in $ONLY; do
     start_server floor-slug
     scenario floor-slug "fixed response" "/" 64
     scenario floor-slug "fixed response, 1000 conns" "/" 1000
+    [ "$PIPELINE" -gt 0 ] && pipelined floor-slug "/"
     stop_server floor-slug
     continue
   fi
@@ -200,8 +214,31 @@ for srv in $ONLY; do
   scenario "$srv" "page-3 list" "$P_PAGE3" 64
   scenario "$srv" "filtered list" "$P_FILTER" 64
   scenario "$srv" "slug read, 1000 conns" "$P_SLUG" 1000
+  [ "$PIPELINE" -gt 0 ] && pipelined "$srv" "$P_SLUG"
   stop_server "$srv"
 done
+
+# ---- interleaved CPU per request: floor, Folio, Folio without access log take turns -------------
+if [ "$INTERLEAVE" -gt 0 ]; then
+  log "interleaved slug reads: $INTERLEAVE rounds of floor / folio / folio-nolog"
+  BASE_PORT=$PORT
+  PORT=$((BASE_PORT + 1)); start_server floor-slug; IL_FLOOR=$SRV_PID
+  PORT=$((BASE_PORT + 2)); start_server folio; IL_FOLIO=$SRV_PID
+  PORT=$((BASE_PORT + 3)); start_server folio-nolog; IL_NOLOG=$SRV_PID
+  for r in $(seq 1 "$INTERLEAVE"); do
+    for srv in floor-slug folio folio-nolog; do
+      case $srv in
+        floor-slug) PORT=$((BASE_PORT + 1)); SRV_PID=$IL_FLOOR ;;
+        folio) PORT=$((BASE_PORT + 2)); SRV_PID=$IL_FOLIO ;;
+        folio-nolog) PORT=$((BASE_PORT + 3)); SRV_PID=$IL_NOLOG ;;
+      esac
+      taskset -c 1 wrk -t1 -c64 -d1s "http://127.0.0.1:$PORT$P_SLUG" > /dev/null
+      run_wrk "$srv" "slug read, interleaved" "$P_SLUG" 64 "$r"
+    done
+  done
+  for pid in $IL_FLOOR $IL_FOLIO $IL_NOLOG; do kill -TERM "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+  PORT=$BASE_PORT
+fi
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # ---- FolioJSON vs JSONEncoder ------------------------------------------------------------------

@@ -144,8 +144,8 @@ extension EventLoop {
         conn.served += 1
         let limit = config.limits.maxRequestsPerConnection
         let keepAlive = head.keepAlive && !drainStarted && (limit == 0 || conn.served < limit)
-        let body = conn.body
-        conn.body = []
+        var body: [UInt8] = []
+        if head.framing != .none { swap(&body, &conn.body) }
         var request = HTTPRequest(
             method: head.method, version: head.version, head: conn.headInInput ? conn.input : conn.headStorage,
             headStart: conn.headStart, fields: conn.fields,
@@ -155,7 +155,7 @@ extension EventLoop {
         request.loopIndex = index
         request.receivedMicros = conn.requestStartMicros
         request.fieldNames = head.fieldNames
-        let requestID = control.requestIDs.id(for: request)
+        let requestID = requestIDs.id(for: request)
         let response = responder.respond(to: request)
         if let deferred = response.deferred {
             park(conn, head: head, keepAlive: keepAlive, path: Array(request.pathBytes), requestID: requestID, work: deferred)

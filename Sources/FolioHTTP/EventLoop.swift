@@ -24,6 +24,7 @@ final class EventLoop {
     var drainStarted = false
     var nextSerial: UInt64 = 0
     let mailbox: LoopMailbox
+    let requestIDs: RequestIDGenerator
     /// Where deferred work runs (never on an event loop).
     static let workers = DispatchQueue(label: "folio-blocking-work", qos: .userInitiated, attributes: .concurrent)
 
@@ -38,6 +39,7 @@ final class EventLoop {
         self.control = control
         self.counters = control.loops[index]
         self.mailbox = control.mailboxes[index]
+        self.requestIDs = control.requestIDs
         self.log = AccessLog(json: config.accessLogJSON)
         _ = folio_epoll_add(epoll, listener, folio_EPOLLIN)
         _ = folio_epoll_add(epoll, wakeFD, folio_EPOLLIN)
