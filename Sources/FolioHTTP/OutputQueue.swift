@@ -79,15 +79,19 @@ struct OutputQueue {
     /// What a flush achieved.
     enum Flush { case drained(wrote: Int), blocked(wrote: Int), failed }
 
-    /// Writes as much as the socket takes now: one `sendmsg` (two iovecs) carries up to two segments.
+    /// Segments gathered into one write (a head and its body take two; pipelined responses more).
+    static let maxGather = 16
+
+    /// Writes as much as the socket takes now: one `send`, or one `sendmsg` gathering up to
+    /// `maxGather` segments.
     mutating func flush(to fd: Int32) -> Flush {
         var wrote = 0
         while pendingBytes > 0 {
-            let result = withBytes(of: first, from: offset) { a in
-                if first + 1 < segments.count {
-                    return withBytes(of: first + 1, from: 0) { b in Socket.write(fd, a, b) }
-                }
-                return Socket.write(fd, a)
+            let result: Socket.IOResult
+            if first + 1 == segments.count {
+                result = withBytes(of: first, from: offset) { Socket.write(fd, $0) }
+            } else {
+                result = Socket.withGather(capacity: Self.maxGather) { gather(0, $0, fd) }
             }
             switch result {
             case .bytes(let n):
@@ -100,6 +104,16 @@ struct OutputQueue {
             }
         }
         return .drained(wrote: wrote)
+    }
+
+    /// Fills `iov[k...]` with the segments from `first + k` on, each lent for the duration of the
+    /// nested call, then writes them all with one call.
+    private func gather(_ k: Int, _ vectors: Socket.Gather, _ fd: Int32) -> Socket.IOResult {
+        if k == vectors.capacity || first + k == segments.count { return Socket.write(fd, vectors, count: k) }
+        return withBytes(of: first + k, from: k == 0 ? offset : 0) { bytes in
+            vectors.set(k, bytes)
+            return gather(k + 1, vectors, fd)
+        }
     }
 
     /// Lends segment `index`'s bytes, less the first `skip`, to `body`.

@@ -110,10 +110,26 @@ enum Socket {
         }
     }
 
-    /// Writes two buffers with one sendmsg call.
-    static func write(_ fd: Int32, _ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> IOResult {
+    /// Buffers gathered for one write (a head and its body, or several pipelined responses):
+    /// temporary iovec storage, filled while each buffer is lent.
+    struct Gather {
+        fileprivate let iov: UnsafeMutablePointer<iovec>
+        let capacity: Int
+
+        func set(_ k: Int, _ bytes: UnsafeRawBufferPointer) {
+            precondition(k < capacity)
+            iov[k] = iovec(iov_base: UnsafeMutableRawPointer(mutating: bytes.baseAddress), iov_len: bytes.count)
+        }
+    }
+
+    static func withGather<R>(capacity: Int, _ body: (Gather) -> R) -> R {
+        withUnsafeTemporaryAllocation(of: iovec.self, capacity: capacity) { body(Gather(iov: $0.baseAddress!, capacity: capacity)) }
+    }
+
+    /// Writes the first `count` buffers of `gather` with one sendmsg call.
+    static func write(_ fd: Int32, _ gather: Gather, count: Int) -> IOResult {
         while true {
-            let n = folio_send2(fd, a.baseAddress, a.count, b.baseAddress, b.count)
+            let n = folio_sendv(fd, gather.iov, Int32(count))
             if n >= 0 { return .bytes(n) }
             let code = errno
             if code == EINTR { continue }

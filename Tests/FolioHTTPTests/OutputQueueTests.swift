@@ -50,6 +50,38 @@ struct OutputQueueTests {
         #expect(q.tail.isEmpty)
     }
 
+    /// Forty pipelined responses (a copied head, then a shared 20 KB body or a copied small one)
+    /// make more segments than one write gathers, and the small socket buffer forces partial
+    /// writes in the middle of segments: every byte still arrives once, in order.
+    @Test("many segments, gathered and partly written, arrive in order")
+    func gathered() {
+        let (fd, peer) = socketPair()
+        defer { close(fd); close(peer) }
+        var size: Int32 = 4096
+        setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+        var q = OutputQueue()
+        var expected: [UInt8] = []
+        for i in 0..<40 {
+            let head = bytes("HTTP/1.1 200 OK\r\nX-N: \(i)\r\n\r\n")
+            let body = i % 3 == 0 ? [UInt8](repeating: UInt8(i), count: 300)
+                : (0..<20_000).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ i) }
+            q.append(head)
+            q.append(body)
+            expected += head + body
+        }
+        var received: [UInt8] = []
+        var rounds = 0
+        while !q.isEmpty, rounds < 100_000 {
+            if case .failed = q.flush(to: fd) { Issue.record("flush failed"); return }
+            received += readAll(peer)
+            rounds += 1
+        }
+        received += readAll(peer)
+        #expect(received.count == expected.count)
+        #expect(received == expected)
+        #expect(rounds > 10, "the small buffer made the flushes partial")
+    }
+
     @Test("a reader that never reads: the queue blocks and keeps the rest")
     func blocked() {
         let (fd, peer) = socketPair()
