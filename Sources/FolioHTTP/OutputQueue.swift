@@ -90,6 +90,8 @@ struct OutputQueue {
             let result: Socket.IOResult
             if first + 1 == segments.count {
                 result = withBytes(of: first, from: offset) { Socket.write(fd, $0) }
+            } else if first + 2 == segments.count {  // the usual case: a head and its body
+                result = withBytes(of: first, from: offset) { a in withBytes(of: first + 1, from: 0) { b in Socket.write(fd, a, b) } }
             } else {
                 result = Socket.withGather(capacity: Self.maxGather) { gather(0, $0, fd) }
             }

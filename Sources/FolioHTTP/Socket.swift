@@ -126,6 +126,15 @@ enum Socket {
         withUnsafeTemporaryAllocation(of: iovec.self, capacity: capacity) { body(Gather(iov: $0.baseAddress!, capacity: capacity)) }
     }
 
+    /// Writes two buffers (a head and its body) with one sendmsg call.
+    static func write(_ fd: Int32, _ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> IOResult {
+        var iov = (iovec(iov_base: UnsafeMutableRawPointer(mutating: a.baseAddress), iov_len: a.count),
+                   iovec(iov_base: UnsafeMutableRawPointer(mutating: b.baseAddress), iov_len: b.count))
+        return withUnsafeMutablePointer(to: &iov) {
+            $0.withMemoryRebound(to: iovec.self, capacity: 2) { write(fd, Gather(iov: $0, capacity: 2), count: 2) }
+        }
+    }
+
     /// Writes the first `count` buffers of `gather` with one sendmsg call.
     static func write(_ fd: Int32, _ gather: Gather, count: Int) -> IOResult {
         while true {
