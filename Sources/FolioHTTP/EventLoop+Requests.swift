@@ -81,7 +81,7 @@ extension EventLoop {
             refuse(conn, status: error.status, detail: error.reason)
             return false
         case .complete(let head):
-            conn.requestStartMicros = MonotonicClock.micros()
+            conn.requestStartMicros = nowMicros  // when this batch of events began: the bytes were here
             conn.headInInput = true
             conn.headStart = conn.inputStart + head.start
             conn.inputStart += head.consumed

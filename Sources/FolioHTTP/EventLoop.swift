@@ -19,6 +19,8 @@ final class EventLoop {
     var date = DateHeaderCache()
     var log: AccessLog
     var now: Double = MonotonicClock.now()
+    /// `now` in microseconds (the same reading), for request timings.
+    var nowMicros: Int64 = MonotonicClock.micros()
     var lastSweep: Double = 0
     var acceptPausedUntil: Double?
     var drainStarted = false
@@ -56,7 +58,7 @@ final class EventLoop {
                     folio_epoll_wait(epoll, f.baseAddress, m.baseAddress, 256, Int32(timeout))
                 }
             }
-            now = MonotonicClock.now()
+            (now, nowMicros) = MonotonicClock.sample()
             date.refresh()
             // Before handling what woke us: a request that completes after SIGTERM must be
             // answered with Connection: close, even when its bytes and the wake-up arrive together.

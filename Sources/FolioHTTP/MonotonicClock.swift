@@ -14,6 +14,13 @@ public enum MonotonicClock {
         return Int64(ts.tv_sec)
     }
 
+    /// The monotonic clock in seconds and in microseconds, from one reading.
+    public static func sample() -> (seconds: Double, micros: Int64) {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return (Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9, Int64(ts.tv_sec) * 1_000_000 + Int64(ts.tv_nsec) / 1000)
+    }
+
     /// Microseconds on the monotonic clock, for request durations.
     public static func micros() -> Int64 {
         var ts = timespec()
