@@ -258,7 +258,7 @@ python3 "$BENCH/scripts/peers-report.py" "$RAW" "$OUT/peers-check.txt" "$OUT/jso
   "date=$T0" "commit=$(git rev-parse --short HEAD)" "nproc=$(nproc)" "kernel=$(uname -r)" \
   "cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')" \
   "load_before=$LOAD_BEFORE" "load_after=$LOAD_AFTER" "secs=$SECS" "runs=$RUNS" \
-  "slug=$slug" "slug_bytes=$SLUG_BYTES" "tag=$tag" "author=$author" > "$OUT/peers-section.md"
+  "slug=$slug" "slug_bytes=$SLUG_BYTES" "pipeline=$PIPELINE" "tag=$tag" "author=$author" > "$OUT/peers-section.md"
 cat "$OUT/peers-section.md"
 if [ -z "${NO_RESULTS:-}" ]; then
   [ -f "$BENCH/RESULTS.md" ] || echo "# Results" > "$BENCH/RESULTS.md"

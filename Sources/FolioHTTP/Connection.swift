@@ -3,8 +3,9 @@ final class Connection {
     let fd: Int32
     /// Tells this connection apart from a later one that reuses the same fd.
     let serial: UInt64
-    /// A deferred response is being computed: handle nothing else until it arrives.
-    var parked: (head: HTTPRequestHead, keepAlive: Bool, path: [UInt8], requestID: RequestID)?
+    /// A deferred response is being computed: handle nothing else until it arrives. (A class, so
+    /// the checks on every request are a pointer test, not a copy of the tuple.)
+    var parked: ParkedRequest?
     /// Received bytes; the unread part starts at `inputStart`.
     var input: [UInt8] = []
     var inputStart = 0
@@ -58,5 +59,20 @@ final class Connection {
         }
         scanFrom = max(0, scanFrom - inputStart)
         inputStart = 0
+    }
+}
+
+/// What a connection remembers about a request whose response is computed off the loop.
+final class ParkedRequest {
+    let head: HTTPRequestHead
+    let keepAlive: Bool
+    let path: [UInt8]
+    let requestID: RequestID
+
+    init(head: HTTPRequestHead, keepAlive: Bool, path: [UInt8], requestID: RequestID) {
+        self.head = head
+        self.keepAlive = keepAlive
+        self.path = path
+        self.requestID = requestID
     }
 }

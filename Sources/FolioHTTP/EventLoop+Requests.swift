@@ -181,7 +181,7 @@ extension EventLoop {
     /// Hands deferred work to a worker thread; the connection waits (reading nothing) until
     /// `deliver` brings the response back through the loop's mailbox and eventfd.
     func park(_ conn: Connection, head: HTTPRequestHead, keepAlive: Bool, path: [UInt8], requestID: RequestID, work: DeferredResponse) {
-        conn.parked = (head, keepAlive, path, requestID)
+        conn.parked = ParkedRequest(head: head, keepAlive: keepAlive, path: path, requestID: requestID)
         conn.timer.responded(now: now, pendingOutput: true, partialRequestBuffered: false)
         let mailbox = self.mailbox, fd = conn.fd, serial = conn.serial
         Self.workers.async {
