@@ -13,7 +13,8 @@
 # drift of this shared machine falls on all three alike when their CPU per request is compared.
 # Usage: Benchmarks/run-peers.sh [SECS=10] [RUNS=3]
 #   env: SKIP_BUILD=1, OUT=dir (default Benchmarks/out), NO_RESULTS=1 (print only),
-#        ONLY="folio hummingbird vapor nginx floor" (subset of servers), PIPELINE=16, INTERLEAVE=5 (0: skip)
+#        ONLY="folio hummingbird vapor nginx floor" (subset of servers; "none": only the interleaved
+#        rounds), PIPELINE=16, INTERLEAVE=5 (0: skip)
 source "$(dirname "$0")/scripts/lib.sh"
 SECS=${1:-10}
 RUNS=${2:-3}
@@ -199,6 +200,7 @@ pipelined() {  # SERVER PATH
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 T0=$(date -u +%Y-%m-%dT%H:%MZ)
 for srv in $ONLY; do
+  [ "$srv" = none ] && continue  # ONLY=none: the interleaved rounds alone
   if [ "$srv" = floor ]; then
     log "floor: epoll loop, 1 KiB body"
     start_server floor-1k; scenario floor-1k "fixed response" "/" 64; stop_server floor-1k
