@@ -1,4 +1,3 @@
-import Glibc
 import Synchronization
 
 /// Encoded responses per snapshot, keyed by request: one shard per event loop, so a lookup takes
