@@ -91,7 +91,4 @@ struct RepresentationTable {
         for i in entries.indices { entries[i] = nil }
         count = 0
     }
-
-    /// Every stored value (metrics, tests).
-    var values: [Representation] { entries.compactMap { $0?.value } }
 }
