@@ -18,40 +18,37 @@ enum ByteScan {
         words[0] != 0 ? words[0].trailingZeroBitCount >> 3 : 8 + words[1].trailingZeroBitCount >> 3
     }
 
-    /// The offset of the first byte in `buf[from..<end]` outside `low...high`, or `end`.
+    /// The offset of the first byte in `buf[from..<end]` that `hit` (per 16-byte block) and
+    /// `isHit` (per byte, for ranges shorter than a block) pick, or `end`. The three scans below
+    /// are this loop with their own tests; it is inlined into each, closures included.
     @inlinable @inline(__always)
-    static func firstOutside(_ buf: UnsafeRawBufferPointer, from: Int, end: Int, low: UInt8, high: UInt8) -> Int {
+    static func first(_ buf: UnsafeRawBufferPointer, from: Int, end: Int,
+                      _ hit: (SIMD16<UInt8>) -> SIMDMask<SIMD16<Int8>>, _ isHit: (UInt8) -> Bool) -> Int {
         var i = from
         if end - from >= 16 {
-            let lo = SIMD16<UInt8>(repeating: low), hi = SIMD16<UInt8>(repeating: high)
             while true {
-                let v = buf.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
-                let hit = words((v .< lo) .| (v .> hi))
-                if hit[0] | hit[1] != 0 { return i &+ firstLane(hit) }
+                let found = words(hit(buf.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)))
+                if found[0] | found[1] != 0 { return i &+ firstLane(found) }
                 if i &+ 16 == end { return end }
                 i = min(i &+ 16, end &- 16)
             }
         }
-        while i < end, buf[i] >= low, buf[i] <= high { i &+= 1 }
+        while i < end, !isHit(buf[i]) { i &+= 1 }
         return i
+    }
+
+    /// The offset of the first byte in `buf[from..<end]` outside `low...high`, or `end`.
+    @inlinable @inline(__always)
+    static func firstOutside(_ buf: UnsafeRawBufferPointer, from: Int, end: Int, low: UInt8, high: UInt8) -> Int {
+        let lo = SIMD16<UInt8>(repeating: low), hi = SIMD16<UInt8>(repeating: high)
+        return first(buf, from: from, end: end, { ($0 .< lo) .| ($0 .> hi) }, { $0 < low || $0 > high })
     }
 
     /// The offset of the first byte in `buf[from..<end]` equal to `a` or `b`, or `end`.
     @inlinable @inline(__always)
     static func firstOf(_ buf: UnsafeRawBufferPointer, from: Int, end: Int, _ a: UInt8, _ b: UInt8) -> Int {
-        var i = from
-        if end - from >= 16 {
-            let va = SIMD16<UInt8>(repeating: a), vb = SIMD16<UInt8>(repeating: b)
-            while true {
-                let v = buf.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
-                let hit = words((v .== va) .| (v .== vb))
-                if hit[0] | hit[1] != 0 { return i &+ firstLane(hit) }
-                if i &+ 16 == end { return end }
-                i = min(i &+ 16, end &- 16)
-            }
-        }
-        while i < end, buf[i] != a, buf[i] != b { i &+= 1 }
-        return i
+        let va = SIMD16<UInt8>(repeating: a), vb = SIMD16<UInt8>(repeating: b)
+        return first(buf, from: from, end: end, { ($0 .== va) .| ($0 .== vb) }, { $0 == a || $0 == b })
     }
 
     /// The offset of the first byte in `buf[from..<end]` outside `low...high` or equal to `a` or
@@ -59,19 +56,9 @@ enum ByteScan {
     @inlinable @inline(__always)
     static func firstOutsideOrOf(_ buf: UnsafeRawBufferPointer, from: Int, end: Int, low: UInt8, high: UInt8,
                                  _ a: UInt8, _ b: UInt8) -> Int {
-        var i = from
-        if end - from >= 16 {
-            let lo = SIMD16<UInt8>(repeating: low), hi = SIMD16<UInt8>(repeating: high)
-            let va = SIMD16<UInt8>(repeating: a), vb = SIMD16<UInt8>(repeating: b)
-            while true {
-                let v = buf.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
-                let hit = words((v .< lo) .| (v .> hi) .| (v .== va) .| (v .== vb))
-                if hit[0] | hit[1] != 0 { return i &+ firstLane(hit) }
-                if i &+ 16 == end { return end }
-                i = min(i &+ 16, end &- 16)
-            }
-        }
-        while i < end, buf[i] >= low, buf[i] <= high, buf[i] != a, buf[i] != b { i &+= 1 }
-        return i
+        let lo = SIMD16<UInt8>(repeating: low), hi = SIMD16<UInt8>(repeating: high)
+        let va = SIMD16<UInt8>(repeating: a), vb = SIMD16<UInt8>(repeating: b)
+        return first(buf, from: from, end: end, { ($0 .< lo) .| ($0 .> hi) .| ($0 .== va) .| ($0 .== vb) },
+                     { $0 < low || $0 > high || $0 == a || $0 == b })
     }
 }

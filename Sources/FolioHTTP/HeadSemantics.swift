@@ -79,9 +79,8 @@ struct HeadSemantics {
         // Names and addresses are letters, digits, '.', '-' and ':', checked 16 bytes at a time; a
         // value shorter than a block is checked as the last lanes of the block ending at `e` (the
         // head's earlier bytes fill the rest and are ignored). Anything else in the allowed set
-        // takes the byte loop.
-        // Letters and digits as ranges (wrapping subtract, then one unsigned compare), constants
-        // made once outside the loops, so the compares compile to vector instructions.
+        // takes the byte loop. Letters and digits are ranges (wrapping subtract, one unsigned
+        // compare) with constants made outside the loops, so the compares stay vector instructions.
         let caseBit = SIMD16<UInt8>(repeating: 0x20), a = SIMD16<UInt8>(repeating: 0x61), zero = SIMD16<UInt8>(repeating: 0x30)
         let letters = SIMD16<UInt8>(repeating: 26), digits = SIMD16<UInt8>(repeating: 10)
         let dot = SIMD16<UInt8>(repeating: 0x2E), dash = SIMD16<UInt8>(repeating: 0x2D), colon = SIMD16<UInt8>(repeating: 0x3A)

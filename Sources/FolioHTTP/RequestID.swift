@@ -20,12 +20,8 @@ public struct RequestID: Sendable {
         given = Array(bytes)
     }
 
-    /// `prefix` as 8 hex digits, `-`, then `number` in hex (up to 16 digits).
-    init(prefix: UInt32, number: UInt64) {
-        self.init(prefixDigits: Self.hexDigits(prefix), number: number)
-    }
-
-    /// The id with the prefix's 8 hex digits already formatted (the generator does that once).
+    /// A prefix's 8 hex digits (`hexDigits`, formatted once by the generator), `-`, then `number`
+    /// in hex (up to 16 digits).
     init(prefixDigits: UInt64, number: UInt64) {
         made.0 = prefixDigits
         madeCount = withUnsafeMutableBytes(of: &made) { out -> Int in
@@ -73,12 +69,10 @@ public struct RequestID: Sendable {
 
 /// Makes request ids: the client's `X-Request-Id` when it is acceptable, else a new one.
 public final class RequestIDGenerator: Sendable {
-    let prefix: UInt32
     private let prefixDigits: UInt64
     private let counter = Atomic<UInt64>(0)
 
     public init(prefix: UInt32 = UInt32.random(in: 0...UInt32.max)) {
-        self.prefix = prefix
         prefixDigits = RequestID.hexDigits(prefix)
     }
 

@@ -7,7 +7,7 @@ struct RequestIDTests {
         UInt64(0), 1, 9, 10, 15, 16, 255, 256, 4095, 4096, 1 << 32, (1 << 60) - 1, 1 << 60, .max,
     ])
     func made(number: UInt64) {
-        let id = RequestID(prefix: 0x0BAD_F00D, number: number)
+        let id = RequestID(prefixDigits: RequestID.hexDigits(0x0BAD_F00D), number: number)
         #expect(id.text == "0badf00d-" + String(number, radix: 16))
     }
 
