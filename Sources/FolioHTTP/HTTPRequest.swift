@@ -19,7 +19,8 @@ public struct HTTPRequest: Sendable {
     public var keepAlive: Bool
     /// The index of the event loop handling the request, for lock-free per-loop state (metrics).
     public var loopIndex = 0
-    /// When the request's head was complete (`MonotonicClock.micros()`), or 0 when not known.
+    /// When the request's head had arrived (`MonotonicClock.micros()` taken as the event loop
+    /// began the batch of events that completed it), or 0 when not known.
     public var receivedMicros: Int64 = 0
 
     /// `pathRange` and `queryRange` are relative to `headStart`, as the parser reports them.
