@@ -8,6 +8,13 @@ public final class ResponseCache: Sendable {
         var generation: UInt64 = 0
         var table: RepresentationTable
         var bytes = 0
+
+        /// Empties the shard (keeping the table's slots), for snapshot `generation`.
+        mutating func empty(for generation: UInt64) {
+            self.generation = generation
+            table.removeAll()
+            bytes = 0
+        }
     }
 
     /// A mutex-guarded shard (Mutex is non-copyable, so each lives in its own box).
@@ -33,9 +40,7 @@ public final class ResponseCache: Sendable {
     func lookup(_ key: CacheKey, generation: UInt64, loop: Int) -> Representation? {
         shards[loop % shards.count].state.withLock { shard -> Representation? in
             if shard.generation != generation {
-                shard.generation = generation
-                shard.table.removeAll()
-                shard.bytes = 0
+                shard.empty(for: generation)
                 return nil
             }
             return shard.table.find(key)
@@ -47,14 +52,8 @@ public final class ResponseCache: Sendable {
     func store(_ key: CacheKey, _ value: Representation, generation: UInt64, loop: Int) {
         guard maxEntries > 0, value.cost <= maxBytes else { return }
         shards[loop % shards.count].state.withLock { shard in
-            if shard.generation != generation {
-                shard.generation = generation
-                shard.table.removeAll()
-                shard.bytes = 0
-            }
-            if shard.table.isFull || shard.bytes + value.cost > maxBytes {
-                shard.table.removeAll()
-                shard.bytes = 0
+            if shard.generation != generation || shard.table.isFull || shard.bytes + value.cost > maxBytes {
+                shard.empty(for: generation)
             }
             if let old = shard.table.insert(key, value) { shard.bytes -= old.cost }
             shard.bytes += value.cost
