@@ -2,7 +2,7 @@
 #
 # Folio container image: build with the official Swift image, run on Debian slim.
 #
-#   docker build -t folio .
+#   docker build --build-arg FOLIO_COMMIT=$(git rev-parse --short HEAD) -t folio .
 #   docker run --rm -p 8080:8080 --read-only -v folio-data:/data folio
 #
 # The runtime stage is checked without a Docker engine by scripts/container-check, which
@@ -26,6 +26,10 @@ RUN swift package resolve
 COPY Sources ./Sources
 # Test targets are declared in Package.swift, so their folders must exist for the graph to load.
 COPY Tests ./Tests
+
+# `folio --version` names the commit; .git is not copied, so pass it:
+#   docker build --build-arg FOLIO_COMMIT=$(git rev-parse --short HEAD) -t folio .
+ARG FOLIO_COMMIT=unknown
 
 # The Swift runtime and Foundation are linked statically; only C libraries remain dynamic.
 RUN swift build -c release --static-swift-stdlib --product folio \

@@ -39,11 +39,16 @@ let package = Package(
         .executableTarget(
             name: "folio",
             dependencies: [
-                "FolioAPI", "FolioContent", "FolioHTTP",
+                "FolioAPI", "FolioContent", "FolioHTTP", "FolioJSON",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            swiftSettings: strict
+            swiftSettings: strict,
+            plugins: ["VersionStampPlugin"]
         ),
+        // `folio --version` names the commit: the plugin runs VersionStamp, which reads .git
+        // (or FOLIO_COMMIT) and writes BuildStamp.swift into the folio target.
+        .executableTarget(name: "VersionStamp", path: "Sources/VersionStamp"),
+        .plugin(name: "VersionStampPlugin", capability: .buildTool(), dependencies: ["VersionStamp"]),
         // libFuzzer entry point for the HTTP parser; see README "Development".
         .target(name: "FuzzReplay", swiftSettings: strict),
         .executableTarget(

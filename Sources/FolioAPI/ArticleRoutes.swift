@@ -36,7 +36,7 @@ extension FolioApp {
             guard let a = snapshot.article(slug: slug) else { throw APIError.notFound("no article with slug \"\(slug)\"") }
             if format == 1 {
                 let body = try ContentEncoder(snapshot: snapshot, bodies: bodies).loadBody(a)
-                return Built(body: JSONLD.article(a, body: body, snapshot: snapshot, base: Self.baseURL(snapshot)),
+                return Built(body: JSONLD.article(a, body: body, snapshot: snapshot, urls: urls),
                              lastModified: a.updatedAt.epochSeconds, contentType: JSONLD.contentType, vary: vary)
             }
             var fields = ArticleFields.full

@@ -52,11 +52,11 @@ extension FolioApp {
             let slug = try Self.slugParameter(raw)
             guard let a = snapshot.author(slug: slug) else { throw APIError.notFound("no author with slug \"\(slug)\"") }
             if format == 1 {
-                return Built(body: VCard.write(a, site: snapshot.site, base: Self.baseURL(snapshot)),
+                return Built(body: VCard.write(a, site: snapshot.site, urls: urls),
                              lastModified: snapshot.newestUpdate?.epochSeconds, contentType: VCard.contentType, vary: vary)
             }
             if format == 2 {
-                return Built(body: JSONLD.author(a, site: snapshot.site, base: Self.baseURL(snapshot)),
+                return Built(body: JSONLD.author(a, site: snapshot.site, urls: urls),
                              lastModified: snapshot.newestUpdate?.epochSeconds, contentType: JSONLD.contentType, vary: vary)
             }
             var encoder = ContentEncoder(snapshot: snapshot, bodies: bodies)

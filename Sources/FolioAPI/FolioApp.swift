@@ -11,9 +11,12 @@ public final class FolioApp: Sendable {
     public let cache: ResponseCache
     public let policy: HeaderPolicy
     public let health: HealthState
+    /// Where absolute links point (this API, and the publication's human pages).
+    public let urls: PublicURLs
 
     public init(snapshots: SnapshotHolder, bodies: BodyStore?, search: SearchIndex?, cache: ResponseCache,
-                policy: HeaderPolicy, health: HealthState) {
+                policy: HeaderPolicy, health: HealthState, urls: PublicURLs = PublicURLs(api: "http://localhost")) {
+        self.urls = urls
         self.snapshots = snapshots
         self.bodies = bodies
         self.search = search

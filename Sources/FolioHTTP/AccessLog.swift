@@ -1,16 +1,19 @@
 import Glibc
 
 /// A per-loop access log: one line per request (time, method, path, status, bytes, microseconds),
-/// buffered and written to standard output in batches so logging costs no syscall per request.
+/// buffered and written in batches (to standard output or the access-log file) so logging costs
+/// no syscall per request.
 struct AccessLog {
     private let buffer = GrowableBytes()
     private var stamp: [UInt8] = []
     private var stampSecond: Int64 = -1
     private var lastFlush: Double = 0
     let json: Bool
+    let fd: Int32
 
-    init(json: Bool) {
+    init(json: Bool, fd: Int32 = 1) {
         self.json = json
+        self.fd = fd
     }
 
     /// Longest path printed; longer ones are cut (a line stays bounded).
@@ -77,7 +80,7 @@ struct AccessLog {
         let bytes = buffer.bytes(0..<buffer.count)
         var offset = 0
         while offset < bytes.count {
-            let n = Glibc.write(1, bytes.baseAddress! + offset, bytes.count - offset)
+            let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
             if n <= 0 { break }
             offset += n
         }

@@ -42,7 +42,7 @@ final class EventLoop {
         self.counters = control.loops[index]
         self.mailbox = control.mailboxes[index]
         self.requestIDs = control.requestIDs
-        self.log = AccessLog(json: config.accessLogJSON)
+        self.log = AccessLog(json: config.accessLogJSON, fd: config.accessLogFD)
         _ = folio_epoll_add(epoll, listener, folio_EPOLLIN)
         _ = folio_epoll_add(epoll, wakeFD, folio_EPOLLIN)
     }

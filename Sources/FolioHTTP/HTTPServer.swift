@@ -4,6 +4,8 @@ import Glibc
 
 /// The HTTP/1.1 server: binds one SO_REUSEPORT listener per event loop, runs each loop on its
 /// own thread, and drains on `shutdown()` (stop accepting, finish in-flight, close idle).
+/// A port another process listens on is refused (`Socket.claimExclusively`), so only this
+/// server's own loops share it.
 public final class HTTPServer: Sendable {
     public let configuration: HTTPServerConfiguration
     /// The port actually bound (useful with port 0).
@@ -19,7 +21,7 @@ public final class HTTPServer: Sendable {
         folio_ignore_sigpipe()
         let threads = configuration.threads > 0 ? configuration.threads : max(1, ProcessInfo.processInfo.activeProcessorCount)
         var listeners: [Int32] = []
-        var port = configuration.port
+        var port = try Socket.claimExclusively(host: configuration.host, port: configuration.port)
         do {
             for _ in 0..<threads {
                 let fd = try Socket.listen(host: configuration.host, port: port, backlog: configuration.backlog)
@@ -38,6 +40,12 @@ public final class HTTPServer: Sendable {
         self.control = ServerControl(wakeFDs: wakeFDs)
         self.responder = responder
         self.finished = DispatchSemaphore(value: 0)
+    }
+
+    /// Checks that nobody listens on host:port and returns the port (the one the kernel picks for
+    /// port 0), before anything that needs to know it is built. `init` checks again.
+    public static func claimPort(host: String, port: Int) throws -> Int {
+        try Socket.claimExclusively(host: host, port: port)
     }
 
     /// The number of event loops.

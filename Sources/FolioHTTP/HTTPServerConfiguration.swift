@@ -1,6 +1,8 @@
 /// How the server listens and behaves: address, event-loop count, limits, drain time, logging.
 public struct HTTPServerConfiguration: Sendable {
-    public var host = "0.0.0.0"
+    /// Loopback by default (a developer's run is not reachable from the network); a container or a
+    /// server sets "0.0.0.0" or "::" to listen on every address.
+    public var host = "127.0.0.1"
     /// 0 picks a free port (tests); the bound port is reported by `HTTPServer.port`.
     public var port = 8080
     /// Event-loop threads, each with its own epoll and SO_REUSEPORT listener. 0: one per core.
@@ -14,6 +16,9 @@ public struct HTTPServerConfiguration: Sendable {
     public var accessLog = true
     /// Access log lines as JSON objects instead of text.
     public var accessLogJSON = false
+    /// The file descriptor access-log lines are written to: standard output, or a file the
+    /// caller opened (it may `dup2` a reopened file onto this number, as SIGHUP does).
+    public var accessLogFD: Int32 = 1
 
     public init() {}
 }

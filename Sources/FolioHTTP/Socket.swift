@@ -8,12 +8,39 @@ enum Socket {
     struct Failure: Error, CustomStringConvertible {
         let call: String
         let code: Int32
-        var description: String { "\(call): \(String(cString: strerror(code)))" }
+        var description: String {
+            code == EADDRINUSE ? "\(call): address already in use (another process is listening there)"
+                : "\(call): \(String(cString: strerror(code)))"
+        }
     }
 
     /// Opens a non-blocking listening socket on host:port with SO_REUSEPORT, so several event loops
     /// can each own one on the same port and the kernel spreads connections between them.
     static func listen(host: String, port: Int, backlog: Int32) throws(Failure) -> Int32 {
+        let fd = try bound(host: host, port: port, reusePort: true)
+        guard Glibc.listen(fd, backlog) == 0 else {
+            let code = errno
+            Glibc.close(fd)
+            throw Failure(call: "listen", code: code)
+        }
+        return fd
+    }
+
+    /// Claims host:port for a moment without SO_REUSEPORT and returns the port (the one the
+    /// kernel picked, for port 0). SO_REUSEPORT lets any process of the same user join a port's
+    /// group, so a second server would silently share the traffic; a bind without it fails with
+    /// EADDRINUSE while anyone listens there. The caller closes nothing: the probe is closed here,
+    /// just before the loops bind their own sockets (a start-up race of a few microseconds).
+    static func claimExclusively(host: String, port: Int) throws(Failure) -> Int {
+        let fd = try bound(host: host, port: port, reusePort: false)
+        let port = boundPort(fd)
+        Glibc.close(fd)
+        return port
+    }
+
+    /// A non-blocking TCP socket bound to host:port (SO_REUSEADDR always, so connections in
+    /// TIME_WAIT from a previous run do not block a restart).
+    private static func bound(host: String, port: Int, reusePort: Bool) throws(Failure) -> Int32 {
         let numericHost = host == "localhost" ? "127.0.0.1" : host
         var v4 = sockaddr_in()
         var v6 = sockaddr_in6()
@@ -32,19 +59,14 @@ enum Socket {
         let fd = folio_socket_tcp(isV6 ? AF_INET6 : AF_INET)
         guard fd >= 0 else { throw Failure(call: "socket", code: errno) }
         _ = folio_set_int_option(fd, folio_SOL_SOCKET, folio_SO_REUSEADDR, 1)
-        _ = folio_set_int_option(fd, folio_SOL_SOCKET, folio_SO_REUSEPORT, 1)
-        let bound: Int32 = isV6
+        if reusePort { _ = folio_set_int_option(fd, folio_SOL_SOCKET, folio_SO_REUSEPORT, 1) }
+        let result: Int32 = isV6
             ? withUnsafePointer(to: &v6) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in6>.size)) } }
             : withUnsafePointer(to: &v4) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-        guard bound == 0 else {
+        guard result == 0 else {
             let code = errno
             Glibc.close(fd)
             throw Failure(call: "bind \(host):\(port)", code: code)
-        }
-        guard Glibc.listen(fd, backlog) == 0 else {
-            let code = errno
-            Glibc.close(fd)
-            throw Failure(call: "listen", code: code)
         }
         return fd
     }

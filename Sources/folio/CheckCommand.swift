@@ -2,39 +2,50 @@ import ArgumentParser
 import Foundation
 import FolioContent
 
-/// `folio check`: validates the configuration file and the content.
+/// `folio check`: validates the configuration file and the content, reading only.
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
-        abstract: "Validate the configuration and the content; exit non-zero on problems.")
+        abstract: "Validate the configuration and the content; exit non-zero on problems.",
+        discussion: "Opens the database read-only (a read-only file or folder is fine).")
 
     @OptionGroup var store: StoreOptions
 
     func run() throws {
         var problems: [String] = []
+        var notes: [String] = []
+        var configured: String?
         do {
-            _ = try Configuration.load(path: store.config, required: true)
+            configured = try store.loadConfiguration(requiredIfNamed: true).database
         } catch {
-            problems.append("config: \(error.description)")
+            problems.append("config: \(error)")
         }
+        let path = store.databasePath(configured: configured)
         var articles = 0
-        if FileManager.default.fileExists(atPath: store.databasePath) {
+        if StoreAccess.exists(path) {
             do {
-                let db = try SQLiteStore(path: store.databasePath)
+                let db = try SQLiteStore(path: path, access: .readOnly)
                 articles = try db.articleCount()
                 problems += try ContentChecker.check(db).map { "content: \($0)" }
+                // FTS5 runs its integrity check as an INSERT, which needs a writable connection
+                // (it changes nothing); without write access it is skipped and the run says so.
+                if StoreAccess.isWritable(path) {
+                    problems += try SQLiteStore.fullTextIndexProblems(path: path).map { "content: store: \($0)" }
+                } else {
+                    notes.append("read-only store: the full-text index's integrity check needs write access and was skipped")
+                }
             } catch {
-                problems.append("database \(store.databasePath): \(error)")
+                problems.append("database \(path): \(error)")
             }
         } else {
-            problems.append("database \(store.databasePath): no such file (it is created by `folio serve` or `folio import`)")
+            problems.append("database \(path): no such file (`folio serve` or `folio import` creates it)")
         }
         for p in problems { printError(p) }
+        for n in notes { printError("note: \(n)") }
         if problems.isEmpty {
-            print("ok: \(store.config) and \(articles) articles in \(store.databasePath)")
+            print("ok: \(store.configPath) and \(articles) articles in \(path)")
         } else {
-            printError("\(problems.count) problem(s)")
-            throw ExitCode.failure
+            throw RunFailure("\(problems.count) problem(s)")
         }
     }
 }

@@ -1,4 +1,6 @@
+import FolioAPI
 import FolioHTTP
+import FolioJSON
 import Foundation
 
 /// Folio's settings: defaults, then Config/folio.json, then FOLIO_* environment variables, then flags.
@@ -14,6 +16,16 @@ struct Configuration {
     var responseCacheBytes = 64 << 20
     var bodyCacheBytes = 64 << 20
     var sampleContent = "Config/sample-content"
+    /// The store named in the file (`--database` and FOLIO_DATABASE come first).
+    var database: String?
+    /// Where the access log goes; nil is standard output. SIGHUP reopens it.
+    var accessLogFile: String?
+    /// Where this API is reached from outside (absolute links in feeds, JSON-LD, vCards);
+    /// nil means http://localhost:PORT.
+    var publicURL: String?
+    /// Templates with `{slug}` for an article's and an author's human web page.
+    var articleURL: String?
+    var authorURL: String?
 
     /// A configuration problem, naming the key or variable.
     struct Problem: Error, CustomStringConvertible {
@@ -21,8 +33,9 @@ struct Configuration {
     }
 
     static let topKeys: Set<String> = [
-        "host", "port", "threads", "public", "log_level", "log_format", "access_log", "cache_control",
+        "host", "port", "threads", "public", "log_level", "log_format", "access_log", "access_log_file", "cache_control",
         "cors_origins", "drain_timeout", "limits", "response_cache", "body_cache_bytes", "sample_content", "database",
+        "public_url", "article_url", "author_url",
     ]
     static let limitKeys: Set<String> = [
         "max_request_line_bytes", "max_header_bytes", "max_header_fields", "max_body_bytes", "max_chunk_extension_bytes",
@@ -30,99 +43,95 @@ struct Configuration {
         "max_connections", "max_pending_output_bytes",
     ]
 
-    /// Loads `path` if it exists (a missing default file is fine; a missing named file is not).
-    static func load(path: String, required: Bool) throws(Problem) -> (Configuration, database: String?) {
+    /// Loads `path` if it exists (a missing default file is fine; a missing named file is not),
+    /// then the environment. The file must be strict JSON: a syntax error is reported with its
+    /// line and column, an unknown key or a value of the wrong kind by its name.
+    static func load(path: String, required: Bool) throws(Problem) -> Configuration {
         var config = Configuration()
-        var database: String?
         guard FileManager.default.fileExists(atPath: path) else {
             if required { throw Problem(description: "configuration file \(path) does not exist") }
             try config.applyEnvironment()
-            return (config, nil)
+            return config
         }
-        guard let data = FileManager.default.contents(atPath: path),
-              let json = try? JSONSerialization.jsonObject(with: data), let top = json as? [String: Any]
-        else { throw Problem(description: "\(path): not a JSON object") }
-        for key in top.keys where !topKeys.contains(key) {
-            throw Problem(description: "\(path): unknown key \"\(key)\"")
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw Problem(description: "\(path): cannot be read")
         }
-        func string(_ key: String) throws(Problem) -> String? {
-            guard let v = top[key] else { return nil }
-            guard let s = v as? String, !s.isEmpty else { throw Problem(description: "\(path): \"\(key)\" must be a non-empty string") }
-            return s
+        let value: JSONValue
+        do {
+            value = try JSONParser().parse(data)
+        } catch {
+            throw Problem(description: "\(path):\(error.line):\(error.column): \(error.message)")
         }
-        func int(_ dict: [String: Any], _ key: String, _ range: ClosedRange<Int>, _ prefix: String = "") throws(Problem) -> Int? {
-            guard let v = dict[key] else { return nil }
-            guard !Configuration.isJSONBool(v), let n = v as? Int, range.contains(n) else {
-                throw Problem(description: "\(path): \"\(prefix)\(key)\" must be an integer in \(range.lowerBound)...\(range.upperBound)")
-            }
-            return n
+        guard let top = value.members else {
+            throw Problem(description: "\(path): the configuration must be a JSON object, not \(ConfigurationFile.show(value))")
         }
-        func seconds(_ dict: [String: Any], _ key: String, _ prefix: String = "") throws(Problem) -> Double? {
-            guard let v = dict[key] else { return nil }
-            guard !Configuration.isJSONBool(v), let n = (v as? Double) ?? (v as? Int).map(Double.init), n > 0, n <= 86_400 else {
-                throw Problem(description: "\(path): \"\(prefix)\(key)\" must be a number of seconds in (0, 86400]")
-            }
-            return n
-        }
-        if let v = try string("host") { config.http.host = v }
-        if let v = try int(top, "port", 0...65_535) { config.http.port = v }
-        if let v = try int(top, "threads", 0...256) { config.http.threads = v }
-        if let v = try string("public") { config.publicDirectory = v }
-        if let v = try string("log_level") { config.logLevel = v }
-        if let v = try string("log_format") { config.logFormat = v }
-        if let v = try string("cache_control") { config.cacheControl = v }
-        if let v = try string("sample_content") { config.sampleContent = v }
-        if let v = try string("database") { database = v }
-        if let v = top["access_log"] {
-            guard Configuration.isJSONBool(v), let b = v as? Bool else { throw Problem(description: "\(path): \"access_log\" must be true or false") }
-            config.http.accessLog = b
-        }
-        if let v = top["cors_origins"] {
-            guard let list = v as? [String] else { throw Problem(description: "\(path): \"cors_origins\" must be an array of strings") }
-            config.corsOrigins = list
-        }
-        if let v = try seconds(top, "drain_timeout") { config.http.drainTimeout = v }
-        if let v = try int(top, "body_cache_bytes", 0...(1 << 40)) { config.bodyCacheBytes = v }
-        if let v = top["response_cache"] {
-            guard let rc = v as? [String: Any] else { throw Problem(description: "\(path): \"response_cache\" must be an object") }
-            for key in rc.keys where key != "max_entries" && key != "max_bytes" {
-                throw Problem(description: "\(path): unknown key \"response_cache.\(key)\"")
-            }
-            if let n = try int(rc, "max_entries", 0...10_000_000, "response_cache.") { config.responseCacheEntries = n }
-            if let n = try int(rc, "max_bytes", 0...(1 << 40), "response_cache.") { config.responseCacheBytes = n }
-        }
-        if let v = top["limits"] {
-            guard let l = v as? [String: Any] else { throw Problem(description: "\(path): \"limits\" must be an object") }
-            for key in l.keys where !limitKeys.contains(key) {
-                throw Problem(description: "\(path): unknown key \"limits.\(key)\"")
-            }
-            var limits = config.http.limits
-            let p = "limits."
-            if let n = try int(l, "max_request_line_bytes", 64...(1 << 20), p) { limits.maxRequestLineBytes = n }
-            if let n = try int(l, "max_header_bytes", 128...(1 << 22), p) { limits.maxHeaderBytes = n }
-            if let n = try int(l, "max_header_fields", 1...10_000, p) { limits.maxHeaderFields = n }
-            if let n = try int(l, "max_body_bytes", 0...(1 << 31), p) { limits.maxBodyBytes = n }
-            if let n = try int(l, "max_chunk_extension_bytes", 0...(1 << 20), p) { limits.maxChunkExtensionBytes = n }
-            if let n = try int(l, "max_requests_per_connection", 0...Int(Int32.max), p) { limits.maxRequestsPerConnection = n }
-            if let n = try int(l, "max_connections", 1...1_000_000, p) { limits.maxConnections = n }
-            if let n = try int(l, "max_pending_output_bytes", 1024...(1 << 34), p) { limits.maxPendingOutputBytes = n }
-            if let s = try seconds(l, "header_timeout", p) { limits.headerTimeout = s }
-            if let s = try seconds(l, "body_timeout", p) { limits.bodyTimeout = s }
-            if let s = try seconds(l, "idle_timeout", p) { limits.idleTimeout = s }
-            if let s = try seconds(l, "write_timeout", p) { limits.writeTimeout = s }
-            config.http.limits = limits
-        }
+        try config.apply(top, from: path)
         try config.applyEnvironment()
-        return (config, database)
+        return config
     }
 
-    /// JSONSerialization's booleans are NSNumbers that also cast to Int; tell them apart by type.
-    static func isJSONBool(_ v: Any) -> Bool {
-        if let n = v as? NSNumber { return String(cString: n.objCType) == "c" }
-        return v is Bool
+    /// Applies a parsed configuration file's members.
+    private mutating func apply(_ top: [JSONMember], from path: String) throws(Problem) {
+        let file = ConfigurationFile(path: path)
+        try file.refuseUnknown(top, known: Self.topKeys)
+        for member in top {
+            let v = member.value, key = member.name
+            switch key {
+            case "host": http.host = try file.string(v, key)
+            case "port": http.port = try file.int(v, key, 0...65_535)
+            case "threads": http.threads = try file.int(v, key, 0...256)
+            case "public": publicDirectory = try file.string(v, key)
+            case "log_level": logLevel = try file.string(v, key)
+            case "log_format": logFormat = try file.string(v, key)
+            case "cache_control": cacheControl = try file.string(v, key)
+            case "sample_content": sampleContent = try file.string(v, key)
+            case "database": database = try file.string(v, key)
+            case "access_log": http.accessLog = try file.bool(v, key)
+            case "access_log_file": accessLogFile = try file.string(v, key)
+            case "public_url": publicURL = try file.string(v, key)
+            case "article_url": articleURL = try file.string(v, key)
+            case "author_url": authorURL = try file.string(v, key)
+            case "cors_origins": corsOrigins = try file.strings(v, key)
+            case "drain_timeout": http.drainTimeout = try file.seconds(v, key)
+            case "body_cache_bytes": bodyCacheBytes = try file.int(v, key, 0...(1 << 40))
+            case "response_cache":
+                let rc = try file.object(v, key)
+                try file.refuseUnknown(rc, known: ["max_entries", "max_bytes"], prefix: "response_cache.")
+                for m in rc {
+                    let name = "response_cache." + m.name
+                    if m.name == "max_entries" { responseCacheEntries = try file.int(m.value, name, 0...10_000_000) }
+                    if m.name == "max_bytes" { responseCacheBytes = try file.int(m.value, name, 0...(1 << 40)) }
+                }
+            case "limits":
+                let l = try file.object(v, key)
+                try file.refuseUnknown(l, known: Self.limitKeys, prefix: "limits.")
+                for m in l { try applyLimit(m, file) }
+            default: break
+            }
+        }
     }
 
-    /// FOLIO_HOST, FOLIO_PORT, FOLIO_THREADS, FOLIO_PUBLIC, FOLIO_LOG_LEVEL, FOLIO_LOG_FORMAT.
+    private mutating func applyLimit(_ m: JSONMember, _ file: ConfigurationFile) throws(Problem) {
+        let v = m.value, name = "limits." + m.name
+        switch m.name {
+        case "max_request_line_bytes": http.limits.maxRequestLineBytes = try file.int(v, name, 64...(1 << 20))
+        case "max_header_bytes": http.limits.maxHeaderBytes = try file.int(v, name, 128...(1 << 22))
+        case "max_header_fields": http.limits.maxHeaderFields = try file.int(v, name, 1...10_000)
+        case "max_body_bytes": http.limits.maxBodyBytes = try file.int(v, name, 0...(1 << 31))
+        case "max_chunk_extension_bytes": http.limits.maxChunkExtensionBytes = try file.int(v, name, 0...(1 << 20))
+        case "max_requests_per_connection": http.limits.maxRequestsPerConnection = try file.int(v, name, 0...Int(Int32.max))
+        case "max_connections": http.limits.maxConnections = try file.int(v, name, 1...1_000_000)
+        case "max_pending_output_bytes": http.limits.maxPendingOutputBytes = try file.int(v, name, 1024...(1 << 34))
+        case "header_timeout": http.limits.headerTimeout = try file.seconds(v, name)
+        case "body_timeout": http.limits.bodyTimeout = try file.seconds(v, name)
+        case "idle_timeout": http.limits.idleTimeout = try file.seconds(v, name)
+        case "write_timeout": http.limits.writeTimeout = try file.seconds(v, name)
+        default: break
+        }
+    }
+
+    /// FOLIO_HOST, FOLIO_PORT, FOLIO_THREADS, FOLIO_PUBLIC, FOLIO_LOG_LEVEL, FOLIO_LOG_FORMAT,
+    /// FOLIO_ACCESS_LOG_FILE, FOLIO_PUBLIC_URL, FOLIO_ARTICLE_URL, FOLIO_AUTHOR_URL.
     mutating func applyEnvironment() throws(Problem) {
         if let v = Environment.value("FOLIO_HOST"), !v.isEmpty { http.host = v }
         if let v = Environment.value("FOLIO_PORT"), !v.isEmpty {
@@ -136,6 +145,10 @@ struct Configuration {
         if let v = Environment.value("FOLIO_PUBLIC"), !v.isEmpty { publicDirectory = v }
         if let v = Environment.value("FOLIO_LOG_LEVEL"), !v.isEmpty { logLevel = v }
         if let v = Environment.value("FOLIO_LOG_FORMAT"), !v.isEmpty { logFormat = v }
+        if let v = Environment.value("FOLIO_ACCESS_LOG_FILE"), !v.isEmpty { accessLogFile = v }
+        if let v = Environment.value("FOLIO_PUBLIC_URL"), !v.isEmpty { publicURL = v }
+        if let v = Environment.value("FOLIO_ARTICLE_URL"), !v.isEmpty { articleURL = v }
+        if let v = Environment.value("FOLIO_AUTHOR_URL"), !v.isEmpty { authorURL = v }
         try validate()
     }
 
@@ -145,6 +158,15 @@ struct Configuration {
         }
         guard logFormat == "text" || logFormat == "json" else {
             throw Problem(description: "log format \"\(logFormat)\" must be text or json")
+        }
+        if let publicURL, !PublicURLs.isAbsoluteHTTP(publicURL) {
+            throw Problem(description: "public_url \"\(publicURL)\" must be an absolute http or https URL such as https://api.example.org")
+        }
+        for (key, template) in [("article_url", articleURL), ("author_url", authorURL)] {
+            guard let template else { continue }
+            guard PublicURLs.isAbsoluteHTTP(template), template.contains("{slug}") else {
+                throw Problem(description: "\(key) \"\(template)\" must be an absolute http or https URL containing {slug}, such as https://www.example.org/{slug}")
+            }
         }
     }
 }

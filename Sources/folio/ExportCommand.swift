@@ -15,11 +15,10 @@ struct ExportCommand: ParsableCommand {
 
     func run() throws {
         let progress = ProgressLine()
-        guard FileManager.default.fileExists(atPath: store.databasePath) else {
-            printError("no database at \(store.databasePath)")
-            throw ExitCode.failure
-        }
-        let db = try SQLiteStore(path: store.databasePath)
+        let path = try store.resolvedDatabasePath()
+        guard StoreAccess.exists(path) else { throw RunFailure("no database at \(path)") }
+        let db: SQLiteStore
+        do { db = try SQLiteStore(path: path, access: .readOnly) } catch { throw RunFailure("cannot open \(path): \(error)") }
         progress.update("exporting…")
         let bytes = try ContentExporter.export(from: db)
         progress.finish()

@@ -25,11 +25,10 @@ struct GenerateCommand: ParsableCommand {
     }
 
     func run() throws {
-        let db = try SQLiteStore(path: store.databasePath)
+        let db = try SQLiteStore(path: try store.resolvedDatabasePath())
         let existing = try db.articleCount()
         guard existing == 0 else {
-            printError("\(db.path) already has \(existing) articles; generate into an empty database (--database FILE)")
-            throw ExitCode.failure
+            throw RunFailure("\(db.path) already has \(existing) articles; generate into an empty database (--database FILE)")
         }
         let options = CorpusGenerator.Options(articles: articles, authors: authors, seed: seed)
         let progress = ProgressLine()

@@ -7,7 +7,8 @@ struct ImportCommand: ParsableCommand {
         commandName: "import",
         abstract: "Load articles, authors and tags from JSON files or Markdown files with front matter.",
         discussion: "A folder means every .json, .md and .markdown file in it. The whole run is one transaction: "
-            + "the first bad file is reported with its line and field, and nothing from the run is kept.")
+            + "the first bad file is reported with its line, column and field, and nothing from the run is kept "
+            + "(a database file the run created is removed again).")
 
     @OptionGroup var store: StoreOptions
 
@@ -15,17 +16,20 @@ struct ImportCommand: ParsableCommand {
     var paths: [String]
 
     func run() throws {
+        let path = try store.resolvedDatabasePath()
+        let created = !StoreAccess.exists(path)
         let progress = ProgressLine()
-        let db = try SQLiteStore(path: store.databasePath)
         let summary: ImportSummary
+        let db: SQLiteStore
         do {
+            db = try SQLiteStore(path: path)
             summary = try ContentImporter(store: db).importPaths(paths) { done, total in
                 progress.update("read \(done)/\(total) files")
             }
         } catch {
             progress.finish()
-            printError("import failed, nothing was changed: \(error)")
-            throw ExitCode.failure
+            if created { StoreOptions.removeCreatedStore(path) }
+            throw RunFailure("import failed, nothing was changed: \(error)")
         }
         progress.finish()
         print("imported \(summary.articles) articles, \(summary.authors) authors, \(summary.tags) tags"

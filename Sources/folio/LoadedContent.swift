@@ -11,10 +11,12 @@ struct LoadedContent {
     /// A summary when the store was empty and the sample content was loaded.
     let sampleImported: String?
 
+    /// Opens the store read-write, or read-only when this process cannot write the file or its
+    /// folder (`store.isReadOnly`; an empty read-only store stays empty).
     static func open(databasePath: String, sampleContent: String, bodyCacheBytes: Int) throws -> LoadedContent {
-        let store = try SQLiteStore(path: databasePath)
+        let store = try SQLiteStore(path: databasePath, access: .readWriteIfPossible)
         var imported: String?
-        if FileManager.default.fileExists(atPath: sampleContent),
+        if !store.isReadOnly, FileManager.default.fileExists(atPath: sampleContent),
            let summary = try SampleContent.loadIfEmpty(store: store, from: sampleContent) {
             imported = "\(summary.articles) articles, \(summary.authors) authors, \(summary.tags) tags"
         }
@@ -24,4 +26,20 @@ struct LoadedContent {
             bodies: try BodyStore(path: databasePath, cacheBytes: bodyCacheBytes),
             search: try SearchIndex(path: databasePath), sampleImported: imported)
     }
+
+    /// Reads the store again into a new snapshot (SIGHUP: another process, such as `folio
+    /// import`, may have written it). Cached bodies are dropped first, so nothing built for the
+    /// new snapshot can see an old body.
+    func reload() throws -> ContentSnapshot {
+        bodies.invalidateAll()
+        return try snapshots.reload(from: store)
+    }
+}
+
+/// A failure while running a command (not a usage mistake): printed as "Error: …" and exit 1,
+/// without the usage text that ArgumentParser prints for a `ValidationError` (exit 64).
+struct RunFailure: Error, CustomStringConvertible {
+    let description: String
+
+    init(_ description: String) { self.description = description }
 }

@@ -4,52 +4,63 @@ import FolioContent
 import FolioHTTP
 import Foundation
 
-/// `folio serve`: load the content, start the event loops, drain on SIGTERM/SIGINT.
+/// `folio serve`: load the content, start the event loops; SIGHUP reopens the access log and
+/// reloads the content, SIGTERM/SIGINT drain and stop.
 struct ServeCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Run the HTTP server (the default command).")
+    static let configuration = CommandConfiguration(
+        commandName: "serve", abstract: "Run the HTTP server (the default command).",
+        discussion: "Listens on 127.0.0.1:8080 unless told otherwise (a container sets FOLIO_HOST=0.0.0.0). "
+            + "SIGHUP reopens the access-log file and reloads the content from the store; SIGTERM or SIGINT "
+            + "stop accepting, finish what is in flight (drain_timeout) and exit.")
 
     @OptionGroup var store: StoreOptions
-    @Option(help: "Address to listen on (env FOLIO_HOST).") var host: String?
+    @Option(help: "Address to listen on: 127.0.0.1 (default), 0.0.0.0, ::1, :: … (env FOLIO_HOST).") var host: String?
     @Option(help: "Port to listen on; 0 picks a free one (env FOLIO_PORT).") var port: Int?
     @Option(help: "Event-loop threads; 0 means one per core (env FOLIO_THREADS).") var threads: Int?
     @Option(name: .customLong("public"), help: "Folder of static files served at / (env FOLIO_PUBLIC).") var publicDirectory: String?
 
+    func validate() throws {
+        if let port, !(0...65_535).contains(port) { throw ValidationError("--port \(port) is not a port number") }
+        if let threads, !(0...256).contains(threads) { throw ValidationError("--threads \(threads) is not in 0...256") }
+    }
+
     func run() throws {
         let started = MonotonicClock.now()
-        var config: Configuration
-        do {
-            let explicit = CommandLine.arguments.contains("--config")
-            (config, _) = try Configuration.load(path: store.config, required: explicit)
-        } catch {
-            throw ArgumentParser.ValidationError(error.description)
-        }
+        var config = try store.loadConfiguration(requiredIfNamed: true)
         if let host { config.http.host = host }
-        if let port {
-            guard (0...65_535).contains(port) else { throw ArgumentParser.ValidationError("--port \(port) is not a port number") }
-            config.http.port = port
-        }
-        if let threads {
-            guard (0...256).contains(threads) else { throw ArgumentParser.ValidationError("--threads \(threads) is not in 0...256") }
-            config.http.threads = threads
-        }
+        if let port { config.http.port = port }
+        if let threads { config.http.threads = threads }
         if let publicDirectory { config.publicDirectory = publicDirectory }
         config.http.accessLogJSON = config.logFormat == "json"
         let jsonLogs = config.http.accessLogJSON
 
-        Signals.blockTermination()
+        Signals.block()
+        let listenAddress = Self.display(host: config.http.host, port: config.http.port)
+        do {
+            config.http.port = try HTTPServer.claimPort(host: config.http.host, port: config.http.port)
+        } catch {
+            throw RunFailure("cannot listen on \(listenAddress): \(error)")
+        }
+        var logFile: AccessLogFile?
+        if let path = config.accessLogFile, config.http.accessLog {
+            do { logFile = try AccessLogFile(path: path) } catch { throw RunFailure(error.description) }
+            config.http.accessLogFD = logFile!.fd
+        }
         let health = HealthState()
-        let databasePath = store.databasePath
+        let databasePath = store.databasePath(configured: config.database)
         let content: LoadedContent
         do {
             content = try LoadedContent.open(databasePath: databasePath, sampleContent: config.sampleContent,
                                              bodyCacheBytes: config.bodyCacheBytes)
         } catch {
-            throw ArgumentParser.ValidationError("cannot open the content store \(databasePath): \(error)")
+            throw RunFailure("cannot open the content store \(databasePath): \(error)")
         }
+        let urls = PublicURLs(api: config.publicURL ?? "http://" + Self.display(host: Self.linkHost(config.http.host), port: config.http.port),
+                              articlePage: config.articleURL, authorPage: config.authorURL)
         let policy = HeaderPolicy(cacheControl: config.cacheControl, corsOrigins: config.corsOrigins)
         let app = FolioApp(snapshots: content.snapshots, bodies: content.bodies, search: content.search,
                            cache: ResponseCache(maxEntries: config.responseCacheEntries, maxBytes: config.responseCacheBytes),
-                           policy: policy, health: health)
+                           policy: policy, health: health, urls: urls)
         let files = StaticFiles(root: config.publicDirectory)
         let metrics = Metrics()
         metrics.addGauges { [snapshots = content.snapshots, cache = app.cache] in
@@ -67,19 +78,62 @@ struct ServeCommand: ParsableCommand {
         do {
             server = try HTTPServer(configuration: config.http, responder: responder)
         } catch {
-            throw ArgumentParser.ValidationError("cannot listen on \(config.http.host):\(config.http.port): \(error)")
+            throw RunFailure("cannot listen on \(listenAddress): \(error)")
         }
         metrics.attach(server.control)
         server.start()
         health.markReady()
         let ms = Int((MonotonicClock.now() - started) * 1000)
         if let imported = content.sampleImported { Console.event("folio: empty store, loaded sample content (\(imported))", json: jsonLogs) }
-        Console.event("folio listening on http://\(config.http.host):\(server.port) — \(content.snapshots.current().articles.count) articles, \(server.threadCount) loops, \(files.count) static files, started in \(ms) ms", json: jsonLogs)
+        if content.store.isReadOnly {
+            Console.event("folio: read-only store \(databasePath): serving it, writes are off", json: jsonLogs, level: "notice")
+        }
+        Console.event("folio listening on http://\(Self.display(host: config.http.host, port: server.port)) — "
+                      + "\(content.snapshots.current().articles.count) articles, \(server.threadCount) loops, "
+                      + "\(files.count) static files, links to \(urls.api), started in \(ms) ms", json: jsonLogs)
 
-        let signal = Signals.waitForTermination()
-        health.markDraining()
-        Console.event("folio: \(signal == SIGTERM ? "SIGTERM" : "SIGINT") received, draining \(server.control.connectionCount) connections", json: jsonLogs)
+        while true {
+            let signal = Signals.wait()
+            guard signal == SIGHUP else {
+                health.markDraining()
+                Console.event("folio: \(Signals.name(signal)) received, draining \(server.control.connectionCount) connections", json: jsonLogs)
+                break
+            }
+            Console.event(Self.reload(content: content, logFile: logFile), json: jsonLogs)
+        }
         let report = server.shutdown()
         Console.event("folio: drained \(report.drained) connections, closed \(report.forced) at the deadline; bye", json: jsonLogs)
+    }
+
+    /// SIGHUP: reopen the access-log file, reload the content; one line saying what happened.
+    static func reload(content: LoadedContent, logFile: AccessLogFile?) -> String {
+        var done: [String] = []
+        if let logFile {
+            do {
+                try logFile.reopen()
+                done.append("reopened the access log \(logFile.path)")
+            } catch {
+                done.append("\(error) (still writing to the old file)")
+            }
+        }
+        let started = MonotonicClock.now()
+        do {
+            let snapshot = try content.reload()
+            let ms = Int((MonotonicClock.now() - started) * 1000)
+            done.append("reloaded the content: \(snapshot.articles.count) articles, generation \(snapshot.generation), in \(ms) ms")
+        } catch {
+            done.append("could not reload the content, still serving the previous snapshot: \(error)")
+        }
+        return "folio: SIGHUP: " + done.joined(separator: "; ")
+    }
+
+    /// "127.0.0.1:8080", "[::1]:8080".
+    static func display(host: String, port: Int) -> String {
+        host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+    }
+
+    /// The host for default absolute links: a wildcard or loopback address means this machine.
+    static func linkHost(_ host: String) -> String {
+        ["0.0.0.0", "::", "127.0.0.1", "::1"].contains(host) ? "localhost" : host
     }
 }

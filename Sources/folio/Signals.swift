@@ -1,26 +1,38 @@
 import Glibc
 
-/// SIGTERM and SIGINT, received synchronously by the main thread with sigwait(2).
+/// SIGTERM, SIGINT and SIGHUP, received synchronously by the main thread with sigwait(2), so
+/// none of them runs a handler on an arbitrary thread and SIGHUP never takes its default action
+/// (ending the process).
 enum Signals {
-    /// Blocks SIGTERM and SIGINT in this thread and every thread it starts afterwards.
-    static func blockTermination() {
-        var set = terminationSet()
+    /// Blocks the three signals in this thread and every thread it starts afterwards.
+    static func block() {
+        var set = handledSet()
         pthread_sigmask(SIG_BLOCK, &set, nil)
     }
 
-    /// Waits for SIGTERM or SIGINT; returns the signal number.
-    static func waitForTermination() -> Int32 {
-        var set = terminationSet()
+    /// Waits for SIGTERM, SIGINT or SIGHUP; returns the signal number.
+    static func wait() -> Int32 {
+        var set = handledSet()
         var signal: Int32 = 0
         sigwait(&set, &signal)
         return signal
     }
 
-    private static func terminationSet() -> sigset_t {
+    static func name(_ signal: Int32) -> String {
+        switch signal {
+        case SIGTERM: "SIGTERM"
+        case SIGINT: "SIGINT"
+        case SIGHUP: "SIGHUP"
+        default: "signal \(signal)"
+        }
+    }
+
+    private static func handledSet() -> sigset_t {
         var set = sigset_t()
         sigemptyset(&set)
         sigaddset(&set, SIGTERM)
         sigaddset(&set, SIGINT)
+        sigaddset(&set, SIGHUP)
         return set
     }
 }

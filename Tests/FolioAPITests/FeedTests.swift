@@ -21,10 +21,10 @@ import FolioHTTP
         let entries = feed.all("entry")
         #expect(entries.count == 50)
         func link(_ e: XMLElement, _ rel: String) -> String? { e.all("link").first { $0.attributes["rel"] == rel }?.attributes["href"] }
-        #expect(link(feed, "self") == "https://aircenter.az/feed.atom")
-        #expect(link(feed, "next") == "https://aircenter.az/feed.atom?page=2")
+        #expect(link(feed, "self") == "https://api.aircenter.az/feed.atom")
+        #expect(link(feed, "next") == "https://api.aircenter.az/feed.atom?page=2")
         #expect(link(feed, "previous") == nil)
-        #expect(link(feed, "last") == "https://aircenter.az/feed.atom?page=3")
+        #expect(link(feed, "last") == "https://api.aircenter.az/feed.atom?page=3")
 
         var ids = Set<String>()
         var page: XMLElement? = feed
@@ -51,7 +51,7 @@ import FolioHTTP
         #expect(ids.count == 124)
         let last = try XMLTreeBuilder.parse(f.get("/feed.atom?page=3").body)
         #expect(last.all("entry").count == 24)
-        #expect(link(last, "previous") == "https://aircenter.az/feed.atom?page=2")
+        #expect(link(last, "previous") == "https://api.aircenter.az/feed.atom?page=2")
         #expect(link(last, "next") == nil)
     }
 
@@ -110,7 +110,7 @@ import FolioHTTP
         let items = channel.all("item")
         #expect(items.count == 50)
         let next = channel.all("atom:link").first { $0.attributes["rel"] == "next" }
-        #expect(next?.attributes["href"] == "https://aircenter.az/feed.rss?page=2")
+        #expect(next?.attributes["href"] == "https://api.aircenter.az/feed.rss?page=2")
         for item in items {
             #expect(item.child("title")?.isEmpty == false)
             #expect(item.child("link")?.hasPrefix("https://") == true)
@@ -187,7 +187,7 @@ import FolioHTTP
         var feed = try JSONDecoder().decode(Feed.self, from: Data(r.body))
         #expect(feed.version == "https://jsonfeed.org/version/1.1")
         #expect(!feed.title.isEmpty)
-        #expect(feed.feed_url == "https://aircenter.az/feed.json")
+        #expect(feed.feed_url == "https://api.aircenter.az/feed.json")
         var seen = Set<String>()
         var pages = 1
         while true {
@@ -212,7 +212,7 @@ import FolioHTTP
         let feed = try JSONDecoder().decode(Feed.self, from: Data(f.get("/api/v1/tags/paging/feed.json").body))
         #expect(feed.items.first?.title == trickyTitle)
         #expect(feed.items.first?.tags == ["Paging & <Tests>"])
-        #expect(feed.home_page_url == "https://aircenter.az/api/v1/tags/paging")
+        #expect(feed.home_page_url == "https://api.aircenter.az/api/v1/tags/paging")
     }
 }
 

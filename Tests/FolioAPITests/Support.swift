@@ -62,7 +62,8 @@ final class Fixture: Sendable {
         try store.apply(ContentBatch(authors: [ada], tags: [Tag(slug: "paging", name: "Paging & <Tests>")], articles: records))
         let snapshot = ContentSnapshot(try store.loadContent(), generation: 1)
         app = FolioApp(snapshots: SnapshotHolder(snapshot), bodies: try BodyStore(path: path), search: try SearchIndex(path: path),
-                       cache: ResponseCache(maxEntries: 1000, maxBytes: 32 << 20), policy: HeaderPolicy(), health: HealthState())
+                       cache: ResponseCache(maxEntries: 1000, maxBytes: 32 << 20), policy: HeaderPolicy(), health: HealthState(),
+                       urls: PublicURLs(api: "https://api.aircenter.az"))
         app.health.markReady()
         responder = APIResponder(router: app.makeRouter(), staticFiles: nil, metrics: Metrics())
     }

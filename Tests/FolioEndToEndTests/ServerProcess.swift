@@ -23,8 +23,10 @@ final class ServerProcess {
     }
 
     /// Starts a server. `config` is written as Config JSON; `setup` may add files to the folder first.
+    /// `database` replaces the server's own fresh store; `asNobody` runs it as user 65534 when the
+    /// tests run as root (see `FolioTool.run`).
     init(config: [String: Any] = [:], arguments: [String] = [], environment: [String: String] = [:],
-         setup: (URL) throws -> Void = { _ in }) throws {
+         database: URL? = nil, asNobody: Bool = false, setup: (URL) throws -> Void = { _ in }) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("folio-e2e-\(UUID().uuidString)")
         logFile = directory.appendingPathComponent("output.log")
         let publicDir = directory.appendingPathComponent("Public")
@@ -36,9 +38,16 @@ final class ServerProcess {
         }
         let configFile = directory.appendingPathComponent("folio.json")
         try JSONSerialization.data(withJSONObject: settings).write(to: configFile)
-        process.executableURL = ServerProcess.binary
-        process.arguments = ["serve", "--config", configFile.path, "--database", directory.appendingPathComponent("folio.sqlite").path,
-                             "--port", "0", "--host", "127.0.0.1", "--public", publicDir.path] + arguments
+        let serve = ["serve", "--config", configFile.path,
+                     "--database", (database ?? directory.appendingPathComponent("folio.sqlite")).path,
+                     "--port", "0", "--host", "127.0.0.1", "--public", publicDir.path] + arguments
+        if asNobody && getuid() == 0 {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+            process.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", ServerProcess.binary.path] + serve
+        } else {
+            process.executableURL = ServerProcess.binary
+            process.arguments = serve
+        }
         var env = ProcessInfo.processInfo.environment
         env["SWIFT_BACKTRACE"] = "enable=no"
         for (k, v) in environment { env[k] = v }

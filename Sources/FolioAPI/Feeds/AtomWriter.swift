@@ -37,18 +37,16 @@ enum AtomWriter {
         x.raw(">\n")
         x.element("<id>", page.entryID(a), "</id>\n")
         x.element("<title type=\"text\">", a.title, "</title>\n")
-        if let canonical = a.canonicalURL {
-            link(&x, "alternate", canonical, type: "text/html")
-            link(&x, "related", page.apiURL(a), type: "application/json")
-        } else {
-            link(&x, "alternate", page.apiURL(a), type: "application/json")
-        }
+        // Two alternates of one entry, told apart by type (RFC 4287 §4.1.1): the human page
+        // when one is known, and the API resource.
+        if let human = page.urls.articlePage(a) { link(&x, "alternate", human, type: "text/html") }
+        link(&x, "alternate", page.apiURL(a), type: "application/json")
         x.element("<published>", a.publishedAt.rfc3339, "</published>\n")
         x.element("<updated>", a.updatedAt.rfc3339, "</updated>\n")
         for author in e.authors {
             x.raw("<author>")
             x.element("<name>", author.name, "</name>")
-            x.element("<uri>", page.authorURL(author.slug), "</uri>")
+            x.element("<uri>", page.urls.authorLink(author.slug), "</uri>")
             if let email = author.email { x.element("<email>", email, "</email>") }
             x.raw("</author>\n")
         }
@@ -56,7 +54,7 @@ enum AtomWriter {
             x.raw("<category")
             x.attribute("term", t.slug)
             x.attribute("label", t.name)
-            x.attribute("scheme", page.base + "/api/v1/tags/")
+            x.attribute("scheme", page.urls.api + "/api/v1/tags/")
             x.raw("/>\n")
         }
         x.element("<summary type=\"text\">", a.excerpt, "</summary>\n")

@@ -41,15 +41,15 @@ struct FeedPage {
     static let pageSize = 50
 
     let site: Site
-    /// The site URL without its trailing slash: every link in a feed is absolute from here.
-    let base: String
-    /// Host for `tag:` URIs (RFC 4151).
+    /// Where links point: the feed's own URLs are under `urls.api`.
+    let urls: PublicURLs
+    /// Host for `tag:` URIs (RFC 4151): the publication's, so ids survive moving the API.
     let host: String
     let title: String
     let description: String
     /// The path the feed files hang off: "" for the site, "/api/v1/authors/{slug}", "/api/v1/tags/{slug}".
     let scopePath: String
-    /// The page's human home: the site, or the author's or tag's API resource.
+    /// The page's home: the site, the author's page (or API resource), the tag's API resource.
     let homePage: String
     let page: Int
     let pages: Int
@@ -59,12 +59,12 @@ struct FeedPage {
 
     /// The absolute URL of this feed in `format`, at `page` (page 1 has no query).
     func url(_ format: FeedFormat, page: Int) -> String {
-        let u = base + scopePath + "/" + format.fileName
+        let u = urls.api + scopePath + "/" + format.fileName
         return page > 1 ? u + "?page=" + String(page) : u
     }
 
     /// A stable identifier for the feed itself (page-independent).
-    func feedID(_ format: FeedFormat) -> String { base + scopePath + "/" + format.fileName }
+    func feedID(_ format: FeedFormat) -> String { urls.api + scopePath + "/" + format.fileName }
 
     /// The article's permanent id: `tag:host,YYYY-MM-DD:articles/ID` (RFC 4151), from the store id
     /// (which survives renames) and the date it was first published.
@@ -72,17 +72,14 @@ struct FeedPage {
         "tag:" + host + "," + String(a.publishedAt.rfc3339.prefix(10)) + ":articles/" + String(a.id)
     }
 
-    /// Where a reader goes: the canonical URL when there is one, else the API resource.
-    func link(_ a: Article) -> String { a.canonicalURL ?? apiURL(a) }
+    /// Where a reader goes: the article's human page (`article_url`, else its `canonical_url`),
+    /// else the API resource.
+    func link(_ a: Article) -> String { urls.articleLink(a).href }
 
-    func apiURL(_ a: Article) -> String { base + "/api/v1/articles/" + a.slug }
-    func authorURL(_ slug: String) -> String { base + "/api/v1/authors/" + slug }
-    func tagURL(_ slug: String) -> String { base + "/api/v1/tags/" + slug }
+    func apiURL(_ a: Article) -> String { urls.articleAPI(a.slug) }
 
-    static func make(scope: FeedScope, page: Int, snapshot: ContentSnapshot) throws(APIError) -> FeedPage {
+    static func make(scope: FeedScope, page: Int, snapshot: ContentSnapshot, urls: PublicURLs) throws(APIError) -> FeedPage {
         let site = snapshot.site
-        var base = site.url
-        while base.hasSuffix("/") { base.removeLast() }
         let title: String, description: String, scopePath: String, home: String
         let positions: [Int32]?
         switch scope {
@@ -97,14 +94,14 @@ struct FeedPage {
             title = a.name + " — " + site.name
             description = "Articles by " + a.name
             scopePath = "/api/v1/authors/" + a.slug
-            home = base + scopePath
+            home = urls.authorLink(a.slug)
             positions = snapshot.articlePositions(author: a.slug)
         case .tag(let slug):
             guard let t = snapshot.tag(slug: slug) else { throw APIError.notFound("no tag with slug \"\(slug)\"") }
             title = t.name + " — " + site.name
             description = "Articles tagged " + t.name
             scopePath = "/api/v1/tags/" + t.slug
-            home = base + scopePath
+            home = urls.tagAPI(t.slug)
             positions = snapshot.articlePositions(tag: t.slug)
         }
         let total = positions?.count ?? snapshot.articles.count
@@ -122,7 +119,7 @@ struct FeedPage {
             articles.append(a)
             if updated.map({ a.updatedAt > $0 }) ?? true { updated = a.updatedAt }
         }
-        return FeedPage(site: site, base: base, host: Self.host(of: site.url), title: title, description: description,
+        return FeedPage(site: site, urls: urls, host: Self.host(of: site.url), title: title, description: description,
                         scopePath: scopePath, homePage: home, page: page, pages: pages, articles: articles,
                         updated: updated ?? snapshot.newestUpdate)
     }

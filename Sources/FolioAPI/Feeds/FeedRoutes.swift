@@ -33,7 +33,7 @@ extension FolioApp {
             case .author(let s)?: scope = .author(try Self.slugParameter(s))
             case .tag(let s)?: scope = .tag(try Self.slugParameter(s))
             }
-            let page = try FeedPage.make(scope: scope, page: pageNumber, snapshot: snapshot)
+            let page = try FeedPage.make(scope: scope, page: pageNumber, snapshot: snapshot, urls: urls)
             let encoder = ContentEncoder(snapshot: snapshot, bodies: bodies)
             var entries: [FeedEntry] = []
             entries.reserveCapacity(page.articles.count)

@@ -33,7 +33,6 @@ enum JSONFeedWriter {
         w.beginObject()
         w.field("id", page.entryID(a))
         w.field("url", page.link(a))
-        if a.canonicalURL != nil { w.field("external_url", page.apiURL(a)) }
         w.field("title", a.title)
         w.field("content_html", e.body.html)
         w.field("summary", a.excerpt)
@@ -44,7 +43,7 @@ enum JSONFeedWriter {
         for author in e.authors {
             w.beginObject()
             w.field("name", author.name)
-            w.field("url", page.authorURL(author.slug))
+            w.field("url", page.urls.authorLink(author.slug))
             w.endObject()
         }
         w.endArray()
@@ -53,6 +52,11 @@ enum JSONFeedWriter {
         for t in e.tags { w.string(t.name) }
         w.endArray()
         w.field("language", a.language)
+        // JSON Feed extension (an underscore key): the API resource, for clients that want the JSON.
+        w.key("_folio")
+        w.beginObject()
+        w.field("api_url", page.apiURL(a))
+        w.endObject()
         w.endObject()
     }
 }

@@ -5,19 +5,20 @@ import FolioJSON
 enum JSONLD {
     static let contentType = "application/ld+json; charset=utf-8"
 
-    static func article(_ a: Article, body: ArticleBody, snapshot: ContentSnapshot, base: String) -> [UInt8] {
+    static func article(_ a: Article, body: ArticleBody, snapshot: ContentSnapshot, urls: PublicURLs) -> [UInt8] {
         var w = JSONWriter(capacity: 4 * 1024 + body.text.utf8.count)
         w.beginObject()
         w.field("@context", "https://schema.org")
         w.field("@type", "NewsArticle")
-        w.field("@id", base + "/api/v1/articles/" + a.slug)
+        w.field("@id", urls.articleAPI(a.slug))
         w.field("headline", a.title)
         w.field("description", a.excerpt)
         w.field("datePublished", a.publishedAt.rfc3339)
         w.field("dateModified", a.updatedAt.rfc3339)
         w.field("inLanguage", a.language)
-        w.field("url", a.canonicalURL ?? base + "/api/v1/articles/" + a.slug)
-        if let canonical = a.canonicalURL { w.field("mainEntityOfPage", canonical) }
+        let page = urls.articlePage(a)
+        w.field("url", page ?? urls.articleAPI(a.slug))
+        if let page { w.field("mainEntityOfPage", page) }
         w.field("wordCount", a.wordCount)
         w.field("timeRequired", "PT" + String(a.readingTimeMinutes) + "M")
         w.key("keywords")
@@ -27,7 +28,7 @@ enum JSONLD {
         w.key("author")
         w.beginArray()
         for slug in a.authors {
-            person(snapshot.author(slug: slug) ?? Author(slug: slug, name: slug), site: snapshot.site, base: base,
+            person(snapshot.author(slug: slug) ?? Author(slug: slug, name: slug), site: snapshot.site, urls: urls,
                    context: false, into: &w)
         }
         w.endArray()
@@ -38,24 +39,24 @@ enum JSONLD {
         return w.bytes
     }
 
-    static func author(_ a: Author, site: Site, base: String) -> [UInt8] {
+    static func author(_ a: Author, site: Site, urls: PublicURLs) -> [UInt8] {
         var w = JSONWriter(capacity: 2 * 1024)
-        person(a, site: site, base: base, context: true, into: &w)
+        person(a, site: site, urls: urls, context: true, into: &w)
         return w.bytes
     }
 
-    static func person(_ a: Author, site: Site, base: String, context: Bool, into w: inout JSONWriter) {
+    static func person(_ a: Author, site: Site, urls: PublicURLs, context: Bool, into w: inout JSONWriter) {
         w.beginObject()
         if context { w.field("@context", "https://schema.org") }
         w.field("@type", "Person")
-        w.field("@id", base + "/api/v1/authors/" + a.slug)
+        w.field("@id", urls.authorAPI(a.slug))
         w.field("name", a.name)
         let (family, given) = VCard.nameParts(a.name)
         if !given.isEmpty {
             w.field("givenName", given)
             w.field("familyName", family)
         }
-        w.field("url", base + "/api/v1/authors/" + a.slug)
+        w.field("url", urls.authorLink(a.slug))
         if let role = a.role { w.field("jobTitle", role) }
         if let email = a.email { w.field("email", "mailto:" + email) }
         if let phone = a.phoneE164 ?? a.phone { w.field("telephone", phone) }

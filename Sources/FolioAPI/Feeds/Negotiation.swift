@@ -66,11 +66,4 @@ extension FolioApp {
         r.addHeader("Vary", "Accept")
         return r
     }
-
-    /// The site URL without a trailing slash: the base of absolute links in feeds, vCards and JSON-LD.
-    static func baseURL(_ snapshot: ContentSnapshot) -> String {
-        var base = snapshot.site.url
-        while base.hasSuffix("/") { base.removeLast() }
-        return base
-    }
 }

@@ -42,7 +42,7 @@ enum RSSWriter {
         for author in e.authors { x.element("<dc:creator>", author.name, "</dc:creator>\n") }
         for t in e.tags {
             x.raw("<category")
-            x.attribute("domain", page.tagURL(t.slug))
+            x.attribute("domain", page.urls.tagAPI(t.slug))
             x.raw(">")
             x.text(t.name)
             x.raw("</category>\n")

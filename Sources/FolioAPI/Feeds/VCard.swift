@@ -5,7 +5,7 @@ import FolioContent
 enum VCard {
     static let contentType = "text/vcard; charset=utf-8"
 
-    static func write(_ a: Author, site: Site, base: String) -> [UInt8] {
+    static func write(_ a: Author, site: Site, urls: PublicURLs) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(1024)
         line(&out, "BEGIN:VCARD")
@@ -22,11 +22,11 @@ enum VCard {
         } else if let phone = a.phone, !phone.isEmpty {
             line(&out, "TEL;VALUE=text;TYPE=work:" + text(phone))
         }
-        line(&out, "URL:" + uri(base + "/api/v1/authors/" + a.slug))
+        line(&out, "URL:" + uri(urls.authorLink(a.slug)))
         for link in a.links { line(&out, "URL;TYPE=" + paramValue(link.rel) + ":" + uri(link.url)) }
         if let image = a.imageURL, !image.isEmpty { line(&out, "PHOTO:" + uri(image)) }
         if let bio = a.bio, !bio.isEmpty { line(&out, "NOTE:" + text(bio)) }
-        line(&out, "UID:" + uri(base + "/api/v1/authors/" + a.slug + ".vcf"))
+        line(&out, "UID:" + uri(urls.authorAPI(a.slug) + ".vcf"))
         line(&out, "END:VCARD")
         return out
     }

@@ -16,7 +16,8 @@ final class SQLiteConnection {
         var db: OpaquePointer?
         let flags = (mode == .readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
             | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI
-        let rc = sqlite3_open_v2(path, &db, flags, nil)
+        let location = mode == .readOnly ? Self.readOnlyLocation(path) : path
+        let rc = sqlite3_open_v2(location, &db, flags, nil)
         guard rc == SQLITE_OK, let db else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
             sqlite3_close_v2(db)
@@ -27,6 +28,23 @@ final class SQLiteConnection {
         sqlite3_extended_result_codes(db, 1)
         sqlite3_busy_timeout(db, 5000)
         try execute("PRAGMA foreign_keys = ON")
+    }
+
+    /// Where a read-only connection opens `path`. A WAL database needs its `-shm` file; in a folder
+    /// this process cannot write, with no `-wal` file left (nothing uncommitted to read), the file
+    /// is opened `immutable` (no locks, no shared memory), which is true of it: nobody here can
+    /// change it. Otherwise the plain path, and SQLite's own read-only WAL handling.
+    static func readOnlyLocation(_ path: String) -> String {
+        guard !path.hasPrefix("file:"), !StoreAccess.folderIsWritable(path), !StoreAccess.exists(path + "-wal") else {
+            return path
+        }
+        let escaped = path.utf8.map { b -> String in
+            switch b {
+            case UInt8(ascii: "%"), UInt8(ascii: "?"), UInt8(ascii: "#"): return "%" + String(b, radix: 16, uppercase: true)
+            default: return String(decoding: [b], as: UTF8.self)
+            }
+        }.joined()
+        return "file:" + escaped + "?immutable=1"
     }
 
     deinit {

@@ -8,11 +8,45 @@ import Synchronization
 public final class SQLiteStore: ArticleRepository {
     /// The database file.
     public let path: String
+    /// Opened read-only: every write fails (SQLite refuses it); reads work.
+    public let isReadOnly: Bool
     private let connection: Mutex<SQLiteConnection>
 
+    /// How to open a store.
+    public enum Access: Sendable {
+        /// Read and write, creating the file and its folder if needed, migrating the schema.
+        case readWrite
+        /// Read only: the file must exist and have the current schema (nothing is migrated).
+        case readOnly
+        /// Read-write when this process may write the file and its folder, else read-only.
+        case readWriteIfPossible
+    }
+
     /// Opens (creating the file and its folder if needed) and migrates.
-    public init(path: String) throws {
+    public convenience init(path: String) throws {
+        try self.init(path: path, access: .readWrite)
+    }
+
+    public init(path: String, access: Access) throws {
         self.path = path
+        let readOnly = switch access {
+        case .readWrite: false
+        case .readOnly: true
+        case .readWriteIfPossible: !StoreAccess.isWritable(path)
+        }
+        isReadOnly = readOnly
+        if readOnly {
+            guard StoreAccess.exists(path) else { throw SQLiteError(code: 14, message: "no database at \(path)") }
+            let db = try SQLiteConnection(path: path, mode: .readOnly)
+            try db.execute("PRAGMA query_only = ON; PRAGMA cache_size = -16384")
+            let version = Int(try db.scalarInt("PRAGMA user_version"))
+            guard version == Schema.currentVersion else {
+                throw SQLiteError(code: 1, message: "\(path) has schema version \(version) and this Folio needs \(Schema.currentVersion);"
+                                  + " it is read-only here, so it cannot be upgraded (open it once where it is writable)")
+            }
+            connection = Mutex(db)
+            return
+        }
         let folder = (path as NSString).deletingLastPathComponent
         if !folder.isEmpty, !path.hasPrefix("file:") {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -111,12 +145,25 @@ public final class SQLiteStore: ArticleRepository {
             try db.prepare("PRAGMA foreign_key_check").query { row in
                 problems.append("foreign key: \(row.string(0)) row \(row.int64(1)) → \(row.string(2))")
             }
-            do {
-                try db.execute("INSERT INTO article_search(article_search, rank) VALUES('integrity-check', 1)")
-            } catch {
-                problems.append("full-text index out of step with the articles: \(error)")
-            }
+            // FTS5's integrity check is an INSERT, which a read-only connection refuses before it
+            // runs: on a read-only store it is left out (see `fullTextIndexProblems`), not failed.
+            if !isReadOnly { problems += Self.fullTextIndexProblems(db) }
             return problems
+        }
+    }
+
+    /// The FTS index checked against its content, on a connection of its own to an existing store
+    /// (read-write, because FTS5's check is an INSERT, though it changes nothing; no migration).
+    public static func fullTextIndexProblems(path: String) throws -> [String] {
+        fullTextIndexProblems(try SQLiteConnection(path: path, mode: .readWrite))
+    }
+
+    static func fullTextIndexProblems(_ db: SQLiteConnection) -> [String] {
+        do {
+            try db.execute("INSERT INTO article_search(article_search, rank) VALUES('integrity-check', 1)")
+            return []
+        } catch {
+            return ["full-text index out of step with the articles: \(error)"]
         }
     }
 

@@ -1,3 +1,4 @@
+import FolioJSON
 import Foundation
 
 /// An import that was refused: which file, which line, which field, and why.
@@ -5,20 +6,24 @@ import Foundation
 public struct ImportError: Error, Sendable, CustomStringConvertible {
     public var file: String
     public var line: Int?
+    /// 1-based column (in characters), when the problem is a syntax error at one place.
+    public var column: Int?
     public var field: String?
     public var message: String
 
-    public init(file: String, line: Int? = nil, field: String? = nil, message: String) {
+    public init(file: String, line: Int? = nil, column: Int? = nil, field: String? = nil, message: String) {
         self.file = file
         self.line = line
+        self.column = column
         self.field = field
         self.message = message
     }
 
-    /// `path:line: field: message`.
+    /// `path:line:column: field: message` (the form compilers use, which editors jump to).
     public var description: String {
         var s = file
         if let line { s += ":\(line)" }
+        if line != nil, let column { s += ":\(column)" }
         s += ": "
         if let field { s += "\(field): " }
         return s + message
@@ -154,6 +159,11 @@ public struct ContentImporter: Sendable {
         authorOrigins: inout [Origin], tagOrigins: inout [Origin]
     ) throws(ImportError) {
         let bytes = [UInt8](data)
+        // Foundation's decoder says only "not valid JSON" and accepts trailing commas and repeated
+        // names: the strict parser goes first, so a broken file is refused with its position.
+        do { _ = try JSONParser().parse(bytes) } catch {
+            throw ImportError(file: file, line: error.line, column: error.column, message: "not valid JSON: \(error.message)")
+        }
         let document: ContentDocument
         do {
             document = try JSONDecoder().decode(ContentDocument.self, from: data)

@@ -44,7 +44,7 @@ enum FrontMatter {
             if line == "---" { end = n; break }
             if line.isEmpty || line.hasPrefix("#") { continue }
             if line.hasPrefix("- "), let key = currentList {
-                lists[key, default: []].append(unquote(line.dropFirst(2).trimmingSpaces()))
+                lists[key, default: []].append(try unquote(line.dropFirst(2).trimmingSpaces(), line: n + 1, field: key))
                 continue
             }
             guard let colon = line.firstIndex(of: ":") else {
@@ -61,13 +61,17 @@ enum FrontMatter {
             currentList = nil
             if value.hasPrefix("[") {
                 guard value.hasSuffix("]") else { throw Failure(line: n + 1, field: key, message: "unclosed [ list") }
-                lists[key] = value.dropFirst().dropLast().split(separator: ",").map { unquote($0.trimmingSpaces()) }
-                    .filter { !$0.isEmpty }
+                var items: [String] = []
+                for item in value.dropFirst().dropLast().split(separator: ",") {
+                    let v = try unquote(item.trimmingSpaces(), line: n + 1, field: key)
+                    if !v.isEmpty { items.append(v) }
+                }
+                lists[key] = items
             } else if value.isEmpty, ["authors", "tags", "old_slugs"].contains(key) {
                 currentList = key
                 lists[key] = []
             } else {
-                scalars[key] = unquote(value)
+                scalars[key] = try unquote(value, line: n + 1, field: key)
             }
         }
         guard let end else { throw Failure(line: lines.count, field: nil, message: "front matter is not closed with ---") }
@@ -93,11 +97,34 @@ enum FrontMatter {
         return (input, lineOf)
     }
 
-    private static func unquote(_ s: String) -> String {
-        if s.count >= 2, (s.hasPrefix("\"") && s.hasSuffix("\"")) || (s.hasPrefix("'") && s.hasSuffix("'")) {
-            return String(s.dropFirst().dropLast())
+    /// A value without its quotes (YAML's two quoting styles: `"…"` with `\"` and `\\` escapes,
+    /// `'…'` with `''` for a quote). A value that opens a quote must close it at its end: `"a` and
+    /// `"a" b` are refused rather than kept as text. Unquoted values are taken as written.
+    private static func unquote(_ s: String, line: Int, field: String) throws(Failure) -> String {
+        guard let q = s.first, q == "\"" || q == "'" else { return s }
+        var out = ""
+        var rest = s.dropFirst()
+        while let c = rest.first {
+            rest = rest.dropFirst()
+            if c == q {
+                if q == "'", rest.first == "'" {  // '' is one quote
+                    out.append("'")
+                    rest = rest.dropFirst()
+                    continue
+                }
+                guard rest.isEmpty else {
+                    throw Failure(line: line, field: field, message: "text after the closing quote in \(s)")
+                }
+                return out
+            }
+            if q == "\"", c == "\\", let next = rest.first, next == "\"" || next == "\\" {
+                out.append(next)
+                rest = rest.dropFirst()
+                continue
+            }
+            out.append(c)
         }
-        return s
+        throw Failure(line: line, field: field, message: "unclosed quote: \(s) starts with \(q) but does not end with one")
     }
 }
 
