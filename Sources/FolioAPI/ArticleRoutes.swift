@@ -20,7 +20,7 @@ extension FolioApp {
         }
         let vary = policy.negotiatedVary
         let key = CacheKey(target: request.targetBytes, variant: format + 1)
-        if let hit = cache.lookup(key, generation: snapshots.generation, loop: request.loopIndex) {
+        if let hit = cache.lookup(key, generation: snapshots.generation) {
             return hit.response(for: request, policy: policy)
         }
         let raw = parameters["slug"]

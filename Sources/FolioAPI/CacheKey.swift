@@ -2,7 +2,7 @@ import Glibc
 
 /// A response cache key: the raw request target (path and query, as sent) and the variant that
 /// content negotiation chose (0 when the route has one representation). Hashed (`SeededByteHash`,
-/// in `RepresentationTable`) and compared as bytes, so a lookup builds no String.
+/// in `ResponseCache` and `CacheShard`) and compared as bytes, so a lookup builds no String.
 struct CacheKey: Equatable, Sendable {
     let target: ArraySlice<UInt8>
     let variant: Int

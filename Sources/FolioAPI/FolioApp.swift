@@ -59,7 +59,7 @@ public final class FolioApp: Sendable {
     /// take milliseconds on a large corpus, and the event loop keeps serving meanwhile.
     func cached(_ request: HTTPRequest, variant: Int = 0, _ build: (ContentSnapshot) throws(APIError) -> Built) -> HTTPResponse {
         let key = CacheKey(target: request.targetBytes, variant: variant)
-        if let hit = cache.lookup(key, generation: snapshots.generation, loop: request.loopIndex) {
+        if let hit = cache.lookup(key, generation: snapshots.generation) {
             return hit.response(for: request, policy: policy)
         }
         return miss(request, key: key, build)
@@ -68,7 +68,7 @@ public final class FolioApp: Sendable {
     /// Like `cached`, but a miss is built on a worker thread.
     func cachedOffLoop(_ request: HTTPRequest, _ build: @escaping @Sendable (ContentSnapshot) throws(APIError) -> Built) -> HTTPResponse {
         let key = CacheKey(target: request.targetBytes, variant: 0)
-        if let hit = cache.lookup(key, generation: snapshots.generation, loop: request.loopIndex) {
+        if let hit = cache.lookup(key, generation: snapshots.generation) {
             return hit.response(for: request, policy: policy)
         }
         return .deferred { [self] in miss(request, key: key, build) }
@@ -80,7 +80,7 @@ public final class FolioApp: Sendable {
             let built = try build(snapshot)
             let rep = Representation(body: built.body, contentType: built.contentType, lastModified: built.lastModified,
                                      extraHeaders: built.extraHeaders, vary: built.vary, policy: policy)
-            cache.store(key, rep, generation: snapshot.generation, loop: request.loopIndex)
+            cache.store(key, rep, generation: snapshot.generation)
             return rep.response(for: request, policy: policy)
         } catch {
             return problem(error, request)

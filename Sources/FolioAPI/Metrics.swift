@@ -40,7 +40,7 @@ public final class Metrics: Sendable {
     /// Connects the HTTP server's counters (open connections, bytes, refusals) once it exists.
     public func attach(_ control: ServerControl) { server.withLock { $0 = control } }
 
-    /// Adds gauges computed at scrape time.
+    /// Adds gauges computed at scrape time (a name ending in `_total` is typed as a counter).
     public func addGauges(_ provider: @escaping @Sendable () -> [(name: String, help: String, value: Double)]) {
         gauges.withLock { $0.append(provider) }
     }
@@ -103,7 +103,7 @@ public final class Metrics: Sendable {
             gauge("folio_parse_errors_total", "Requests refused by the HTTP parser.", "counter", Double(t.parseErrors))
         }
         for provider in gauges.withLock({ $0 }) {
-            for g in provider() { gauge(g.name, g.help, "gauge", g.value) }
+            for g in provider() { gauge(g.name, g.help, g.name.hasSuffix("_total") ? "counter" : "gauge", g.value) }
         }
         gauge("folio_resident_memory_bytes", "Resident set size of the process.", "gauge", Double(Self.residentBytes()))
         gauge("folio_uptime_seconds", "Seconds since the process started serving.", "gauge", (Date().timeIntervalSince(started) * 1000).rounded() / 1000)

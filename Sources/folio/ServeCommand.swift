@@ -71,6 +71,10 @@ struct ServeCommand: ParsableCommand {
                 ("folio_articles_loaded", "Articles in the content snapshot.", Double(snapshot.articles.count)),
                 ("folio_response_cache_entries", "Encoded responses cached.", Double(usage.entries)),
                 ("folio_response_cache_bytes", "Bytes held by the response cache.", Double(usage.bytes)),
+                ("folio_response_cache_hits_total", "Response cache lookups that found a response.", Double(usage.hits)),
+                ("folio_response_cache_misses_total", "Response cache lookups that found nothing.", Double(usage.misses)),
+                ("folio_response_cache_evictions_total", "Responses evicted to make room.", Double(usage.evictions)),
+                ("folio_response_cache_too_large_total", "Responses served but not cached (over 1/64 of the byte budget).", Double(usage.tooLarge)),
             ]
         }
         let responder = APIResponder(router: app.makeRouter(), staticFiles: files, policy: policy, metrics: metrics)

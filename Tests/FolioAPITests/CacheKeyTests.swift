@@ -1,8 +1,8 @@
 import Testing
 @testable import FolioAPI
 
-/// The response cache's key and table: equality on bytes and variant, a hash that sees every byte,
-/// and an open-addressing table that finds what it stored and nothing else.
+/// The response cache's key and hash: equality on bytes and variant, a hash that sees every byte.
+/// The shard and the cache are tested in ResponseCacheTests.
 @Suite struct CacheKeyTests {
     static func key(_ s: String, _ variant: Int = 0) -> CacheKey {
         CacheKey(target: Array(s.utf8)[...], variant: variant)
@@ -18,12 +18,12 @@ import Testing
         let buffer = Array("GET /api/v1/articles/some-slug?fields=title HTTP/1.1".utf8)
         let b = CacheKey(target: buffer[4..<43], variant: 0)
         #expect(a == b)
-        #expect(RepresentationTable.hash(a) == RepresentationTable.hash(b))
+        #expect(ResponseCache.hash(a) == ResponseCache.hash(b))
     }
 
     @Test func variantAndLengthTellKeysApart() {
         #expect(Self.key("/a", 0) != Self.key("/a", 1))
-        #expect(RepresentationTable.hash(Self.key("/a", 0)) != RepresentationTable.hash(Self.key("/a", 1)))
+        #expect(ResponseCache.hash(Self.key("/a", 0)) != ResponseCache.hash(Self.key("/a", 1)))
         #expect(Self.key("/a") != Self.key("/a/"))
         #expect(Self.key("") == Self.key(""))
     }
@@ -45,46 +45,5 @@ import Testing
             let longer = (base + [0]).withUnsafeBytes { SeededByteHash.hash($0) }
             #expect(longer != h0, "length \(n) + NUL")
         }
-    }
-
-    /// 3,000 keys (growing the table many times) are all found by slices of other buffers, with
-    /// their own values; keys never stored are not found; replacing returns the old value.
-    @Test func theTableFindsWhatItStored() {
-        var table = RepresentationTable(capacity: 5_000)
-        var reps: [Representation] = []
-        for i in 0..<3_000 {
-            let r = Self.representation("value \(i)")
-            reps.append(r)
-            #expect(table.insert(Self.key("/api/v1/articles?page=\(i)", i % 3), r) == nil)
-        }
-        #expect(table.count == 3_000)
-        for i in 0..<3_000 {
-            let request = Array("/api/v1/articles?page=\(i) HTTP/1.1".utf8)
-            let key = CacheKey(target: request[0..<(request.count - 9)], variant: i % 3)
-            #expect(table.find(key) === reps[i], "page \(i)")
-            #expect(table.find(CacheKey(target: key.target, variant: i % 3 + 1)) == nil)
-        }
-        #expect(table.find(Self.key("/api/v1/articles?page=3000")) == nil)
-        let replacement = Self.representation("new")
-        #expect(table.insert(Self.key("/api/v1/articles?page=7", 1), replacement) === reps[7])
-        #expect(table.find(Self.key("/api/v1/articles?page=7", 1)) === replacement)
-        #expect(table.count == 3_000)
-        table.removeAll()
-        #expect(table.count == 0)
-        #expect(table.find(Self.key("/api/v1/articles?page=7", 1)) == nil)
-        #expect(!table.isFull)
-    }
-
-    @Test func theCacheEmptiesAFullShardAndANewGeneration() {
-        let cache = ResponseCache(maxEntries: 4, maxBytes: 1 << 20, shardCount: 1)
-        for i in 0..<4 { cache.store(Self.key("/k\(i)"), Self.representation("\(i)"), generation: 1, loop: 0) }
-        #expect(cache.usage.entries == 4)
-        #expect(cache.lookup(Self.key("/k2"), generation: 1, loop: 0) != nil)
-        cache.store(Self.key("/k4"), Self.representation("4"), generation: 1, loop: 0)  // full: emptied first
-        #expect(cache.usage.entries == 1)
-        #expect(cache.lookup(Self.key("/k2"), generation: 1, loop: 0) == nil)
-        #expect(cache.lookup(Self.key("/k4"), generation: 1, loop: 0) != nil)
-        #expect(cache.lookup(Self.key("/k4"), generation: 2, loop: 0) == nil)  // a new snapshot
-        #expect(cache.usage.entries == 0)
     }
 }

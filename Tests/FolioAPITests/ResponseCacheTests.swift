@@ -1,0 +1,138 @@
+import Testing
+@testable import FolioAPI
+
+/// `CacheShard` (index, arena, S3-FIFO) and `ResponseCache` (one budget across shards).
+@Suite struct ResponseCacheTests {
+    static func key(_ s: String, _ variant: Int = 0) -> CacheKey { CacheKeyTests.key(s, variant) }
+
+    static func representation(_ text: String, bytes: Int = 0) -> Representation {
+        Representation(body: Array(text.utf8) + [UInt8](repeating: 0x20, count: bytes), contentType: "text/plain",
+                       lastModified: nil, policy: HeaderPolicy())
+    }
+
+    /// 3,000 keys found by slices of other buffers; keys never stored are not found; replacing
+    /// keeps one entry.
+    @Test func aShardFindsWhatItStored() {
+        var shard = CacheShard(maxEntries: 5_000, maxBytes: 1 << 30)
+        var reps: [Representation] = []
+        for i in 0..<3_000 {
+            let r = Self.representation("value \(i)")
+            reps.append(r)
+            let k = Self.key("/api/v1/articles?page=\(i)", i % 3)
+            shard.insert(k, hash: ResponseCache.hash(k), r)
+        }
+        #expect(shard.count == 3_000)
+        for i in 0..<3_000 {
+            let request = Array("/api/v1/articles?page=\(i) HTTP/1.1".utf8)
+            let key = CacheKey(target: request[0..<(request.count - 9)], variant: i % 3)
+            #expect(shard.find(key, hash: ResponseCache.hash(key)) === reps[i], "page \(i)")
+            let other = CacheKey(target: key.target, variant: i % 3 + 1)
+            #expect(shard.find(other, hash: ResponseCache.hash(other)) == nil)
+        }
+        let k7 = Self.key("/api/v1/articles?page=7", 1)
+        let replacement = Self.representation("new")
+        shard.insert(k7, hash: ResponseCache.hash(k7), replacement)
+        #expect(shard.find(k7, hash: ResponseCache.hash(k7)) === replacement)
+        #expect(shard.count == 3_000)
+        #expect(shard.counters.evictions == 0)
+    }
+
+    /// Under heavy churn (a bound of 64 entries, 20,000 inserts with colliding low hash bits
+    /// forced by a tiny index) the index and the arena agree after every step: each live entry is
+    /// indexed once and found, evicted ones are not, and the bounds hold.
+    @Test func churnKeepsTheIndexTrue() {
+        var shard = CacheShard(maxEntries: 64, maxBytes: 1 << 30)
+        var live: [Int: Representation] = [:]
+        var rng = SystemRandomNumberGenerator()
+        for step in 0..<20_000 {
+            let n = Int.random(in: 0..<400, using: &rng)
+            let k = Self.key("/k/\(n)")
+            if let r = live[n], Bool.random(using: &rng) {
+                #expect(shard.find(k, hash: ResponseCache.hash(k)) === r || shard.find(k, hash: ResponseCache.hash(k)) == nil)
+                continue
+            }
+            let r = Self.representation("\(n)")
+            shard.insert(k, hash: ResponseCache.hash(k), r)
+            live[n] = r
+            #expect(shard.count <= 64)
+            if step % 997 == 0 {
+                let ids = shard.indexedIDs
+                #expect(ids.count == shard.count)
+                #expect(Set(ids).count == ids.count)
+                #expect(shard.queueCounts.small + shard.queueCounts.main == shard.count)
+                var found = 0
+                for (m, rep) in live {
+                    let key = Self.key("/k/\(m)")
+                    if let hit = shard.find(key, hash: ResponseCache.hash(key)) {
+                        #expect(hit === rep)
+                        found += 1
+                    }
+                }
+                #expect(found == shard.count)
+            }
+        }
+        #expect(shard.counters.evictions > 5_000)
+    }
+
+    /// S3-FIFO's point: keys read again while new survive a scan of one-time keys that would
+    /// flush an LRU; the scan's keys go, one at a time.
+    @Test func aScanOfOneTimeKeysDoesNotFlushTheHotOnes() {
+        var shard = CacheShard(maxEntries: 100, maxBytes: 1 << 30)
+        func put(_ s: String) { let k = Self.key(s); shard.insert(k, hash: ResponseCache.hash(k), Self.representation(s)) }
+        func get(_ s: String) -> Bool { let k = Self.key(s); return shard.find(k, hash: ResponseCache.hash(k)) != nil }
+        for i in 0..<50 { put("/hot/\(i)") }
+        for _ in 0..<2 { for i in 0..<50 { #expect(get("/hot/\(i)")) } }
+        for i in 0..<1_000 { put("/scan/\(i)") }
+        let hot = (0..<50).filter { get("/hot/\($0)") }.count
+        #expect(hot == 50, "hot keys left: \(hot)")
+        #expect(shard.count == 100)
+        #expect(shard.counters.evictions == 950)  // the first 50 of the scan filled the room left
+    }
+
+    /// The byte bound holds too, by evicting as many entries as a large one needs.
+    @Test func theByteBoundEvictsAsManyAsNeeded() {
+        var shard = CacheShard(maxEntries: 1_000, maxBytes: 100_000)
+        for i in 0..<50 { let k = Self.key("/s/\(i)"); shard.insert(k, hash: ResponseCache.hash(k), Self.representation("\(i)", bytes: 1_000)) }
+        #expect(shard.count == 50)
+        let big = Self.key("/big")
+        shard.insert(big, hash: ResponseCache.hash(big), Self.representation("big", bytes: 60_000))
+        #expect(shard.bytes <= 100_000)
+        #expect(shard.find(big, hash: ResponseCache.hash(big)) != nil)
+        #expect(shard.count < 50)
+    }
+
+    /// With one event loop the whole budget is used (keys spread over every shard), the cache
+    /// never empties itself when full, and entries over 1/64 of the bytes are served uncached.
+    @Test func theCacheHoldsItsWholeBudgetAndEvictsOneAtATime() {
+        let cache = ResponseCache(maxEntries: 1_600, maxBytes: 64 << 20)
+        for i in 0..<1_600 { cache.store(Self.key("/a/\(i)"), Self.representation("\(i)"), generation: 1) }
+        let full = cache.usage
+        #expect(full.entries >= 1_450, "only \(full.entries) of 1,600 held")  // hash spread over 16 shards of 100
+        for i in 1_600..<3_200 {
+            cache.store(Self.key("/a/\(i)"), Self.representation("\(i)"), generation: 1)
+            #expect(cache.usage.entries >= full.entries - 1)
+        }
+        #expect(cache.usage.evictions > 1_000)
+        let huge = Self.representation("huge", bytes: (64 << 20) / 64 + 1)
+        cache.store(Self.key("/huge"), huge, generation: 1)
+        #expect(cache.lookup(Self.key("/huge"), generation: 1) == nil)
+        #expect(cache.usage.tooLarge == 1)
+        let fits = Self.representation("fits", bytes: (64 << 20) / 64 - 10_000)
+        cache.store(Self.key("/fits"), fits, generation: 1)
+        #expect(cache.lookup(Self.key("/fits"), generation: 1) === fits)
+    }
+
+    @Test func aNewSnapshotEmptiesAndAnOlderOneIsNotStored() {
+        let cache = ResponseCache(maxEntries: 100, maxBytes: 1 << 20)
+        cache.store(Self.key("/k"), Self.representation("1"), generation: 1)
+        #expect(cache.lookup(Self.key("/k"), generation: 1) != nil)
+        #expect(cache.lookup(Self.key("/k"), generation: 2) == nil)
+        cache.store(Self.key("/k"), Self.representation("old"), generation: 1)  // built from the old snapshot
+        #expect(cache.lookup(Self.key("/k"), generation: 2) == nil)
+        #expect(cache.lookup(Self.key("/k"), generation: 1) == nil)
+        cache.store(Self.key("/k"), Self.representation("2"), generation: 2)
+        #expect(cache.lookup(Self.key("/k"), generation: 2) != nil)
+        let u = cache.usage
+        #expect(u.hits == 2 && u.entries == 1)
+    }
+}
