@@ -5,6 +5,8 @@ public struct APIError: Error, Sendable {
     public var status: Int
     public var detail: String
     public var errors: [(parameter: String, message: String)]
+    /// Seconds for a Retry-After header (503, 429).
+    public var retryAfter: Int?
 
     public init(_ status: Int, _ detail: String, errors: [(parameter: String, message: String)] = []) {
         self.status = status
@@ -20,6 +22,8 @@ public struct APIError: Error, Sendable {
     public static func notFound(_ what: String) -> APIError { APIError(404, what) }
 
     public func response(instance: String?) -> HTTPResponse {
-        Problem.response(status, detail: detail, instance: instance, errors: errors)
+        var r = Problem.response(status, detail: detail, instance: instance, errors: errors)
+        if let retryAfter { r.addHeader("Retry-After", String(retryAfter)) }
+        return r
     }
 }

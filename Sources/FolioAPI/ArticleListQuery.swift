@@ -18,6 +18,8 @@ struct ArticleListQuery: Sendable {
     var authors: [String] = []
     var tags: [String] = []
     var q: String?
+    /// `q` parsed and normalised under the server's search limits.
+    var search: SearchQuery?
     var since: Timestamp?
     var until: Timestamp?
     var sort: ArticleSort = .newest
@@ -30,7 +32,7 @@ struct ArticleListQuery: Sendable {
 
     /// Parses and validates. `fixedAuthor` is set for /authors/{slug}/articles (no `author` parameter there).
     static func parse(_ params: QueryParameters, fixedAuthor: String? = nil, allowed: Set<String> = parameters,
-                      snapshot: ContentSnapshot) throws(APIError) -> ArticleListQuery {
+                      snapshot: ContentSnapshot, searchLimits: SearchLimits = SearchLimits()) throws(APIError) -> ArticleListQuery {
         try params.requireOnly(allowed)
         var query = ArticleListQuery()
         query.perPage = try params.integer("per_page", in: 1...100) ?? 20
@@ -57,8 +59,9 @@ struct ArticleListQuery: Sendable {
         if let q = try params.single("q") {
             let trimmed = q.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
             guard !trimmed.isEmpty else { throw APIError.badParameter("q", "must not be empty") }
-            guard trimmed.utf8.count <= 256 else { throw APIError.badParameter("q", "longer than 256 bytes") }
-            do { try SearchIndex.validate(trimmed) } catch { throw APIError.badParameter("q", error.message) }
+            do { query.search = try SearchQuery.parse(trimmed, limits: searchLimits) } catch {
+                throw APIError.badParameter("q", error.message)
+            }
             query.q = trimmed
         }
         query.since = try date(params, "since", endOfDay: false)

@@ -10,18 +10,18 @@ struct ArticleListing {
     /// Search rank by position (relevance and snippets), when q was given.
     var ranks = RankTable(count: 0)
 
-    static func run(_ query: ArticleListQuery, snapshot: ContentSnapshot, search: SearchIndex?) throws(APIError) -> ArticleListing {
+    /// `budget` bounds the search (when `q` was given); it must have been made on this thread.
+    static func run(_ query: ArticleListQuery, snapshot: ContentSnapshot, search: SearchIndex?,
+                    budget: SearchBudget) throws(APIError) -> ArticleListing {
         var lists: [[Int32]] = []
         if !query.authors.isEmpty { lists.append(union(query.authors.map { snapshot.articlePositions(author: $0) })) }
         if !query.tags.isEmpty { lists.append(union(query.tags.map { snapshot.articlePositions(tag: $0) })) }
         var ranks = RankTable(count: 0)
         var hitOrder: [Int32] = []  // positions in rank order, best first, as the index returned them
-        if let q = query.q {
+        if let parsed = query.search {
             guard let search else { throw APIError(503, "search is not available") }
             let hits: [SearchHit]
-            do { hits = try search.search(q) } catch {
-                throw error.isUserError ? APIError.badParameter("q", error.message) : APIError(500, "search failed: \(error.message)")
-            }
+            do { hits = try search.search(parsed, limit: Int(Int32.max), budget: budget) } catch { throw APIError(error) }
             ranks = RankTable(count: snapshot.articles.count)
             hitOrder.reserveCapacity(hits.count)
             for h in hits {
@@ -143,12 +143,19 @@ struct ArticleListing {
     }
 }
 
-extension SearchError {
-    /// Whether the client's query caused it (400) rather than the index (500).
-    var isUserError: Bool {
-        switch self {
-        case .empty, .invalid: true
-        case .unavailable: false
+extension APIError {
+    /// A search that could not be answered: 400 when the query is the cause (naming `q`), 503
+    /// with Retry-After when the server is (a cancelled search is never answered; the status
+    /// only reaches the access log).
+    init(_ error: SearchError) {
+        switch error {
+        case .empty, .invalid, .overLimit, .tooExpensive:
+            self = APIError.badParameter("q", error.message)
+        case .cancelled:
+            self = APIError(503, "the search was cancelled")
+        case .unavailable(let m):
+            self = APIError(503, "search is unavailable: \(m)")
+            retryAfter = 5
         }
     }
 }

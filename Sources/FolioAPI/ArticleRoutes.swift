@@ -5,12 +5,10 @@ import FolioJSON
 /// GET /api/v1/articles, /api/v1/articles/{slug}, /api/v1/articles/{slug}/related, /api/v1/search.
 extension FolioApp {
     func articles(_ request: HTTPRequest) -> HTTPResponse {
-        let build: @Sendable (ContentSnapshot) throws(APIError) -> Built = { [self] snapshot throws(APIError) in
-            let params = try QueryParameters(raw: request.queryBytes)
-            let query = try ArticleListQuery.parse(params, snapshot: snapshot)
-            return try listBody(query, path: "/api/v1/articles", snapshot: snapshot, snippets: false)
+        cachedList(request) { [self] params, snapshot, budget throws(APIError) in
+            let query = try ArticleListQuery.parse(params, snapshot: snapshot, searchLimits: searchLimits)
+            return try listBody(query, path: "/api/v1/articles", snapshot: snapshot, snippets: false, budget: budget)
         }
-        return Self.rawQueryHas(request, "q") ? cachedOffLoop(request, build) : cached(request, build)
     }
 
     /// The slug is decoded from the route parameters only on a cache miss.
@@ -82,23 +80,29 @@ extension FolioApp {
     }
 
     func searchRoute(_ request: HTTPRequest) -> HTTPResponse {
-        cachedOffLoop(request) { [self] snapshot throws(APIError) in
-            let params = try QueryParameters(raw: request.queryBytes)
+        cachedList(request) { [self] params, snapshot, budget throws(APIError) in
             guard params.pairs.contains(where: { $0.name == "q" }) else { throw APIError.badParameter("q", "is required") }
-            let query = try ArticleListQuery.parse(params, allowed: ["q", "page", "per_page", "cursor", "fields"], snapshot: snapshot)
-            return try listBody(query, path: "/api/v1/search", snapshot: snapshot, snippets: true)
+            let query = try ArticleListQuery.parse(params, allowed: ["q", "page", "per_page", "cursor", "fields"], snapshot: snapshot,
+                                                   searchLimits: searchLimits)
+            return try listBody(query, path: "/api/v1/search", snapshot: snapshot, snippets: true, budget: budget)
         }
     }
 
     /// The body and headers of any article list: data, meta.pagination, Link and X-Total-Count.
-    func listBody(_ query: ArticleListQuery, path: String, snapshot: ContentSnapshot, snippets: Bool) throws(APIError) -> Built {
-        let listing = try ArticleListing.run(query, snapshot: snapshot, search: search)
+    func listBody(_ query: ArticleListQuery, path: String, snapshot: ContentSnapshot, snippets: Bool,
+                  budget: SearchBudget) throws(APIError) -> Built {
+        let listing = try ArticleListing.run(query, snapshot: snapshot, search: search, budget: budget)
+        var snippetTexts: [String] = []
+        if snippets, let search, let parsed = query.search {
+            let ids = listing.page.map { snapshot.articles[Int($0)].id }
+            do { snippetTexts = try search.snippets(articleIDs: ids, query: parsed, budget: budget) } catch { throw APIError(error) }
+        }
         var encoder = ContentEncoder(snapshot: snapshot, bodies: bodies)
         var w = JSONWriter(capacity: 16 * 1024)
         w.beginObject()
         w.key("data")
         w.beginArray()
-        for p in listing.page {
+        for (n, p) in listing.page.enumerated() {
             let a = snapshot.articles[Int(p)]
             if snippets {
                 // Search hits: the summary fields plus snippet and score.
@@ -108,7 +112,7 @@ extension FolioApp {
                 w.rawJSON(item.bytes)
                 w.bytes.append(contentsOf: Array(",\"snippet\":".utf8))
                 var s = JSONWriter(capacity: 256)
-                s.string(search?.snippet(articleID: a.id, query: query.q ?? "") ?? "")
+                s.string(n < snippetTexts.count ? snippetTexts[n] : "")
                 w.bytes.append(contentsOf: s.bytes)
                 w.bytes.append(contentsOf: Array(",\"score\":".utf8))
                 var n = JSONWriter(capacity: 32)
@@ -131,8 +135,16 @@ extension FolioApp {
                      extraHeaders: pagination.headerBytes)
     }
 
+    /// 301 to the article's current slug. The Location keeps only what the article route takes
+    /// (`fields`), re-encoded: it is publicly cacheable, so nothing else a client sent goes in it.
     func redirect(_ request: HTTPRequest, to path: String) -> HTTPResponse {
-        let location = request.query.isEmpty ? path : path + "?" + request.query
+        var location = path
+        if let params = try? QueryParameters(raw: request.queryBytes) {
+            let fields = params.pairs.filter { $0.name == "fields" }.map {
+                "fields=" + ArticleListQuery.escape($0.value).replacingOccurrences(of: "%2C", with: ",")
+            }
+            if !fields.isEmpty { location += "?" + fields.joined(separator: "&") }
+        }
         var r = HTTPResponse(status: 301, contentType: "application/problem+json",
                              body: Problem.response(301, detail: "this article moved to \(path)", instance: request.path).body)
         r.addHeader("Location", location)

@@ -70,14 +70,14 @@ extension FolioApp {
     }
 
     func authorArticles(_ request: HTTPRequest, slug raw: String?) -> HTTPResponse {
-        cached(request) { snapshot throws(APIError) in
+        cachedList(request) { [self] params, snapshot, budget throws(APIError) in
             let slug = try Self.slugParameter(raw)
             guard snapshot.author(slug: slug) != nil else { throw APIError.notFound("no author with slug \"\(slug)\"") }
-            let params = try QueryParameters(raw: request.queryBytes)
             var allowed = ArticleListQuery.parameters
             allowed.remove("author")
-            let query = try ArticleListQuery.parse(params, fixedAuthor: slug, allowed: allowed, snapshot: snapshot)
-            return try listBody(query, path: "/api/v1/authors/\(slug)/articles", snapshot: snapshot, snippets: false)
+            let query = try ArticleListQuery.parse(params, fixedAuthor: slug, allowed: allowed, snapshot: snapshot,
+                                                   searchLimits: searchLimits)
+            return try listBody(query, path: "/api/v1/authors/\(slug)/articles", snapshot: snapshot, snippets: false, budget: budget)
         }
     }
 

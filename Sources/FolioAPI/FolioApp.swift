@@ -13,10 +13,16 @@ public final class FolioApp: Sendable {
     public let health: HealthState
     /// Where absolute links point (this API, and the publication's human pages).
     public let urls: PublicURLs
+    /// What a search may cost, and the threads searches run on.
+    public let searchLimits: SearchLimits
+    public let searchScheduler: SearchScheduler
 
     public init(snapshots: SnapshotHolder, bodies: BodyStore?, search: SearchIndex?, cache: ResponseCache,
-                policy: HeaderPolicy, health: HealthState, urls: PublicURLs = PublicURLs(api: "http://localhost")) {
+                policy: HeaderPolicy, health: HealthState, urls: PublicURLs = PublicURLs(api: "http://localhost"),
+                searchLimits: SearchLimits = SearchLimits(), searchScheduler: SearchScheduler = SearchScheduler()) {
         self.urls = urls
+        self.searchLimits = searchLimits
+        self.searchScheduler = searchScheduler
         self.snapshots = snapshots
         self.bodies = bodies
         self.search = search
@@ -55,14 +61,66 @@ public final class FolioApp: Sendable {
     /// The shared path of every cacheable GET: look up by raw target, else validate, build, store.
     /// `variant` numbers the representation content negotiation chose (0: the only one); it is part
     /// of the cache key.
-    /// `cachedOffLoop` does the same with the miss built on a worker thread: full-text search can
-    /// take milliseconds on a large corpus, and the event loop keeps serving meanwhile.
+    ///
+    /// Where a miss is built is decided after the request is decoded and routed, never on raw bytes:
+    /// - on the event loop (`cached`): handlers that read only the in-memory snapshot, and those
+    ///   that read at most one article body (one primary-key read on a WAL reader, 60–150 µs: less
+    ///   than a hop to a thread, see `BodyStore`); their work is bounded by the snapshot's indexes
+    ///   and the query-string limits;
+    /// - on a worker thread (`cachedOffLoop`): handlers that may read many bodies (feeds, lists
+    ///   with body fields);
+    /// - on the search threads (`cachedSearch`): anything with `q`, within a CPU budget.
     func cached(_ request: HTTPRequest, variant: Int = 0, _ build: (ContentSnapshot) throws(APIError) -> Built) -> HTTPResponse {
         let key = CacheKey(target: request.targetBytes, variant: variant)
         if let hit = cache.lookup(key, generation: snapshots.generation) {
             return hit.response(for: request, policy: policy)
         }
         return miss(request, key: key, build)
+    }
+
+    /// An article list (all articles, an author's): on the search threads when it has `q`, on a
+    /// worker when it includes bodies, else on the loop. The query string is decoded here (cheap:
+    /// bounded by the request-line limit) to decide; `build` parses it in full.
+    func cachedList(_ request: HTTPRequest,
+                    _ build: @escaping @Sendable (QueryParameters, ContentSnapshot, SearchBudget) throws(APIError) -> Built) -> HTTPResponse {
+        let key = CacheKey(target: request.targetBytes, variant: 0)
+        if let hit = cache.lookup(key, generation: snapshots.generation) {
+            return hit.response(for: request, policy: policy)
+        }
+        let params: QueryParameters
+        do { params = try QueryParameters(raw: request.queryBytes) } catch { return problem(error, request) }
+        if let q = params.pairs.last(where: { $0.name == "q" })?.value,
+           let parsed = try? SearchQuery.parse(q, limits: searchLimits) {
+            return searchMiss(request, key: key, expensive: parsed.isExpensive(searchLimits)) { snapshot, budget throws(APIError) in
+                try build(params, snapshot, budget)
+            }
+        }
+        // No q, or one that will be refused while the query is parsed, before anything is searched.
+        let readsBodies = params.pairs.contains { $0.name == "include" || ($0.name == "fields" && ($0.value.contains("html") || $0.value.contains("text"))) }
+        if readsBodies {
+            return .deferred { [self] in miss(request, key: key) { snapshot throws(APIError) in try build(params, snapshot, .unlimited) } }
+        }
+        return miss(request, key: key) { snapshot throws(APIError) in try build(params, snapshot, .unlimited) }
+    }
+
+    /// A miss built on the search threads (`SearchScheduler`) within the CPU budget; 503 with
+    /// Retry-After at once when too many searches wait; dropped if the client leaves first.
+    func searchMiss(_ request: HTTPRequest, key: CacheKey, expensive: Bool,
+                    _ build: @escaping @Sendable (ContentSnapshot, SearchBudget) throws(APIError) -> Built) -> HTTPResponse {
+        let budgetSeconds = searchLimits.cpuBudget
+        return .deferred(DeferredResponse { [self] completion in
+            let accepted = searchScheduler.submit(expensive: expensive) { [self] in
+                guard !completion.isCancelled else { return }
+                let budget = SearchBudget(cpuSeconds: budgetSeconds, isCancelled: { completion.isCancelled })
+                completion.complete(miss(request, key: key) { snapshot throws(APIError) in try build(snapshot, budget) })
+            }
+            if !accepted {
+                var busy = APIError(503, expensive ? "too many expensive searches are waiting; try again shortly, or search with fewer or longer terms"
+                                                   : "too many searches are waiting; try again shortly")
+                busy.retryAfter = 1
+                completion.complete(problem(busy, request))
+            }
+        })
     }
 
     /// Like `cached`, but a miss is built on a worker thread.
@@ -91,21 +149,6 @@ public final class FolioApp: Sendable {
         var r = error.response(instance: request.path)
         policy.addCORS(to: &r, request: request)
         return r
-    }
-
-    /// Whether the raw query string has a parameter named `name` (a cheap check before parsing).
-    static func rawQueryHas(_ request: HTTPRequest, _ name: StaticString) -> Bool {
-        let q = request.queryBytes
-        let n = UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)
-        var i = q.startIndex
-        while i < q.endIndex {
-            if q[i...].starts(with: n), q.index(i, offsetBy: n.count) < q.endIndex, q[q.index(i, offsetBy: n.count)] == 0x3D {
-                return true
-            }
-            guard let amp = q[i...].firstIndex(of: 0x26) else { return false }
-            i = amp + 1
-        }
-        return false
     }
 
     static func slugParameter(_ raw: String?) throws(APIError) -> String {

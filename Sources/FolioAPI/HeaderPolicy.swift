@@ -29,10 +29,13 @@ public struct HeaderPolicy: Sendable {
         response.addHeader("Access-Control-Expose-Headers", "ETag, Link, X-Total-Count, X-Request-Id")
     }
 
-    /// Headers for responses that are not cached (errors, redirects).
+    /// Headers for responses that are not cached (errors, redirects). With a list of origins the
+    /// answer depends on Origin whether or not this one is listed, so it says `Vary: Origin`
+    /// (else a shared cache would hand one origin's answer to another).
     func addCORS(to response: inout HTTPResponse, request: HTTPRequest) {
         if staticCORS.isEmpty {
             addDynamicCORS(to: &response, request: request)
+            response.addHeader("Vary", "Origin")
         } else {
             response.headerBytes.append(contentsOf: staticCORS)
         }

@@ -31,7 +31,7 @@ public final class Representation: Sendable {
 
         func headers(etag: String, encoding: Bool, notModified: Bool) -> [UInt8] {
             var r = HTTPResponse(status: 200)
-            if !notModified { r.addHeader("Content-Type", contentType) }
+            if !notModified { r.addContentType(contentType) }
             if encoding, !notModified { r.addHeader("Content-Encoding", "gzip") }
             r.addHeader("ETag", etag)
             if let lastModified { r.addHeader("Last-Modified", HTTPDate.format(lastModified)) }

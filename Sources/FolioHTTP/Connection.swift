@@ -68,6 +68,8 @@ final class ParkedRequest {
     let keepAlive: Bool
     let path: [UInt8]
     let requestID: RequestID
+    /// Set when the connection closes or the wait times out, so the work can stop.
+    let cancellation = Cancellation()
 
     init(head: HTTPRequestHead, keepAlive: Bool, path: [UInt8], requestID: RequestID) {
         self.head = head

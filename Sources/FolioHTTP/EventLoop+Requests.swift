@@ -6,7 +6,9 @@ extension EventLoop {
     static let flushThreshold = 256 * 1024
 
     func handle(_ conn: Connection, events: UInt32) {
-        if events & folio_EPOLLERR != 0 || (conn.parked != nil && events & folio_EPOLLHUP != 0) {
+        // While a deferred response is computed, a hang-up means nobody waits for it: the work is
+        // cancelled (in close) and the connection closed, as nginx does for a client that left.
+        if events & folio_EPOLLERR != 0 || (conn.parked != nil && events & (folio_EPOLLHUP | folio_EPOLLRDHUP) != 0) {
             close(conn)
             return
         }
@@ -181,14 +183,27 @@ extension EventLoop {
     /// Hands deferred work to a worker thread; the connection waits (reading nothing) until
     /// `deliver` brings the response back through the loop's mailbox and eventfd.
     func park(_ conn: Connection, head: HTTPRequestHead, keepAlive: Bool, path: [UInt8], requestID: RequestID, work: DeferredResponse) {
-        conn.parked = ParkedRequest(head: head, keepAlive: keepAlive, path: path, requestID: requestID)
+        let parked = ParkedRequest(head: head, keepAlive: keepAlive, path: path, requestID: requestID)
+        conn.parked = parked
         conn.timer.responded(now: now, pendingOutput: true, partialRequestBuffered: false)
         let mailbox = self.mailbox, fd = conn.fd, serial = conn.serial
-        Self.workers.async {
-            var response = work.work()
-            if response.deferred != nil { response = HTTPResponse(status: 500) }
+        work.start(DeferredCompletion(cancellation: parked.cancellation) { response in
             mailbox.post(LoopMailbox.Delivery(fd: fd, serial: serial, response: response))
-        }
+        })
+    }
+
+    /// A deferred response took longer than the write timeout: answer 503 (with Retry-After)
+    /// instead of closing in silence, cancel the work, and close after the answer.
+    func abandonParked(_ conn: Connection) {
+        guard let parked = conn.parked else { return }
+        conn.parked = nil
+        parked.cancellation.cancel()
+        counters.bump(counters.timeouts)
+        var response = responder.errorResponse(
+            status: 503, detail: "the response took longer than \(Int(config.limits.writeTimeout)) s to prepare; try again")
+        response.addHeader("Retry-After", "5")
+        finish(conn, head: parked.head, keepAlive: false, response: response, requestID: parked.requestID, path: parked.path[...])
+        flushAndUpdate(conn)
     }
 
     /// A deferred response arrived: write it and go on with the connection's next requests.
@@ -290,7 +305,7 @@ extension EventLoop {
             }
         }
         if conn.parked != nil {
-            setInterest(conn, 0)  // errors and hang-ups are still reported
+            setInterest(conn, folio_EPOLLRDHUP)  // only to learn that the client left (errors always come)
             return
         }
         if conn.closeAfterWrite, conn.pendingHead == nil {

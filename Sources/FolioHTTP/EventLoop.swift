@@ -27,8 +27,6 @@ final class EventLoop {
     var nextSerial: UInt64 = 0
     let mailbox: LoopMailbox
     let requestIDs: RequestIDGenerator
-    /// Where deferred work runs (never on an event loop).
-    static let workers = DispatchQueue(label: "folio-blocking-work", qos: .userInitiated, attributes: .concurrent)
 
     init(index: Int, listener: Int32, wakeFD: Int32, config: HTTPServerConfiguration,
          responder: any HTTPResponder, control: ServerControl) {
@@ -157,6 +155,8 @@ final class EventLoop {
             switch conn.timer.expiry(now: now) {
             case nil:
                 break
+            case .close where conn.parked != nil:
+                abandonParked(conn)
             case .close:
                 close(conn)
             case .requestTimeout:
@@ -188,6 +188,7 @@ final class EventLoop {
     func close(_ conn: Connection, forced: Bool = false, drained: Bool = false) {
         guard Int(conn.fd) < connections.count, connections[Int(conn.fd)] === conn else { return }
         connections[Int(conn.fd)] = nil
+        conn.parked?.cancellation.cancel()
         Socket.close(conn.fd)
         openCount -= 1
         _ = control.openConnections.subtract(1, ordering: .relaxed)

@@ -1,3 +1,6 @@
+import Dispatch
+import Synchronization
+
 /// A response: status, header lines already serialised as bytes, and the body.
 /// `Content-Length`, `Date` and `Connection` are added by the server when it writes the response.
 public struct HTTPResponse: Sendable {
@@ -8,11 +11,23 @@ public struct HTTPResponse: Sendable {
     /// Work that would block the event loop: run on a worker thread; its result is the response.
     public var deferred: DeferredResponse?
 
-    /// A response computed off the event loop (a slow query): the connection waits, the loop
-    /// goes on serving other connections, and the result is written when it arrives.
+    /// A response computed off the event loop (a slow query) on the shared worker threads: the
+    /// connection waits, the loop goes on serving other connections, and the result is written
+    /// when it arrives.
     public static func deferred(_ work: @escaping @Sendable () -> HTTPResponse) -> HTTPResponse {
+        .deferred(DeferredResponse { completion in
+            DeferredResponse.workers.async {
+                guard !completion.isCancelled else { return }
+                completion.complete(work())
+            }
+        })
+    }
+
+    /// A response whose work is started by `deferred.start` (on a pool of its own, for
+    /// instance), which calls `complete` exactly once, from any thread.
+    public static func deferred(_ deferred: DeferredResponse) -> HTTPResponse {
         var r = HTTPResponse(status: 0)
-        r.deferred = DeferredResponse(work: work)
+        r.deferred = deferred
         return r
     }
 
@@ -24,8 +39,17 @@ public struct HTTPResponse: Sendable {
 
     public init(status: Int, contentType: String, body: [UInt8]) {
         self.init(status: status, body: body)
-        addHeader("Content-Type", contentType)
+        addContentType(contentType)
     }
+
+    /// Content-Type, with `X-Content-Type-Options: nosniff` so a browser never second-guesses it
+    /// (a JSON body read as HTML would run what an author's text happens to contain).
+    public mutating func addContentType(_ contentType: String) {
+        addHeader("Content-Type", contentType)
+        headerBytes.append(contentsOf: Self.noSniff)
+    }
+
+    static let noSniff = Array("X-Content-Type-Options: nosniff\r\n".utf8)
 
     /// Appends a header line. Names and values must not hold CR or LF (they come from the program,
     /// never from a client verbatim); CR and LF are dropped to keep the response well formed.
@@ -58,11 +82,53 @@ extension HTTPResponse {
     /// through `transform` on the worker thread (headers, metrics).
     public func map(_ transform: @escaping @Sendable (HTTPResponse) -> HTTPResponse) -> HTTPResponse {
         guard let deferred else { return transform(self) }
-        return .deferred { transform(deferred.work()) }
+        return .deferred(DeferredResponse { completion in
+            deferred.start(DeferredCompletion(cancellation: completion.cancellation) { completion.complete(transform($0)) })
+        })
     }
 }
 
-/// The work behind a deferred response.
+/// The work behind a deferred response: `start` is called once, on the event loop, and must not
+/// block; the work it starts elsewhere ends with `completion.complete(response)`.
 public struct DeferredResponse: Sendable {
-    let work: @Sendable () -> HTTPResponse
+    /// Where `HTTPResponse.deferred(_ work:)` runs its work (never on an event loop).
+    static let workers = DispatchQueue(label: "folio-blocking-work", qos: .userInitiated, attributes: .concurrent)
+
+    public let start: @Sendable (DeferredCompletion) -> Void
+
+    public init(start: @escaping @Sendable (DeferredCompletion) -> Void) {
+        self.start = start
+    }
+}
+
+/// How deferred work hands its response back, and learns that nobody is waiting for it any
+/// more (the client went away, or the server answered 503 when it took too long).
+public struct DeferredCompletion: Sendable {
+    public let cancellation: Cancellation
+    let deliver: @Sendable (HTTPResponse) -> Void
+
+    public init(cancellation: Cancellation, deliver: @escaping @Sendable (HTTPResponse) -> Void) {
+        self.cancellation = cancellation
+        self.deliver = deliver
+    }
+
+    public var isCancelled: Bool { cancellation.isCancelled }
+
+    /// Hands the response to the connection's event loop (ignored there if it is gone).
+    public func complete(_ response: HTTPResponse) {
+        var response = response
+        if response.deferred != nil { response = HTTPResponse(status: 500) }  // work must finish, not defer again
+        deliver(response)
+    }
+}
+
+/// A flag set once, from any thread, when the response to a request is no longer wanted.
+public final class Cancellation: Sendable {
+    private let flag = Atomic<Bool>(false)
+
+    public init() {}
+
+    public var isCancelled: Bool { flag.load(ordering: .relaxed) }
+
+    public func cancel() { flag.store(true, ordering: .relaxed) }
 }

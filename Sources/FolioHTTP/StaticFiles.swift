@@ -38,7 +38,7 @@ public final class StaticFiles: Sendable {
                 let body = [UInt8](data)
                 let etag = "\"" + StaticFiles.hashHex(body) + "\""
                 var ok = HTTPResponse(status: 200)
-                ok.addHeader("Content-Type", MIMEType.forPath(relative))
+                ok.addContentType(MIMEType.forPath(relative))
                 ok.addHeader("ETag", etag)
                 ok.addHeader("Last-Modified", HTTPDate.format(modified))
                 ok.addHeader("Cache-Control", cacheControl)

@@ -1,4 +1,5 @@
 import FolioAPI
+import FolioContent
 import FolioHTTP
 import FolioJSON
 import Foundation
@@ -26,6 +27,9 @@ struct Configuration {
     /// Templates with `{slug}` for an article's and an author's human web page.
     var articleURL: String?
     var authorURL: String?
+    /// What a search may cost and the threads it runs on (`search` in the file).
+    var searchLimits = SearchLimits()
+    var searchScheduler = SearchScheduler.Settings()
 
     /// A configuration problem, naming the key or variable.
     struct Problem: Error, CustomStringConvertible {
@@ -35,7 +39,11 @@ struct Configuration {
     static let topKeys: Set<String> = [
         "host", "port", "threads", "public", "log_level", "log_format", "access_log", "access_log_file", "cache_control",
         "cors_origins", "drain_timeout", "limits", "response_cache", "body_cache_bytes", "sample_content", "database",
-        "public_url", "article_url", "author_url",
+        "public_url", "article_url", "author_url", "search",
+    ]
+    static let searchKeys: Set<String> = [
+        "max_length", "max_terms", "max_prefix_terms", "min_prefix_length", "cpu_budget_ms", "workers",
+        "expensive_workers", "max_queue", "max_expensive_queue",
     ]
     static let limitKeys: Set<String> = [
         "max_request_line_bytes", "max_header_bytes", "max_header_fields", "max_body_bytes", "max_chunk_extension_bytes",
@@ -102,12 +110,32 @@ struct Configuration {
                     if m.name == "max_entries" { responseCacheEntries = try file.int(m.value, name, 0...10_000_000) }
                     if m.name == "max_bytes" { responseCacheBytes = try file.int(m.value, name, 0...(1 << 40)) }
                 }
+            case "search":
+                let members = try file.object(v, key)
+                try file.refuseUnknown(members, known: Self.searchKeys, prefix: "search.")
+                for m in members { try applySearch(m, file) }
             case "limits":
                 let l = try file.object(v, key)
                 try file.refuseUnknown(l, known: Self.limitKeys, prefix: "limits.")
                 for m in l { try applyLimit(m, file) }
             default: break
             }
+        }
+    }
+
+    private mutating func applySearch(_ m: JSONMember, _ file: ConfigurationFile) throws(Problem) {
+        let v = m.value, name = "search." + m.name
+        switch m.name {
+        case "max_length": searchLimits.maxLength = try file.int(v, name, 1...10_000)
+        case "max_terms": searchLimits.maxTerms = try file.int(v, name, 1...256)
+        case "max_prefix_terms": searchLimits.maxPrefixTerms = try file.int(v, name, 0...256)
+        case "min_prefix_length": searchLimits.minPrefixLength = try file.int(v, name, 1...100)
+        case "cpu_budget_ms": searchLimits.cpuBudget = Double(try file.int(v, name, 1...600_000)) / 1000
+        case "workers": searchScheduler.workers = try file.int(v, name, 1...256)
+        case "expensive_workers": searchScheduler.expensiveWorkers = try file.int(v, name, 0...256)
+        case "max_queue": searchScheduler.maxQueue = try file.int(v, name, 0...1_000_000)
+        case "max_expensive_queue": searchScheduler.maxExpensiveQueue = try file.int(v, name, 0...1_000_000)
+        default: break
         }
     }
 
@@ -161,6 +189,9 @@ struct Configuration {
         }
         if let publicURL, !PublicURLs.isAbsoluteHTTP(publicURL) {
             throw Problem(description: "public_url \"\(publicURL)\" must be an absolute http or https URL such as https://api.example.org")
+        }
+        if searchScheduler.expensiveWorkers >= searchScheduler.workers, searchScheduler.workers > 1 {
+            throw Problem(description: "search.expensive_workers (\(searchScheduler.expensiveWorkers)) must be below search.workers (\(searchScheduler.workers)), so ordinary searches keep a thread")
         }
         for (key, template) in [("article_url", articleURL), ("author_url", authorURL)] {
             guard let template else { continue }

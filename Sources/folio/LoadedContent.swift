@@ -13,7 +13,7 @@ struct LoadedContent {
 
     /// Opens the store read-write, or read-only when this process cannot write the file or its
     /// folder (`store.isReadOnly`; an empty read-only store stays empty).
-    static func open(databasePath: String, sampleContent: String, bodyCacheBytes: Int) throws -> LoadedContent {
+    static func open(databasePath: String, sampleContent: String, bodyCacheBytes: Int, searchConnections: Int) throws -> LoadedContent {
         let store = try SQLiteStore(path: databasePath, access: .readWriteIfPossible)
         var imported: String?
         if !store.isReadOnly, FileManager.default.fileExists(atPath: sampleContent),
@@ -24,7 +24,7 @@ struct LoadedContent {
         return LoadedContent(
             store: store, snapshots: SnapshotHolder(snapshot),
             bodies: try BodyStore(path: databasePath, cacheBytes: bodyCacheBytes),
-            search: try SearchIndex(path: databasePath), sampleImported: imported)
+            search: try SearchIndex(path: databasePath, connections: searchConnections), sampleImported: imported)
     }
 
     /// Reads the store again into a new snapshot (SIGHUP: another process, such as `folio

@@ -51,7 +51,7 @@ struct ServeCommand: ParsableCommand {
         let content: LoadedContent
         do {
             content = try LoadedContent.open(databasePath: databasePath, sampleContent: config.sampleContent,
-                                             bodyCacheBytes: config.bodyCacheBytes)
+                                             bodyCacheBytes: config.bodyCacheBytes, searchConnections: config.searchScheduler.workers)
         } catch {
             throw RunFailure("cannot open the content store \(databasePath): \(error)")
         }
@@ -60,13 +60,18 @@ struct ServeCommand: ParsableCommand {
         let policy = HeaderPolicy(cacheControl: config.cacheControl, corsOrigins: config.corsOrigins)
         let app = FolioApp(snapshots: content.snapshots, bodies: content.bodies, search: content.search,
                            cache: ResponseCache(maxEntries: config.responseCacheEntries, maxBytes: config.responseCacheBytes),
-                           policy: policy, health: health, urls: urls)
+                           policy: policy, health: health, urls: urls, searchLimits: config.searchLimits,
+                           searchScheduler: SearchScheduler(config.searchScheduler))
         let files = StaticFiles(root: config.publicDirectory)
         let metrics = Metrics()
-        metrics.addGauges { [snapshots = content.snapshots, cache = app.cache] in
+        metrics.addGauges { [snapshots = content.snapshots, cache = app.cache, scheduler = app.searchScheduler] in
             let snapshot = snapshots.current()
             let usage = cache.usage
+            let searches = scheduler.counts
             return [
+                ("folio_searches_total", "Searches run on the search threads.", Double(searches.completed)),
+                ("folio_searches_refused_total", "Searches refused with 503 because too many were waiting.", Double(searches.refused)),
+                ("folio_searches_queued", "Searches waiting for a search thread.", Double(searches.queued)),
                 ("folio_snapshot_generation", "Generation of the content snapshot being served.", Double(snapshot.generation)),
                 ("folio_articles_loaded", "Articles in the content snapshot.", Double(snapshot.articles.count)),
                 ("folio_response_cache_entries", "Encoded responses cached.", Double(usage.entries)),

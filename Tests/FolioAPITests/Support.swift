@@ -1,3 +1,5 @@
+import Dispatch
+import Synchronization
 import Foundation
 #if canImport(FoundationXML)
 import FoundationXML
@@ -68,8 +70,18 @@ final class Fixture: Sendable {
         responder = APIResponder(router: app.makeRouter(), staticFiles: nil, metrics: Metrics())
     }
 
+    /// The response as a client would get it: deferred work (searches, feeds) is run and waited for.
     func get(_ target: String, _ headers: [(String, String)] = []) -> HTTPResponse {
-        responder.respond(to: HTTPRequest(method: .get, target: target, headers: headers))
+        let response = responder.respond(to: HTTPRequest(method: .get, target: target, headers: headers))
+        guard let deferred = response.deferred else { return response }
+        let result = Mutex<HTTPResponse?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        deferred.start(DeferredCompletion(cancellation: Cancellation()) { r in
+            result.withLock { $0 = r }
+            done.signal()
+        })
+        guard done.wait(timeout: .now() + 60) == .success, let r = result.withLock({ $0 }) else { return HTTPResponse(status: 599) }
+        return r
     }
 
     static let shared: Fixture = try! Fixture()

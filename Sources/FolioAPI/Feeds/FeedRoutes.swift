@@ -20,9 +20,10 @@ extension FolioApp {
         router.add(.get, "/api/v1/openapi.json") { [self] req, _ in openAPI(req) }
     }
 
-    /// A feed page. `scope` nil is the whole site; its slug is still percent-encoded.
+    /// A feed page. `scope` nil is the whole site; its slug is still percent-encoded. Built on a
+    /// worker thread: a page reads up to 50 article bodies.
     func feed(_ request: HTTPRequest, format: FeedFormat, scope raw: FeedScope?) -> HTTPResponse {
-        cached(request) { snapshot throws(APIError) in
+        cachedOffLoop(request) { [self] snapshot throws(APIError) in
             let params = try QueryParameters(raw: request.queryBytes)
             try params.requireOnly(["page"])
             let pageNumber = try params.integer("page", in: 1...1_000_000) ?? 1

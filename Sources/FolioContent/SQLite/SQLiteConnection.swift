@@ -47,6 +47,26 @@ final class SQLiteConnection {
         return "file:" + escaped + "?immutable=1"
     }
 
+    /// Runs `body` with SQLite's progress handler asking `stop` every `steps` virtual-machine
+    /// instructions; when it answers true, the running statement fails with SQLITE_INTERRUPT.
+    func withProgressCheck<R>(every steps: Int32, stop: @escaping () -> Bool, _ body: () throws -> R) rethrows -> R {
+        let box = Unmanaged.passRetained(StopCheck(stop))
+        sqlite3_progress_handler(handle, steps, { context in
+            Unmanaged<StopCheck>.fromOpaque(context!).takeUnretainedValue().stop() ? 1 : 0
+        }, box.toOpaque())
+        defer {
+            sqlite3_progress_handler(handle, 0, nil, nil)
+            box.release()
+        }
+        return try body()
+    }
+
+    /// The closure the progress handler calls, boxed so a C function pointer can reach it.
+    private final class StopCheck {
+        let stop: () -> Bool
+        init(_ stop: @escaping () -> Bool) { self.stop = stop }
+    }
+
     deinit {
         statements.removeAll()  // finalizes before close
         sqlite3_close_v2(handle)

@@ -20,51 +20,79 @@ public final class SearchIndex: Sendable {
     }
 
     /// Checks a query against the accepted subset without searching.
-    public static func validate(_ query: String) throws(SearchError) {
-        _ = try SearchQuery.parse(query)
+    public static func validate(_ query: String, limits: SearchLimits = SearchLimits()) throws(SearchError) {
+        _ = try SearchQuery.parse(query, limits: limits)
     }
 
-    /// Articles matching all terms of `query`, best first.
+    /// Articles matching all terms of `query`, best first, with no budget (tests, tools).
     public func search(_ query: String) throws(SearchError) -> [SearchHit] {
-        try search(query, limit: Int(Int32.max))
+        try search(try SearchQuery.parse(query), limit: Int(Int32.max), budget: .unlimited)
     }
 
-    /// At most `limit` articles matching `query`, best first (ties: newer id first).
+    /// At most `limit` articles matching `query`, with no budget (tests, tools).
     public func search(_ query: String, limit: Int) throws(SearchError) -> [SearchHit] {
-        let parsed = try SearchQuery.parse(query)
+        try search(try SearchQuery.parse(query), limit: limit, budget: .unlimited)
+    }
+
+    /// Steps of SQLite's virtual machine between two budget checks: small enough to stop within
+    /// well under a millisecond, large enough that the checks (a clock read each) cost under 1 %.
+    static let checkEvery: Int32 = 4_000
+
+    /// At most `limit` articles matching `query`, best first (ties: newer id first), within `budget`.
+    public func search(_ query: SearchQuery, limit: Int, budget: SearchBudget) throws(SearchError) -> [SearchHit] {
+        try run(budget) { db in
+            var hits: [SearchHit] = []
+            try db.prepare("""
+                SELECT rowid, bm25(article_search, 10.0, 5.0, 1.0) AS score FROM article_search
+                WHERE article_search MATCH ? ORDER BY score, rowid DESC LIMIT ?
+                """).query([.text(query.expression), .int(Int64(max(0, limit)))]) { r in
+                hits.append(SearchHit(articleID: r.int64(0), rank: r.double(1)))
+            }
+            return hits
+        }
+    }
+
+    /// For each article, up to ~24 words around its best match, HTML-escaped, with matched words
+    /// wrapped in `<mark>`…`</mark>` ("" when it does not match), within `budget`. Only for the
+    /// hits of the page being answered: each costs a look-up and a scan of that article's text.
+    public func snippets(articleIDs: [Int64], query: SearchQuery, budget: SearchBudget) throws(SearchError) -> [String] {
+        try run(budget) { db in
+            let statement = try db.prepare("""
+                SELECT snippet(article_search, -1, char(1), char(2), '…', 24) FROM article_search
+                WHERE article_search MATCH ? AND rowid = ?
+                """)
+            var out: [String] = []
+            out.reserveCapacity(articleIDs.count)
+            for id in articleIDs {
+                var s = ""
+                statement.reset()
+                try statement.query([.text(query.expression), .int(id)]) { s = Self.markup($0.string(0)) }
+                out.append(s)
+            }
+            return out
+        }
+    }
+
+    /// One article's snippet with no budget (tests).
+    public func snippet(articleID: Int64, query: String) -> String {
+        guard let parsed = try? SearchQuery.parse(query) else { return "" }
+        return (try? snippets(articleIDs: [articleID], query: parsed, budget: .unlimited))?.first ?? ""
+    }
+
+    /// Runs `body` on a pooled connection under `budget`: stops with the budget's reason when it
+    /// runs out or the answer is no longer wanted.
+    private func run<R: Sendable>(_ budget: SearchBudget, _ body: @Sendable (SQLiteConnection) throws -> R) throws(SearchError) -> R {
+        if let reason = budget.check() { throw reason }
         do {
             return try pool.with { db in
-                var hits: [SearchHit] = []
-                try db.prepare("""
-                    SELECT rowid, bm25(article_search, 10.0, 5.0, 1.0) AS score FROM article_search
-                    WHERE article_search MATCH ? ORDER BY score, rowid DESC LIMIT ?
-                    """).query([.text(parsed.expression), .int(Int64(max(0, limit)))]) { r in
-                    hits.append(SearchHit(articleID: r.int64(0), rank: r.double(1)))
-                }
-                return hits
+                try db.withProgressCheck(every: Self.checkEvery, stop: { budget.check() != nil }) { try body(db) }
             }
         } catch let error as SQLiteError {
+            if error.code & 0xFF == 9, let reason = budget.check() { throw reason }  // SQLITE_INTERRUPT
             throw .unavailable(error.message)
         } catch {
             throw .unavailable("\(error)")
         }
-    }
-
-    /// Up to ~24 words of the article around the best match, HTML-escaped,
-    /// with matched words wrapped in `<mark>`…`</mark>`. Empty when the
-    /// article does not match or the query is invalid.
-    public func snippet(articleID: Int64, query: String) -> String {
-        guard let parsed = try? SearchQuery.parse(query) else { return "" }
-        let raw: String? = try? pool.with { db in
-            var s: String?
-            try db.prepare("""
-                SELECT snippet(article_search, -1, char(1), char(2), '…', 24) FROM article_search
-                WHERE article_search MATCH ? AND rowid = ?
-                """).query([.text(parsed.expression), .int(articleID)]) { s = $0.string(0) }
-            return s
-        }
-        guard let raw else { return "" }
-        return Self.markup(raw)
     }
 
     /// Escapes everything, then turns the sentinels \u{1} / \u{2} into marks.

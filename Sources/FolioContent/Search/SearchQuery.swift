@@ -1,21 +1,57 @@
-/// Why a search query was refused, in words fit for an API error body.
+import Foundation
+
+/// Why a search query was refused or stopped, in words fit for an API error body.
 public enum SearchError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The query was empty or blank.
     case empty
     /// The query uses syntax outside the supported subset.
     case invalid(String)
+    /// The query is over one of the configured limits (the message names it).
+    case overLimit(String)
+    /// The query used up its CPU budget: the query itself is too expensive.
+    case tooExpensive(String)
+    /// Nobody waits for the answer any more (the client left); the work was dropped.
+    case cancelled
     /// The index could not be read.
     case unavailable(String)
 
     public var message: String {
         switch self {
         case .empty: return "the search query is empty"
-        case .invalid(let m): return m
+        case .invalid(let m), .overLimit(let m), .tooExpensive(let m): return m
+        case .cancelled: return "the search was cancelled"
         case .unavailable(let m): return "search is unavailable: \(m)"
         }
     }
 
+    /// True when the query is the cause (a 400), false when the server is (a 5xx).
+    public var isUserError: Bool {
+        switch self {
+        case .empty, .invalid, .overLimit, .tooExpensive: true
+        case .cancelled, .unavailable: false
+        }
+    }
+
     public var description: String { message }
+}
+
+/// What a search may cost: limits checked before it runs (a 400 naming the limit), and a CPU
+/// budget it runs within. Every field is a setting (`search` in the configuration).
+public struct SearchLimits: Sendable, Hashable {
+    /// Longest query, in characters.
+    public var maxLength = 512
+    /// Distinct terms (words and phrases) after duplicates are folded.
+    public var maxTerms = 12
+    /// Terms ending in `*`.
+    public var maxPrefixTerms = 3
+    /// Letters or digits a prefix needs before its `*` (`t*` matches most of an index).
+    public var minPrefixLength = 3
+    /// CPU time one search request may use (the search and its snippets), in seconds.
+    public var cpuBudget = 0.25
+    /// A query with more terms than this, or any prefix term, is scheduled as expensive.
+    public var cheapTerms = 4
+
+    public init() {}
 }
 
 /// The accepted query language: words (all must match), "exact phrases",
@@ -24,7 +60,10 @@ public enum SearchError: Error, Sendable, Hashable, CustomStringConvertible {
 /// `^`, `{…}` — is refused with a message. The output is an FTS5 query in
 /// which every term is a quoted string, so nothing the user typed is
 /// parsed as FTS5 syntax.
-struct SearchQuery: Hashable {
+///
+/// Terms are normalised: duplicates (compared as the index compares them, ignoring case and
+/// diacritics) are folded into one, so `the the the …` costs what `the` costs.
+public struct SearchQuery: Hashable, Sendable {
     /// One term: quoted text, optionally a prefix.
     struct Term: Hashable {
         var text: String
@@ -32,8 +71,6 @@ struct SearchQuery: Hashable {
         var isPhrase: Bool
     }
 
-    static let maxLength = 512
-    static let maxTerms = 32
     private static let operators: Set<String> = ["AND", "OR", "NOT", "NEAR"]
 
     var terms: [Term]
@@ -43,10 +80,19 @@ struct SearchQuery: Hashable {
         terms.map { "\"" + $0.text + "\"" + ($0.prefix ? "*" : "") }.joined(separator: " ")
     }
 
-    static func parse(_ query: String) throws(SearchError) -> SearchQuery {
+    /// Whether the scheduler treats it as expensive: prefix terms, or many terms.
+    public func isExpensive(_ limits: SearchLimits) -> Bool {
+        terms.count > limits.cheapTerms || terms.contains(where: \.prefix)
+    }
+
+    public var termCount: Int { terms.count }
+
+    public static func parse(_ query: String, limits: SearchLimits = SearchLimits()) throws(SearchError) -> SearchQuery {
         let chars = Array(query)
         if chars.allSatisfy(\.isWhitespace) { throw .empty }
-        if chars.count > maxLength { throw .invalid("the search query is longer than \(maxLength) characters") }
+        if chars.count > limits.maxLength {
+            throw .overLimit("the search query is longer than \(limits.maxLength) characters (search.max_length)")
+        }
         var terms: [Term] = []
         var i = 0
         while i < chars.count {
@@ -91,7 +137,25 @@ struct SearchQuery: Hashable {
             terms.append(Term(text: word, prefix: prefix, isPhrase: false))
         }
         if terms.isEmpty { throw .invalid("the search query has no words to search for") }
-        if terms.count > maxTerms { throw .invalid("the search query has more than \(maxTerms) terms") }
+        var seen = Set<Term>()
+        terms = terms.filter { t in
+            seen.insert(Term(text: t.text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil),
+                             prefix: t.prefix, isPhrase: t.isPhrase)).inserted
+        }
+        if terms.count > limits.maxTerms {
+            throw .overLimit("the search query has \(terms.count) different terms; at most \(limits.maxTerms) are allowed (search.max_terms)")
+        }
+        let prefixes = terms.filter(\.prefix)
+        if prefixes.count > limits.maxPrefixTerms {
+            throw .overLimit("the search query has \(prefixes.count) prefix terms (ending in *); at most \(limits.maxPrefixTerms) are allowed (search.max_prefix_terms)")
+        }
+        for t in prefixes {
+            let last = t.text.split(separator: " ").last.map(String.init) ?? t.text
+            let length = last.filter { $0.isLetter || $0.isNumber }.count
+            if length < limits.minPrefixLength {
+                throw .overLimit("the prefix \(last)* is too short: a prefix needs at least \(limits.minPrefixLength) letters or digits before * (search.min_prefix_length)")
+            }
+        }
         return SearchQuery(terms: terms)
     }
 
