@@ -18,6 +18,7 @@ public final class SearchScheduler: Sendable {
     /// The scheduler's sizes (the `search` settings).
     public struct Settings: Sendable, Hashable {
         public var workers = 3
+        /// 0 refuses every expensive search.
         public var expensiveWorkers = 1
         /// Ordinary searches waiting for a thread before new ones are refused.
         public var maxQueue = 64
@@ -65,6 +66,10 @@ public final class SearchScheduler: Sendable {
         let startThreads: Bool = state.withLock { s in
             let first = !s.started
             s.started = true
+            if expensive, settings.expensiveWorkers == 0 {  // expensive searches are switched off
+                s.refused += 1
+                return first
+            }
             if let w = Self.idleWorker(for: job, in: &s, expensiveLimit: settings.expensiveWorkers) {
                 s.handed[w] = job
                 wake = w

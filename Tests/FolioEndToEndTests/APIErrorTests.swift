@@ -191,6 +191,10 @@ struct APIErrorTests {
             #expect(r.header("Access-Control-Allow-Origin") == "*")
             let withQuery = try s.get("/api/v1/articles/\(Self.e)?fields=slug,title")
             #expect(withQuery.status == 301 && withQuery.header("Location") == "/api/v1/articles/\(Self.renamedSlug)?fields=slug,title")
+            // Publicly cacheable, so nothing but what the route takes goes into the Location.
+            let noisy = try s.get("/api/v1/articles/\(Self.e)?utm_source=x&fields=slug&evil=%3Cscript%3E")
+            #expect(noisy.status == 301 && noisy.header("Location") == "/api/v1/articles/\(Self.renamedSlug)?fields=slug")
+            #expect(try s.get("/api/v1/articles/\(Self.e)?evil=1").header("Location") == "/api/v1/articles/\(Self.renamedSlug)")
             let head = try s.request("HEAD", "/api/v1/articles/\(Self.e)")
             #expect(head.status == 301 && head.body.isEmpty && head.header("Location") == r.header("Location"))
 
