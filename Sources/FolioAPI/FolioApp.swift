@@ -91,7 +91,10 @@ public final class FolioApp: Sendable {
         do { params = try QueryParameters(raw: request.queryBytes) } catch { return problem(error, request) }
         if let q = params.pairs.last(where: { $0.name == "q" })?.value,
            let parsed = try? SearchQuery.parse(q, limits: searchLimits) {
-            return searchMiss(request, key: key, expensive: parsed.isExpensive(searchLimits)) { snapshot, budget throws(APIError) in
+            // Long pages cost a snippet or a summary per hit: they count as expensive too.
+            let perPage = params.pairs.last(where: { $0.name == "per_page" }).flatMap { Int($0.value) } ?? 20
+            let expensive = parsed.isExpensive(searchLimits) || perPage > 20
+            return searchMiss(request, key: key, expensive: expensive) { snapshot, budget throws(APIError) in
                 try build(params, snapshot, budget)
             }
         }
@@ -112,7 +115,10 @@ public final class FolioApp: Sendable {
             let accepted = searchScheduler.submit(expensive: expensive) { [self] in
                 guard !completion.isCancelled else { return }
                 let budget = SearchBudget(cpuSeconds: budgetSeconds, isCancelled: { completion.isCancelled })
-                completion.complete(miss(request, key: key) { snapshot throws(APIError) in try build(snapshot, budget) })
+                let response = miss(request, key: key) { snapshot throws(APIError) in try build(snapshot, budget) }
+                let used = budget.used
+                searchScheduler.record(cpuSeconds: used, stoppedByBudget: used > budgetSeconds)
+                completion.complete(response)
             }
             if !accepted {
                 var busy = APIError(503, expensive ? "too many expensive searches are waiting; try again shortly, or search with fewer or longer terms"

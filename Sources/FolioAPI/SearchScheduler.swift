@@ -1,4 +1,5 @@
 import Dispatch
+import FolioHTTP
 import Foundation
 import Synchronization
 
@@ -44,6 +45,9 @@ public final class SearchScheduler: Sendable {
         var started = false
         var refused = 0
         var completed = 0
+        var cpuSeconds = 0.0
+        var maxCPUSeconds = 0.0
+        var stoppedByBudget = 0
     }
 
     public let settings: Settings
@@ -96,6 +100,20 @@ public final class SearchScheduler: Sendable {
         state.withLock { ($0.refused, $0.completed, $0.ordinary.count + $0.expensive.count) }
     }
 
+    /// What one search cost (CPU seconds on its thread), and whether its budget stopped it.
+    public func record(cpuSeconds: Double, stoppedByBudget: Bool) {
+        state.withLock { s in
+            s.cpuSeconds += cpuSeconds
+            s.maxCPUSeconds = max(s.maxCPUSeconds, cpuSeconds)
+            if stoppedByBudget { s.stoppedByBudget += 1 }
+        }
+    }
+
+    /// CPU time of all searches, of the most expensive one, and searches stopped by their budget.
+    public var costs: (cpuSeconds: Double, maxCPUSeconds: Double, stoppedByBudget: Int) {
+        state.withLock { ($0.cpuSeconds, $0.maxCPUSeconds, $0.stoppedByBudget) }
+    }
+
     /// An idle worker that may take `job` now (marked busy), or nil.
     private static func idleWorker(for job: Job, in s: inout State, expensiveLimit: Int) -> Int? {
         guard !s.idle.isEmpty else { return nil }
@@ -110,6 +128,7 @@ public final class SearchScheduler: Sendable {
     private func start() {
         for w in 0..<settings.workers {
             let thread = Thread { [self] in
+                BackgroundThread.lowerPriority()
                 var next = takeNext(worker: w, after: nil)
                 while true {
                     if let job = next {

@@ -17,6 +17,7 @@ public struct HTTPResponse: Sendable {
     public static func deferred(_ work: @escaping @Sendable () -> HTTPResponse) -> HTTPResponse {
         .deferred(DeferredResponse { completion in
             DeferredResponse.workers.async {
+                BackgroundThread.lowerPriority()  // the pool's threads do only this kind of work
                 guard !completion.isCancelled else { return }
                 completion.complete(work())
             }

@@ -68,7 +68,11 @@ struct ServeCommand: ParsableCommand {
             let snapshot = snapshots.current()
             let usage = cache.usage
             let searches = scheduler.counts
+            let costs = scheduler.costs
             return [
+                ("folio_search_cpu_seconds_total", "CPU time spent in searches.", costs.cpuSeconds),
+                ("folio_search_cpu_seconds_max", "CPU time of the most expensive search since start.", costs.maxCPUSeconds),
+                ("folio_searches_over_budget_total", "Searches stopped by their CPU budget (400).", Double(costs.stoppedByBudget)),
                 ("folio_searches_total", "Searches run on the search threads.", Double(searches.completed)),
                 ("folio_searches_refused_total", "Searches refused with 503 because too many were waiting.", Double(searches.refused)),
                 ("folio_searches_queued", "Searches waiting for a search thread.", Double(searches.queued)),

@@ -13,6 +13,8 @@
 #include <signal.h>
 #include <unistd.h>
 #include <errno.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 
 static const uint32_t folio_EPOLLIN = EPOLLIN;
 static const uint32_t folio_EPOLLOUT = EPOLLOUT;
@@ -79,5 +81,8 @@ static inline ssize_t folio_sendv(int fd, struct iovec *iov, int count) {
 
 /// Blocks SIGPIPE process-wide so a peer that resets never kills the server.
 static inline void folio_ignore_sigpipe(void) { signal(SIGPIPE, SIG_IGN); }
+
+// Sets the calling thread's nice value (Linux schedules threads, so this is per thread).
+static inline int folio_set_thread_nice(int nice) { return setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), nice); }
 
 #endif

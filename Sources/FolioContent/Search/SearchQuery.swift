@@ -47,7 +47,7 @@ public struct SearchLimits: Sendable, Hashable {
     /// Letters or digits a prefix needs before its `*` (`t*` matches most of an index).
     public var minPrefixLength = 3
     /// CPU time one search request may use (the search and its snippets), in seconds.
-    public var cpuBudget = 0.25
+    public var cpuBudget = 0.2
     /// A query with more terms than this, or any prefix term, is scheduled as expensive.
     public var cheapTerms = 4
 
@@ -74,15 +74,17 @@ public struct SearchQuery: Hashable, Sendable {
     private static let operators: Set<String> = ["AND", "OR", "NOT", "NEAR"]
 
     var terms: [Term]
+    /// Terms as written, before duplicates were folded (many repeats are a sign of abuse).
+    var writtenTerms = 0
 
     /// The FTS5 MATCH expression.
     var expression: String {
         terms.map { "\"" + $0.text + "\"" + ($0.prefix ? "*" : "") }.joined(separator: " ")
     }
 
-    /// Whether the scheduler treats it as expensive: prefix terms, or many terms.
+    /// Whether the scheduler treats it as expensive: prefix terms, or many terms (as written).
     public func isExpensive(_ limits: SearchLimits) -> Bool {
-        terms.count > limits.cheapTerms || terms.contains(where: \.prefix)
+        writtenTerms > limits.cheapTerms || terms.contains(where: \.prefix)
     }
 
     public var termCount: Int { terms.count }
@@ -137,6 +139,7 @@ public struct SearchQuery: Hashable, Sendable {
             terms.append(Term(text: word, prefix: prefix, isPhrase: false))
         }
         if terms.isEmpty { throw .invalid("the search query has no words to search for") }
+        let written = terms.count
         var seen = Set<Term>()
         terms = terms.filter { t in
             seen.insert(Term(text: t.text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil),
@@ -156,7 +159,7 @@ public struct SearchQuery: Hashable, Sendable {
                 throw .overLimit("the prefix \(last)* is too short: a prefix needs at least \(limits.minPrefixLength) letters or digits before * (search.min_prefix_length)")
             }
         }
-        return SearchQuery(terms: terms)
+        return SearchQuery(terms: terms, writtenTerms: written)
     }
 
     private static func checkCharacters(_ text: String) throws(SearchError) {
