@@ -558,7 +558,7 @@ indirect enum LenientJSON {
             return isBool(actual) && (actual as? Bool) == b ? [] : ["\(path) is \(show(actual)), the example shows \(b)"]
         case .number(let n):
             guard !isBool(actual), let v = actual as? NSNumber, v.doubleValue == n else {
-                return ["\(path) is \(show(actual)), the example shows \(n)"]
+                return ["\(path) is \(show(actual)), the example shows \(n == n.rounded() && abs(n) < 1e15 ? String(Int64(n)) : String(n))"]
             }
             return []
         case .string(let s):

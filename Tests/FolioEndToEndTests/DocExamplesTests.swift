@@ -44,6 +44,23 @@ struct DocExamplesTests {
                                  arguments: ["--public", ServerProcess.repositoryRoot.appendingPathComponent("Public").path])
     }
 
+    /// A block with `$ ` prompts reads as something to run, so it must be run: a curl example or
+    /// a `shell` session. Commands that are only shown (docker, nginx) go in blocks without prompts.
+    @Test func everyPromptIsAnExample() throws {
+        for doc in try Self.docs() {
+            for block in doc.blocks where block.lines.contains(where: { $0.hasPrefix("$ ") }) {
+                let curl = block.lines.first { !$0.trimmingCharacters(in: .whitespaces).isEmpty }?.hasPrefix("$ curl ") == true
+                let isExample = block.marker.words.contains("shell") || curl
+                #expect(isExample, "\(block.location): a block with `$ ` commands must start with `$ curl` or be marked `shell`")
+                if curl && !block.marker.words.contains("shell") {
+                    for line in block.lines where line.hasPrefix("$ ") {
+                        #expect(line.hasPrefix("$ curl "), "\(block.location): an HTTP example runs only curl: \(line)")
+                    }
+                }
+            }
+        }
+    }
+
     // MARK: HTTP
 
     @Test func httpExamplesMatchTheServer() throws {
