@@ -327,4 +327,57 @@ struct DocExamplesTests {
         #expect(ran >= 3, "shell sessions run: \(ran)")
         print("docs: \(ran) shell sessions run, \(skipped.count) marked requires-new-config: \(skipped.joined(separator: ", "))")
     }
+    // MARK: Links
+
+    /// Relative links in the README, DEVELOPERS.md and docs/ name files that exist and headings
+    /// that exist; nothing refers to the design folder's files, which are not in the repository.
+    @Test func linksPointIntoTheRepository() throws {
+        let root = ServerProcess.repositoryRoot
+        let docs = try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("docs").path)
+            .filter { $0.hasSuffix(".md") }.map { "docs/" + $0 }
+        func prose(_ path: String) throws -> [(Int, String)] {
+            var fenced = false
+            var out: [(Int, String)] = []
+            for (n, line) in try Self.repositoryText(path).components(separatedBy: "\n").enumerated() {
+                if line.trimmingCharacters(in: .whitespaces).hasPrefix("```") { fenced.toggle(); continue }
+                if !fenced { out.append((n + 1, line)) }
+            }
+            return out
+        }
+        /// GitHub's heading anchors: lowercase, punctuation other than `-` and `_` dropped, spaces to `-`.
+        func anchors(_ path: String) throws -> Set<String> {
+            Set(try prose(path).compactMap { _, line -> String? in
+                guard let m = line.firstMatch(of: /^#+ (.*)$/) else { return nil }
+                let text = m.output.1.lowercased().filter { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == " " }
+                return text.replacingOccurrences(of: " ", with: "-")
+            })
+        }
+        var links = 0
+        for file in ["README.md", "DEVELOPERS.md"] + docs {
+            for (n, line) in try prose(file) {
+                for m in line.matches(of: /\]\(([^)\s]+)\)/) {
+                    let target = String(m.output.1)
+                    if target.firstMatch(of: /^[a-z]+:/) != nil { continue }
+                    links += 1
+                    let parts = target.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)
+                    let folder = (file as NSString).deletingLastPathComponent
+                    let path = parts[0].isEmpty ? file : ((folder as NSString).appendingPathComponent(String(parts[0])) as NSString).standardizingPath
+                    guard FileManager.default.fileExists(atPath: root.appendingPathComponent(path).path) else {
+                        Issue.record("\(file):\(n): \(target) does not exist")
+                        continue
+                    }
+                    if parts.count == 2, path.hasSuffix(".md") {
+                        #expect(try anchors(path).contains(String(parts[1])), "\(file):\(n): no heading for \(target)")
+                    }
+                }
+            }
+        }
+        #expect(links > 20)
+        for file in ["README.md", "DEVELOPERS.md", "Config/sample-content/README.txt"] + docs {
+            let text = try Self.repositoryText(file)
+            for name in ["DESIGN.md", "API.md", "sample-article.txt", "design folder"] {
+                #expect(!text.contains(name), "\(file) refers to \(name), which is not in the repository")
+            }
+        }
+    }
 }
