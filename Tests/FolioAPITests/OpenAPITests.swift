@@ -97,6 +97,46 @@ import FolioHTTP
         }
     }
 
+    /// Every operation has a summary and a description; every parameter, response, schema and
+    /// schema property (nested ones too) a description.
+    @Test func everythingIsDescribed() throws {
+        let doc = try document()
+        func described(_ value: Any?) -> Bool { ((value as? [String: Any])?["description"] as? String)?.isEmpty == false }
+        let paths = try #require(doc["paths"] as? [String: Any])
+        for (path, item) in paths {
+            for (method, value) in item as? [String: Any] ?? [:] {
+                let op = value as? [String: Any] ?? [:]
+                #expect((op["summary"] as? String)?.isEmpty == false, "\(method) \(path) has no summary")
+                #expect(described(op), "\(method) \(path) has no description")
+                for p in (op["parameters"] as? [Any] ?? []).compactMap({ resolve($0, in: doc) }) {
+                    #expect(described(p), "\(method) \(path): parameter \(p["name"] ?? "?") has no description")
+                }
+                for (status, response) in op["responses"] as? [String: Any] ?? [:] {
+                    #expect(described(response), "\(method) \(path): response \(status) has no description")
+                }
+            }
+        }
+        let components = try #require(doc["components"] as? [String: Any])
+        for (name, parameter) in components["parameters"] as? [String: Any] ?? [:] {
+            #expect(described(parameter), "parameter \(name) has no description")
+        }
+        var properties = 0
+        func walk(_ schema: Any, _ place: String) {
+            guard let s = schema as? [String: Any] else { return }
+            for (name, property) in s["properties"] as? [String: Any] ?? [:] {
+                properties += 1
+                #expect(described(property), "\(place).\(name) has no description")
+                walk(property, place + "." + name)
+            }
+            if let items = s["items"] { walk(items, place + "[]") }
+        }
+        for (name, schema) in components["schemas"] as? [String: Any] ?? [:] {
+            #expect(described(schema), "schema \(name) has no description")
+            walk(schema, name)
+        }
+        #expect(properties > 100)
+    }
+
     @Test func referencesResolve() throws {
         let doc = try document()
         let text = String(decoding: try JSONSerialization.data(withJSONObject: doc), as: UTF8.self)

@@ -88,6 +88,8 @@ struct Response {
     var status: Int
     var headers: [(String, String)]
     var body: [UInt8]
+    /// The status line's reason phrase.
+    var reason = ""
 
     func header(_ name: String) -> String? {
         headers.first { $0.0.lowercased() == name.lowercased() }?.1
@@ -108,6 +110,7 @@ struct Response {
             return (String(line[..<c]), line[line.index(after: c)...].trimmingCharacters(in: .whitespaces))
         }
         var r = Response(status: status, headers: headers, body: [])
+        r.reason = statusLine.dropFirst(2).joined(separator: " ")
         let bodyStart = end + 4
         let length = (head || status < 200 || status == 204 || status == 304) ? 0 : Int(r.header("content-length") ?? "0") ?? 0
         guard bytes.count >= bodyStart + length else { return nil }

@@ -30,6 +30,16 @@ enum OpenAPIDocument {
 
     static func array(_ items: JSONValue) -> JSONValue { ["type": "array", "items": items] }
 
+    /// `schema` with a description (OpenAPI 3.1 schemas are JSON Schema 2020-12, where a
+    /// description may stand beside `$ref`).
+    static func d(_ schema: JSONValue, _ description: String) -> JSONValue {
+        var s = schema
+        s.set("description", .string(description))
+        return s
+    }
+
+    static let dateTime: JSONValue = ["type": "string", "format": "date-time"]
+
     static func header(_ description: String, required: Bool = false) -> JSONValue {
         ["description": .string(description), "required": .bool(required), "schema": ["type": "string"]]
     }
@@ -91,7 +101,12 @@ enum OpenAPIDocument {
                 "listArticles", "Articles, newest first, filtered and paginated", tag: "articles",
                 parameters: articleListParameters,
                 responses: [json("A page of article summaries", ref("ArticleList"), headers: listHeaders), notModified, badRequest,
-                            problem(503, "Search (`q`) is not available")]))),
+                            problem(503, "Search (`q`) is not available")],
+                description: "Article summaries, newest first by default. Filters combine with AND between parameters and OR "
+                    + "within one (`tag=a,b`: tagged a or b); an unknown author or tag slug is a 400. Offset pagination with "
+                    + "`page`, or keyset pagination with `cursor` (from `meta.pagination.next_cursor`), never both. "
+                    + "`Link` (first, prev, next, last) and `X-Total-Count` come with every page.")),
+            ),
             ("/api/v1/articles/{slug}", get(operation(
                 "getArticle", "One article: summary fields plus html, text and related", tag: "articles",
                 parameters: [param("slug"), param("article_fields")],
@@ -102,16 +117,25 @@ enum OpenAPIDocument {
                              "headers": ["Location": header("The article's current URL", required: true)],
                              "content": ["application/problem+json": ["schema": ref("Problem")]]]),
                     notModified, badRequest, notFound("No article with this slug"), notAcceptable,
-                ]))),
+                ],
+                description: "The article's summary fields plus `html` (the sanitised body), `text` (plain text) and `related` "
+                    + "(the first five related articles). `Accept: application/ld+json` returns a schema.org NewsArticle "
+                    + "instead. A renamed article's old slug answers 301 with the new location.")),
+            ),
             ("/api/v1/articles/{slug}/related", get(operation(
                 "listRelatedArticles", "Articles sharing authors or tags, ranked", tag: "articles",
                 parameters: [param("slug"), param("limit")],
                 responses: [json("Related article summaries", ref("RelatedList")), notModified, badRequest,
-                            notFound("No article with this slug")]))),
+                            notFound("No article with this slug")],
+                description: "Other articles sharing an author or a tag with this one, never the article itself: ranked by "
+                    + "shared authors (weighing most), then shared tags, then recency.")),
+            ),
             ("/api/v1/authors", get(operation(
                 "listAuthors", "All authors with article counts", tag: "authors",
                 parameters: [param("page"), param("per_page")],
-                responses: [json("A page of author cards", ref("AuthorList"), headers: listHeaders), notModified, badRequest]))),
+                responses: [json("A page of author cards", ref("AuthorList"), headers: listHeaders), notModified, badRequest],
+                description: "Every author's contact card (without `latest_articles`), by slug, with offset pagination.")),
+            ),
             ("/api/v1/authors/{slug}", get(operation(
                 "getAuthor", "An author's contact card", tag: "authors",
                 parameters: [param("slug")],
@@ -119,46 +143,76 @@ enum OpenAPIDocument {
                     ok("The card as JSON, vCard 4.0 (`Accept: text/vcard`) or schema.org Person JSON-LD (`Accept: application/ld+json`)",
                        [("application/json", ref("AuthorResponse")), ("text/vcard", ref("VCard")), ("application/ld+json", ref("Person"))]),
                     notModified, badRequest, notFound("No author with this slug"), notAcceptable,
-                ]))),
+                ],
+                description: "The contact card with the author's five newest articles. By `Accept`: JSON (the default), "
+                    + "vCard 4.0 (`text/vcard`) or schema.org Person JSON-LD (`application/ld+json`); 406 when `Accept` "
+                    + "rules out all three.")),
+            ),
             ("/api/v1/authors/{slug}.vcf", get(operation(
                 "getAuthorVCard", "An author's contact card as vCard 4.0 (RFC 6350)", tag: "authors",
                 parameters: [param("slug")],
                 responses: [ok("The vCard", [("text/vcard", ref("VCard"))]), notModified, badRequest,
-                            notFound("No author with this slug")]))),
+                            notFound("No author with this slug")],
+                description: "The contact card as vCard 4.0 whatever the `Accept` header: a plain URL for address books "
+                    + "and download links. The telephone is a `tel:` URI in E.164 when it has a country code.")),
+            ),
             ("/api/v1/authors/{slug}/articles", get(operation(
                 "listAuthorArticles", "An author's articles, newest first", tag: "authors",
                 parameters: [param("slug")] + articleListParameters.filter { $0["$ref"].map { if case .string(let s) = $0 { s.hasSuffix("/author") } else { false } } != true },
                 responses: [json("A page of article summaries", ref("ArticleList"), headers: listHeaders), notModified, badRequest,
-                            notFound("No author with this slug"), problem(503, "Search (`q`) is not available")]))),
+                            notFound("No author with this slug"), problem(503, "Search (`q`) is not available")],
+                description: "The author's articles, newest first, with every parameter of `/api/v1/articles` except `author`.")),
+            ),
             ("/api/v1/tags", get(operation(
                 "listTags", "All tags with article counts", tag: "tags",
-                responses: [json("The tags", ref("TagList")), notModified, badRequest]))),
+                responses: [json("The tags", ref("TagList")), notModified, badRequest],
+                description: "Every tag by slug with its article count; not paginated (`meta.total` is the number of tags).")),
+            ),
             ("/api/v1/tags/{slug}", get(operation(
                 "getTag", "One tag with its newest articles", tag: "tags",
                 parameters: [param("slug")],
-                responses: [json("The tag", ref("TagResponse")), notModified, badRequest, notFound("No tag with this slug")]))),
+                responses: [json("The tag", ref("TagResponse")), notModified, badRequest, notFound("No tag with this slug")],
+                description: "The tag, its article count and its five newest article summaries.")),
+            ),
             ("/api/v1/site", get(operation(
                 "getSite", "The publication", tag: "site",
-                responses: [json("The site", ref("SiteResponse")), notModified, badRequest]))),
+                responses: [json("The site", ref("SiteResponse")), notModified, badRequest],
+                description: "The publication's name, home page, description, language, contact details and article count.")),
+            ),
             ("/api/v1/search", get(operation(
                 "search", "Full-text search, ranked, with snippets", tag: "articles",
                 parameters: [param("q_required"), param("page"), param("per_page"), param("cursor"), param("list_fields")],
                 responses: [json("A page of search hits", ref("SearchList"), headers: listHeaders), notModified, badRequest,
-                            problem(503, "Search is not available")]))),
+                            problem(503, "Search is not available")],
+                description: "Articles matching `q` over titles, excerpts and text, best match first, each with a `snippet` "
+                    + "(plain text, matched words in `<mark>`) and a `score`. Words must all match; \"phrases\" and prefix* "
+                    + "are supported; FTS5 operators, parentheses and column filters are refused with a 400.")),
+            ),
             ("/api/v1/openapi.json", get(operation(
                 "getOpenAPI", "This document", tag: "meta",
-                responses: [json("The OpenAPI 3.1 document", ["type": "object"]), notModified, badRequest]))),
+                responses: [json("The OpenAPI 3.1 document", ["type": "object"]), notModified, badRequest],
+                description: "The OpenAPI 3.1 description of every route, parameter, status, header and schema of this server.")),
+            ),
             ("/healthz", get(operation(
                 "healthz", "Liveness", tag: "meta",
-                responses: [("200", ["description": "Alive", "content": ["application/json": ["schema": ref("Status")]]])]))),
+                responses: [("200", ["description": "Alive", "content": ["application/json": ["schema": ref("Status")]]])],
+                description: "200 `{\"status\":\"ok\"}` while the process runs. Not cached, no validators.")),
+            ),
             ("/metrics", get(operation(
                 "metrics", "Prometheus metrics: requests by route and status, latency, connections, snapshot, articles", tag: "meta",
                 responses: [("200", ["description": "Prometheus text exposition format 0.0.4",
-                                     "content": ["text/plain": ["schema": ["type": "string"]]]])]))),
+                                     "content": ["text/plain": ["schema": ["type": "string"]]]])],
+                description: "Counters and gauges prefixed `folio_`: requests by route pattern and status class, a latency "
+                    + "histogram per route, open and accepted connections, bytes sent, timeouts, parse errors, the snapshot "
+                    + "generation, articles loaded, response cache use, resident memory and uptime. `Cache-Control: no-store`.")),
+            ),
             ("/readyz", get(operation(
                 "readyz", "Readiness: content loaded and not draining", tag: "meta",
                 responses: [("200", ["description": "Ready", "content": ["application/json": ["schema": ref("Status")]]]),
-                            problem(503, "Starting or draining")]))),
+                            problem(503, "Starting or draining")],
+                description: "200 `{\"status\":\"ready\"}` once content is loaded; 503 (with `Retry-After: 1`) while starting "
+                    + "or draining after SIGTERM, so a load balancer stops sending requests.")),
+            ),
         ]
         for (scope, prefix, extra) in [("site", "", [JSONValue]()), ("author", "/api/v1/authors/{slug}", [param("slug")]),
                                        ("tag", "/api/v1/tags/{slug}", [param("slug")])] {
@@ -174,9 +228,13 @@ enum OpenAPIDocument {
                                  notModified, badRequest]
                 responses.append(notFound(scope == "site" ? "`page` is past the last page" : "No \(scope) with this slug, or `page` is past the last page"))
                 let suffix = format == .json ? "JSON" : format == .atom ? "Atom" : "RSS"
+                let whose = scope == "site" ? "every article" : scope == "author" ? "the author's articles" : "the tag's articles"
                 p.append((prefix + "/" + format.fileName, get(operation(
                     scope + "Feed" + suffix, "\(name) feed of the \(scope == "site" ? "site" : scope)'s articles", tag: "feeds",
-                    parameters: extra + [param("feed_page")], responses: responses))))
+                    parameters: extra + [param("feed_page")], responses: responses,
+                    description: "\(name) of \(whose), newest first, 50 entries a page with full HTML bodies; older pages "
+                        + "with `page`, linked from the `Link` header and the feed itself. Entry ids are `tag:` URIs made of "
+                        + "the site's host, the first publication date and the article id, so they survive renames."))))
             }
         }
         return p
@@ -220,71 +278,164 @@ enum OpenAPIDocument {
     }
 
     static var schemas: [(String, JSONValue)] {
-        let authorRef = object([("slug", string), ("name", string), ("url", string)])
-        let tagRef = object([("slug", string), ("name", string)])
+        let authorRef = d(object([("slug", d(string, "The author's slug")), ("name", d(string, "Display name")),
+                                  ("url", d(string, "The author's card on this API (a path)"))]),
+                          "An author as named on an article")
+        let tagRef = d(object([("slug", d(string, "The tag's slug")), ("name", d(string, "Display name"))]),
+                       "A tag as named on an article")
         let summaryProperties: [(String, JSONValue)] = [
-            ("id", integer), ("slug", string), ("title", string), ("excerpt", string),
-            ("published_at", ["type": "string", "format": "date-time"]), ("updated_at", ["type": "string", "format": "date-time"]),
-            ("reading_time_minutes", integer), ("word_count", integer), ("language", string), ("canonical_url", nullableString),
-            ("url", string), ("authors", array(ref("AuthorRef"))), ("tags", array(ref("TagRef"))),
-            ("html", string), ("text", string),
+            ("id", d(integer, "Store id; stable when the slug changes")),
+            ("slug", d(string, "The article's current slug")),
+            ("title", d(string, "Headline")),
+            ("excerpt", d(string, "The given excerpt, or the first ~200 characters of the text, ending in … when cut")),
+            ("published_at", d(dateTime, "Publication time, RFC 3339 with the offset it was published with")),
+            ("updated_at", d(dateTime, "Last change, RFC 3339; not before `published_at`")),
+            ("reading_time_minutes", d(integer, "Words / 230, rounded up, at least 1")),
+            ("word_count", d(integer, "Words in the plain text")),
+            ("language", d(string, "Language tag (`en`, `pt-BR`)")),
+            ("canonical_url", d(nullableString, "Where the article was first published, or null")),
+            ("url", d(string, "This article on this API (a path)")),
+            ("authors", d(array(ref("AuthorRef")), "Authors in byline order")),
+            ("tags", d(array(ref("TagRef")), "Tags in the article's order")),
+            ("html", d(string, "The body as sanitised HTML (single articles; lists with `include=body` or `fields`)")),
+            ("text", d(string, "The body as plain text (single articles; lists with `include=body` or `fields`)")),
         ]
-        let summary = object(summaryProperties, required: [])
-        let full = object(summaryProperties + [("related", array(ref("ArticleSummary")))], required: [])
-        let hit = object(summaryProperties + [("snippet", string), ("score", ["type": "number"])], required: ["snippet", "score"])
-        let pagination = object([("page", nullableInteger), ("per_page", integer), ("total", integer), ("pages", integer),
-                                 ("next", nullableInteger), ("prev", nullableInteger), ("next_cursor", nullableString)])
+        let summary = d(object(summaryProperties, required: []),
+                        "An article's summary fields, or the ones `fields` names; `html` and `text` only when asked for")
+        let full = d(object(summaryProperties + [("related", d(array(ref("ArticleSummary")),
+                                                                "The first five related articles, as summaries"))], required: []),
+                     "A whole article: the summary fields, `html`, `text` and `related` (or the ones `fields` names)")
+        let hit = d(object(summaryProperties + [
+            ("snippet", d(string, "The best-matching passage as plain text, matched words in `<mark>…</mark>`")),
+            ("score", d(["type": "number"], "Relevance, higher is better; orders the hits, not comparable across queries")),
+        ], required: ["snippet", "score"]), "A search hit: article summary fields plus snippet and score")
+        let pagination = d(object([
+            ("page", d(nullableInteger, "This page's number; null in cursor mode")),
+            ("per_page", d(integer, "Items per page")),
+            ("total", d(integer, "Items over all pages (also `X-Total-Count`)")),
+            ("pages", d(integer, "Number of pages")),
+            ("next", d(nullableInteger, "The next page's number, or null")),
+            ("prev", d(nullableInteger, "The previous page's number, or null")),
+            ("next_cursor", d(nullableString, "Cursor for the items after this page (pass as `cursor`), or null at the end")),
+        ]), "Where this page is in the list")
+        let link = d(object([("rel", d(string, "What the page is (`website`, `mastodon`)")), ("url", d(string, "An http(s) URL"))]),
+                     "One of the author's other pages")
         let cardProperties: [(String, JSONValue)] = [
-            ("slug", string), ("name", string), ("role", nullableString), ("organization", nullableString),
-            ("email", nullableString), ("phone", nullableString), ("phone_e164", nullableString), ("bio", nullableString),
-            ("image_url", nullableString), ("links", array(object([("rel", string), ("url", string)]))),
-            ("article_count", integer), ("url", string),
+            ("slug", d(string, "The author's slug")),
+            ("name", d(string, "Display name; the last word is the family name in vCards and JSON-LD")),
+            ("role", d(nullableString, "Job title")),
+            ("organization", d(nullableString, "Employer")),
+            ("email", d(nullableString, "E-mail address")),
+            ("phone", d(nullableString, "Telephone number as published")),
+            ("phone_e164", d(nullableString, "The telephone number in E.164 (`+994125968239`), for `tel:` links; null without a country code")),
+            ("bio", d(nullableString, "Short biography, plain text")),
+            ("image_url", d(nullableString, "Portrait, an http(s) URL")),
+            ("links", d(array(link), "The author's other pages")),
+            ("article_count", d(integer, "Number of the author's articles")),
+            ("url", d(string, "This card on this API (a path)")),
         ]
-        let tag = object([("slug", string), ("name", string), ("article_count", integer), ("url", string)])
-        let site = object([("name", string), ("url", string), ("description", string), ("language", string),
-                           ("contact", object([("email", nullableString), ("phone", nullableString), ("address", nullableString)])),
-                           ("article_count", integer)])
-        let problem = object([("type", string), ("title", string), ("status", integer), ("detail", string), ("instance", string),
-                              ("errors", array(["type": "object", "properties": ["parameter": string, "field": string, "message": string],
-                                                "required": ["message"]]))],
-                             required: ["type", "title", "status", "detail"], closed: false)
-        let feedAuthor = object([("name", string), ("url", string)], required: ["name"], closed: false)
-        let feedItem = object([("id", string), ("url", string), ("external_url", string), ("title", string),
-                               ("content_html", string), ("summary", string), ("date_published", string), ("date_modified", string),
-                               ("authors", array(feedAuthor)), ("tags", array(string)), ("language", string)],
-                              required: ["id", "content_html"], closed: false)
-        let jsonFeed = object([("version", ["const": "https://jsonfeed.org/version/1.1"]), ("title", string), ("home_page_url", string),
-                               ("feed_url", string), ("description", string), ("next_url", string), ("language", string),
-                               ("authors", array(feedAuthor)), ("items", array(feedItem))],
-                              required: ["version", "title", "items"], closed: false)
-        let organization = object([("@type", ["const": "Organization"]), ("name", string)], required: ["@type", "name"], closed: false)
-        let person = object([("@context", string), ("@type", ["const": "Person"]), ("@id", string), ("name", string),
-                             ("worksFor", ref("Organization"))], required: ["@type", "name"], closed: false)
-        let newsArticle = object([("@context", ["const": "https://schema.org"]), ("@type", ["const": "NewsArticle"]), ("headline", string),
-                                  ("datePublished", string), ("dateModified", string), ("author", array(ref("Person"))),
-                                  ("publisher", ref("Organization"))],
-                                 required: ["@context", "@type", "headline", "author", "publisher"], closed: false)
+        let tag = d(object([("slug", d(string, "The tag's slug")), ("name", d(string, "Display name")),
+                            ("article_count", d(integer, "Number of articles with this tag")),
+                            ("url", d(string, "The article list filtered by this tag (a path)"))]),
+                    "A tag with its article count")
+        let contact = d(object([("email", d(nullableString, "E-mail address")),
+                                ("phone", d(nullableString, "Telephone number as published")),
+                                ("address", d(nullableString, "Postal address"))]),
+                        "How to reach the publication")
+        let site = d(object([("name", d(string, "The publication's name")), ("url", d(string, "Its home page")),
+                             ("description", d(string, "One sentence about it; may be empty")),
+                             ("language", d(string, "Its language tag")), ("contact", contact),
+                             ("article_count", d(integer, "Number of articles"))]),
+                     "The publication")
+        let problemItem: JSONValue = d(["type": "object",
+                                        "properties": ["parameter": d(string, "The query parameter concerned"),
+                                                       "field": d(string, "The field concerned"),
+                                                       "message": d(string, "What is wrong with it")],
+                                        "required": ["message"]], "One problem with one parameter or field")
+        let problem = d(object([
+            ("type", d(string, "`about:blank`: the status says what kind of problem it is")),
+            ("title", d(string, "The status's reason phrase")),
+            ("status", d(integer, "The HTTP status code")),
+            ("detail", d(string, "What went wrong, naming the parameter or slug")),
+            ("instance", d(string, "The request path")),
+            ("errors", d(array(problemItem), "Per-parameter problems of a 400")),
+        ], required: ["type", "title", "status", "detail"], closed: false), "An RFC 9457 problem (`application/problem+json`)")
+        let feedAuthor = d(object([("name", d(string, "Name")), ("url", d(string, "Web page, or the author's card on this API"))],
+                                  required: ["name"], closed: false), "A JSON Feed author")
+        let feedItem = d(object([
+            ("id", d(string, "`tag:` URI (RFC 4151) from the site's host, the first publication date and the article id")),
+            ("url", d(string, "The article's web page, or its canonical URL, or its URL on this API")),
+            ("external_url", d(string, "The article on this API, when `url` is elsewhere")),
+            ("title", d(string, "Headline")), ("content_html", d(string, "The whole body as HTML")),
+            ("summary", d(string, "The excerpt")), ("date_published", d(string, "RFC 3339")),
+            ("date_modified", d(string, "RFC 3339")), ("authors", d(array(feedAuthor), "Authors in byline order")),
+            ("tags", d(array(string), "Tag names")), ("language", d(string, "Language tag")),
+        ], required: ["id", "content_html"], closed: false), "One article in a JSON Feed")
+        let jsonFeed = d(object([
+            ("version", d(["const": "https://jsonfeed.org/version/1.1"], "JSON Feed version")),
+            ("title", d(string, "The site's name, or \"Name — Site\" for an author's or tag's feed")),
+            ("home_page_url", d(string, "The site, or the author's or tag's page")),
+            ("feed_url", d(string, "This feed page's absolute URL")),
+            ("description", d(string, "What the feed holds")),
+            ("next_url", d(string, "The next (older) page, when there is one")),
+            ("language", d(string, "The site's language tag")),
+            ("authors", d(array(feedAuthor), "The publication")),
+            ("items", d(array(feedItem), "Up to 50 articles, newest first")),
+        ], required: ["version", "title", "items"], closed: false), "A JSON Feed 1.1 page")
+        let organization = d(object([("@type", d(["const": "Organization"], "schema.org type")),
+                                     ("name", d(string, "The organisation's name"))],
+                                    required: ["@type", "name"], closed: false),
+                             "schema.org Organization: the publication (with url, email, telephone) or an author's employer")
+        let person = d(object([("@context", d(string, "`https://schema.org` (top level only)")),
+                               ("@type", d(["const": "Person"], "schema.org type")),
+                               ("@id", d(string, "The author's card on this API, absolute")),
+                               ("name", d(string, "Display name")),
+                               ("worksFor", d(ref("Organization"), "The author's organisation, or the publication"))],
+                              required: ["@type", "name"], closed: false),
+                       "schema.org Person: the contact card as JSON-LD (also givenName, familyName, url, jobTitle, email, telephone, description, image, sameAs)")
+        let newsArticle = d(object([("@context", d(["const": "https://schema.org"], "JSON-LD context")),
+                                    ("@type", d(["const": "NewsArticle"], "schema.org type")),
+                                    ("headline", d(string, "The title")),
+                                    ("datePublished", d(string, "RFC 3339")), ("dateModified", d(string, "RFC 3339")),
+                                    ("author", d(array(ref("Person")), "Authors in byline order")),
+                                    ("publisher", d(ref("Organization"), "The publication"))],
+                                   required: ["@context", "@type", "headline", "author", "publisher"], closed: false),
+                            "schema.org NewsArticle: an article as JSON-LD (also @id, description, inLanguage, url, mainEntityOfPage, wordCount, timeRequired, keywords, articleBody)")
+        func list(_ item: String, _ meta: JSONValue, _ description: String) -> JSONValue {
+            d(object([("data", d(array(ref(item)), "The items of this page")), ("meta", meta)]), description)
+        }
+        func one(_ item: String, _ description: String) -> JSONValue {
+            d(object([("data", d(ref(item), "The resource"))]), description)
+        }
+        let listMeta = d(ref("ListMeta"), "Pagination")
         return [
             ("AuthorRef", authorRef), ("TagRef", tagRef), ("ArticleSummary", summary), ("Article", full), ("SearchHit", hit),
             ("Pagination", pagination),
-            ("ListMeta", object([("pagination", ref("Pagination"))])),
-            ("ArticleList", object([("data", array(ref("ArticleSummary"))), ("meta", ref("ListMeta"))])),
-            ("SearchList", object([("data", array(ref("SearchHit"))), ("meta", ref("ListMeta"))])),
-            ("RelatedList", object([("data", array(ref("ArticleSummary"))),
-                                    ("meta", object([("article", string), ("limit", integer), ("count", integer)]))])),
-            ("ArticleResponse", object([("data", ref("Article"))])),
-            ("AuthorCard", object(cardProperties)),
-            ("AuthorCardWithLatest", object(cardProperties + [("latest_articles", array(ref("ArticleSummary")))])),
-            ("AuthorList", object([("data", array(ref("AuthorCard"))), ("meta", ref("ListMeta"))])),
-            ("AuthorResponse", object([("data", ref("AuthorCardWithLatest"))])),
+            ("ListMeta", d(object([("pagination", d(ref("Pagination"), "Where this page is in the list"))]), "List metadata")),
+            ("ArticleList", list("ArticleSummary", listMeta, "A page of articles")),
+            ("SearchList", list("SearchHit", listMeta, "A page of search hits")),
+            ("RelatedList", list("ArticleSummary", d(object([("article", d(string, "The slug the list is related to")),
+                                                             ("limit", d(integer, "The limit asked for")),
+                                                             ("count", d(integer, "Items returned"))]), "About the list"),
+                                 "Related articles, best first")),
+            ("ArticleResponse", one("Article", "One article")),
+            ("AuthorCard", d(object(cardProperties), "An author's contact card")),
+            ("AuthorCardWithLatest", d(object(cardProperties + [("latest_articles", d(array(ref("ArticleSummary")),
+                                                                                        "The author's five newest articles"))]),
+                                       "An author's contact card with the newest articles")),
+            ("AuthorList", list("AuthorCard", listMeta, "A page of authors")),
+            ("AuthorResponse", one("AuthorCardWithLatest", "One author")),
             ("Tag", tag),
-            ("TagDetail", object([("slug", string), ("name", string), ("article_count", integer), ("url", string),
-                                  ("latest_articles", array(ref("ArticleSummary")))])),
-            ("TagList", object([("data", array(ref("Tag"))), ("meta", object([("total", integer)]))])),
-            ("TagResponse", object([("data", ref("TagDetail"))])),
-            ("Site", site), ("SiteResponse", object([("data", ref("Site"))])),
+            ("TagDetail", d(object([("slug", d(string, "The tag's slug")), ("name", d(string, "Display name")),
+                                    ("article_count", d(integer, "Number of articles with this tag")),
+                                    ("url", d(string, "The article list filtered by this tag (a path)")),
+                                    ("latest_articles", d(array(ref("ArticleSummary")), "The tag's five newest articles"))]),
+                            "A tag with its newest articles")),
+            ("TagList", list("Tag", d(object([("total", d(integer, "Number of tags"))]), "About the list"), "Every tag")),
+            ("TagResponse", one("TagDetail", "One tag")),
+            ("Site", site), ("SiteResponse", one("Site", "The publication")),
             ("Problem", problem),
-            ("Status", object([("status", string)])),
+            ("Status", d(object([("status", d(string, "`ok` (liveness) or `ready` (readiness)"))]), "A health answer")),
             ("JSONFeed", jsonFeed),
             ("VCard", ["type": "string", "description": "vCard 4.0 (RFC 6350): CRLF lines folded at 75 octets"]),
             ("Organization", organization), ("Person", person), ("NewsArticle", newsArticle),
@@ -297,9 +448,16 @@ enum OpenAPIDocument {
             "info": [
                 "title": "Folio API",
                 "version": "1",
-                "description": "Read API of Folio: articles, authors, tags, the site, search, feeds and contact cards. Every GET also answers HEAD; unknown query parameters are a 400; errors are RFC 9457 problem details.",
+                "description": "Read API of Folio: articles, authors, tags, the site, search, feeds and contact cards. Every GET also answers HEAD; unknown query parameters are a 400; errors are RFC 9457 problem details. Every 200 carries a strong ETag (304 on If-None-Match), Last-Modified, Cache-Control and Vary; bodies of 1 KiB or more are gzip-compressed for clients that accept it. The reference with examples is docs/api.md in the repository.",
             ],
-            "tags": [["name": "articles"], ["name": "authors"], ["name": "tags"], ["name": "site"], ["name": "feeds"], ["name": "meta"]],
+            "tags": [
+                ["name": "articles", "description": "Article lists, single articles, related articles and search"],
+                ["name": "authors", "description": "Authors' contact cards (JSON, vCard, JSON-LD) and their articles"],
+                ["name": "tags", "description": "Tags with article counts"],
+                ["name": "site", "description": "The publication"],
+                ["name": "feeds", "description": "JSON Feed, Atom and RSS for the site, each author and each tag"],
+                ["name": "meta", "description": "This document, health checks and metrics"],
+            ],
             "paths": .object(paths),
             "components": ["parameters": .object(parameters), "schemas": .object(schemas)],
         ]
