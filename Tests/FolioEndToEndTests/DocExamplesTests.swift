@@ -246,7 +246,10 @@ struct DocExamplesTests {
         let top = Self.literals(after: "static let topKeys: Set<String> = [", in: source)
         let limits = Self.literals(after: "static let limitKeys: Set<String> = [", in: source)
         #expect(top.count >= 14 && limits.count >= 12)
-        for key in top where key != "limits" && key != "response_cache" {
+        let search = Self.literals(after: "static let searchKeys: Set<String> = [", in: source)
+        #expect(search.count >= 9)
+        for key in search { #expect(rows["search." + key] != nil, "\(doc.name): the configuration reference lacks search.\(key)") }
+        for key in top where key != "limits" && key != "response_cache" && key != "search" {
             #expect(rows[key] != nil, "\(doc.name): the configuration reference lacks \(key)")
         }
         for key in limits { #expect(rows["limits." + key] != nil, "\(doc.name): the configuration reference lacks limits.\(key)") }
