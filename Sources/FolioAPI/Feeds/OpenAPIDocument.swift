@@ -364,8 +364,9 @@ enum OpenAPIDocument {
                                   required: ["name"], closed: false), "A JSON Feed author")
         let feedItem = d(object([
             ("id", d(string, "`tag:` URI (RFC 4151) from the site's host, the first publication date and the article id")),
-            ("url", d(string, "The article's web page, or its canonical URL, or its URL on this API")),
-            ("external_url", d(string, "The article on this API, when `url` is elsewhere")),
+            ("url", d(string, "The article's web page (`article_url`), or its canonical URL, or its URL on this API")),
+            ("_folio", d(object([("api_url", d(string, "The article on this API (its JSON)"))], required: ["api_url"], closed: false),
+                         "JSON Feed extension: where an API client finds the article")),
             ("title", d(string, "Headline")), ("content_html", d(string, "The whole body as HTML")),
             ("summary", d(string, "The excerpt")), ("date_published", d(string, "RFC 3339")),
             ("date_modified", d(string, "RFC 3339")), ("authors", d(array(feedAuthor), "Authors in byline order")),
