@@ -4,7 +4,7 @@ import FoundationXML
 #endif
 @testable import FolioAPI
 import FolioContent
-import FolioHTTP
+@testable import FolioHTTP
 import Testing
 
 /// A fresh temporary folder, removed when the value is deinitialised.
@@ -67,8 +67,17 @@ final class Fixture: Sendable {
         responder = APIResponder(router: app.makeRouter(), staticFiles: nil, metrics: Metrics())
     }
 
+    /// The response the server would write: a deferred response (a search miss, built off the
+    /// event loop) is run here as the worker queue runs it (`EventLoop.park`), so tests see its
+    /// real status, headers and body, never the placeholder status 0.
     func get(_ target: String, _ headers: [(String, String)] = []) -> HTTPResponse {
-        responder.respond(to: HTTPRequest(method: .get, target: target, headers: headers))
+        Self.resolve(responder.respond(to: HTTPRequest(method: .get, target: target, headers: headers)))
+    }
+
+    static func resolve(_ response: HTTPResponse) -> HTTPResponse {
+        guard let deferred = response.deferred else { return response }
+        let done = deferred.work()
+        return done.deferred == nil ? done : HTTPResponse(status: 500)
     }
 
     static let shared: Fixture = try! Fixture()

@@ -4,8 +4,11 @@ import Glibc
 /// A blocking TCP client for tests: sends raw bytes, reads raw responses, with time limits.
 final class RawClient {
     let fd: Int32
+    /// The port connected to.
+    let serverPort: Int
 
     init(port: Int) throws {
+        serverPort = port
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var addr = sockaddr_in()
         addr.sin_family = sa_family_t(AF_INET)
