@@ -54,7 +54,7 @@ final class RawClient {
     }
 
     /// True when the server has closed the connection (EOF within `timeout`).
-    func isClosed(timeout: Double = 3) -> Bool {
+    func isClosed(timeout: Double = observeTimeout) -> Bool {
         setTimeout(timeout)
         var buf = [UInt8](repeating: 0, count: 4096)
         let deadline = Date().addingTimeInterval(timeout)
@@ -67,7 +67,7 @@ final class RawClient {
     }
 
     /// Reads exactly one response (Content-Length framed, or none for 1xx/204/304/HEAD).
-    func readResponse(head: Bool = false, timeout: Double = 5) throws -> Response {
+    func readResponse(head: Bool = false, timeout: Double = observeTimeout) throws -> Response {
         setTimeout(timeout)
         while true {
             if let r = Response.parse(pending, head: head) {
