@@ -147,13 +147,21 @@ struct ListCursor: Sendable, Equatable {
         self.id = id
     }
 
+    /// Longest cursor accepted: room for the longest key issued (a 500-character title of up to
+    /// 4 UTF-8 bytes a character is about 2,700 characters encoded); the request line limit
+    /// (8 KiB by default) bounds it too.
+    static let maxEncodedLength = 8192
+
     init?(encoded: String) {
-        guard encoded.utf8.count <= 512, let raw = Base64URL.decode(encoded),
+        guard encoded.utf8.count <= Self.maxEncodedLength, let raw = Base64URL.decode(encoded),
               let text = String(validating: raw, as: UTF8.self) else { return nil }
-        let parts = text.split(separator: "\u{1F}", omittingEmptySubsequences: false)
-        guard parts.count == 4, parts[0] == "v1", let sort = ArticleSort(rawValue: String(parts[1])),
-              let id = Int64(parts[3]) else { return nil }
-        self.init(sort: sort, key: String(parts[2]), id: id)
+        // version, sort, key, id; the key (a title) may itself hold the separator, so it is
+        // everything between the second separator and the last.
+        let parts = text.split(separator: "\u{1F}", maxSplits: 2, omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0] == "v1", let sort = ArticleSort(rawValue: String(parts[1])),
+              let last = parts[2].lastIndex(of: "\u{1F}"), let id = Int64(parts[2][parts[2].index(after: last)...])
+        else { return nil }
+        self.init(sort: sort, key: String(parts[2][..<last]), id: id)
     }
 
     var encoded: String {

@@ -65,8 +65,9 @@ public final class Representation: Sendable {
     /// RFC 9110 §13.1.2/§13.1.3: If-None-Match (weak comparison, either encoding's tag) wins over
     /// If-Modified-Since.
     func isNotModified(_ request: HTTPRequest) -> Bool {
-        if let inm = request.headerBytes("if-none-match") {
-            return Conditional.matches(inm, etag: etag) || Conditional.matches(inm, etag: gzipETag)
+        let inm = request.headerValues("if-none-match")  // every line: the field is a list
+        if !inm.isEmpty {
+            return inm.contains { Conditional.matches($0, etag: etag) || Conditional.matches($0, etag: gzipETag) }
         }
         if let lastModified, let ims = request.header("if-modified-since"), let since = HTTPDate.parse(ims) {
             return lastModified <= since

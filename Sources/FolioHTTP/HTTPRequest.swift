@@ -99,6 +99,18 @@ public struct HTTPRequest: Sendable {
         }.map { head[$0] }
     }
 
+    /// The values' bytes of every header line named `name` (lowercase), in order: a list-valued
+    /// field (RFC 9110 §5.3) may come in several lines that mean the same as one joined by commas.
+    public func headerValues(_ name: StaticString) -> [ArraySlice<UInt8>] {
+        if fieldNames & FieldNameSummary.bit(name) == 0 { return [] }
+        let base = headStart
+        let ranges = head.withUnsafeBytes { buf -> [Range<Int>] in
+            fields.filter { ByteClass.equalsLowercase(buf, base + Int($0.nameStart), base + Int($0.nameEnd), name) }
+                .map { (base + Int($0.valueStart))..<(base + Int($0.valueEnd)) }
+        }
+        return ranges.map { head[$0] }
+    }
+
     /// All header fields as strings, in order (for logging and tests; not for the hot path).
     public var headerPairs: [(name: String, value: String)] {
         fields.map {

@@ -90,8 +90,9 @@ public final class StaticFiles: Sendable {
 /// RFC 9110 §13 conditional GET: If-None-Match (weak comparison), else If-Modified-Since.
 public enum Conditional {
     public static func notModified(_ request: HTTPRequest, etag: String, lastModified: Int64?) -> Bool {
-        if let inm = request.headerBytes("if-none-match") {
-            return matches(inm, etag: etag)
+        let inm = request.headerValues("if-none-match")
+        if !inm.isEmpty {
+            return inm.contains { matches($0, etag: etag) }
         }
         if let lastModified, let ims = request.header("if-modified-since"), let since = HTTPDate.parse(ims) {
             return lastModified <= since

@@ -6,7 +6,7 @@ import FoundationXML
 #endif
 @testable import FolioAPI
 import FolioContent
-import FolioHTTP
+@testable import FolioHTTP
 import Testing
 
 /// A fresh temporary folder, removed when the value is deinitialised.
@@ -70,9 +70,14 @@ final class Fixture: Sendable {
         responder = APIResponder(router: app.makeRouter(), staticFiles: nil, metrics: Metrics())
     }
 
-    /// The response as a client would get it: deferred work (searches, feeds) is run and waited for.
+    /// The response the server would write: deferred work (searches, feeds) is started the way
+    /// the event loop starts it and waited for, so tests see its real status, headers and body,
+    /// never the placeholder status 0.
     func get(_ target: String, _ headers: [(String, String)] = []) -> HTTPResponse {
-        let response = responder.respond(to: HTTPRequest(method: .get, target: target, headers: headers))
+        Self.resolve(responder.respond(to: HTTPRequest(method: .get, target: target, headers: headers)))
+    }
+
+    static func resolve(_ response: HTTPResponse) -> HTTPResponse {
         guard let deferred = response.deferred else { return response }
         let result = Mutex<HTTPResponse?>(nil)
         let done = DispatchSemaphore(value: 0)

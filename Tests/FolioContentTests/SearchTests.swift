@@ -74,12 +74,22 @@ import Testing
         }
     }
 
+    /// Only upper-case AND/OR/NOT/NEAR are FTS5 operators (refused above); in lower case they are
+    /// plain words that every hit must contain, like any other word.
     @Test func lowercaseOperatorsAreWords() throws {
         let f = try makeIndex()
-        let index = f.index
+        let (store, index) = (f.store, f.index)
         defer { withExtendedLifetime(f) {} }
+        #expect(try SearchQuery.parse("near not or").expression == #""near" "not" "or""#)
         #expect(try !index.search("and").isEmpty)
-        #expect(try index.search("near not or").isEmpty == false || true)
+        // No sample article has all three words; then one does, and only it is found.
+        #expect(try index.search("near not or").isEmpty)
+        try store.upsertArticle(makeArticle("operator-words", authors: ["javid-valiyev"],
+                                            body: "Not far, but near enough; or so they said."))
+        #expect(try slugs(index.search("near not or"), store) == ["operator-words"])
+        #expect(try slugs(index.search("or near"), store) == ["operator-words"])
+        // A missing word still means no hit (all words must match; "or" is not a disjunction).
+        #expect(try index.search("near not or zzzq").isEmpty)
     }
 
     @Test func snippetsMarkAndEscape() throws {

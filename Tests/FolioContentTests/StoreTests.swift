@@ -105,11 +105,19 @@ import Testing
         let bodies = try BodyStore(path: store.path, cacheBytes: 200_000, connections: 2)
         let search = try SearchIndex(path: store.path, connections: 2)
         let failures = Atomic<Int>(0)
+        let writeErrors = Mutex<[String]>([])
+        let writes = Atomic<Int>(0)
         DispatchQueue.concurrentPerform(iterations: 4) { worker in
             for i in 0..<300 {
                 let id = Int64(i % 60 + 1)
                 if worker == 0, i % 10 == 0 {
-                    _ = try? store.upsertAuthor(Author(slug: "w", name: "Writer \(i)"))
+                    do {
+                        let result = try store.upsertAuthor(Author(slug: "w", name: "Writer \(i)"))
+                        if result.created != (i == 0) { writeErrors.withLock { $0.append("write \(i): created \(result.created)") } }
+                        writes.add(1, ordering: .relaxed)
+                    } catch {
+                        writeErrors.withLock { $0.append("write \(i): \(error)") }
+                    }
                     bodies.invalidate(articleID: id)
                 }
                 guard let body = try? bodies.body(id: id), !body.html.isEmpty else { failures.add(1, ordering: .relaxed); continue }
@@ -118,5 +126,9 @@ import Testing
         }
         #expect(failures.load(ordering: .relaxed) == 0)
         #expect(bodies.cacheUsage.bytes <= 200_000)
+        // Every write under concurrent reads succeeded, and the last one is what the store holds.
+        #expect(writeErrors.withLock { $0 } == [])
+        #expect(writes.load(ordering: .relaxed) == 30)
+        #expect(try store.loadContent().authors.first { $0.slug == "w" }?.name == "Writer 290")
     }
 }

@@ -21,17 +21,22 @@ struct OperationsTests {
     @Test func readinessIs503WhileDraining() throws {
         let server = try ServerProcess(config: ["access_log": false])
         let c = try RawClient(port: server.port)
+        c.noDelay()
         c.send("GET /readyz HTTP/1.1\r\nHost: t\r\n")  // in flight: the head is not finished
-        usleep(100_000)
+        #expect(c.waitUntilServerHasRead(), "the server never read the unfinished head")
         kill(server.process.processIdentifier, SIGTERM)
-        usleep(300_000)
+        // Readiness turns 503 before the server prints that it is draining.
+        #expect(server.waitForOutput("SIGTERM received"), "\(server.printed)")
+        #expect(server.printed.contains("SIGTERM received, draining 1 connections"), "\(server.printed)")
         c.send("\r\n")
         let r = try c.readResponse()
         #expect(r.status == 503)
         #expect(r.header("Content-Type") == "application/problem+json")
         #expect(r.header("Connection") == "close")
-        let (status, _) = server.stop()
+        #expect(r.json?["detail"] as? String == "not ready: starting or draining")
+        let (status, output) = server.stop()
         #expect(status == 0)
+        #expect(output.contains("drained 1 connections, closed 0 at the deadline"), "\(output)")
     }
 
     @Test func metricsAreValidPrometheusText() throws {
@@ -42,8 +47,10 @@ struct OperationsTests {
             c.send("GET \(path) HTTP/1.1\r\nHost: t\r\n\r\n")
             _ = try c.readResponse()
         }
+        let rssBefore = Self.residentBytes(pid: server.process.processIdentifier)
         c.send("GET /metrics HTTP/1.1\r\nHost: t\r\n\r\n")
         let m = try c.readResponse()
+        let rssAfter = Self.residentBytes(pid: server.process.processIdentifier)
         #expect(m.status == 200)
         #expect(m.header("Content-Type")?.hasPrefix("text/plain; version=0.0.4") == true)
         let lines = m.text.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
@@ -72,11 +79,27 @@ struct OperationsTests {
         #expect(samples["folio_articles_loaded"] == 4)
         #expect(samples["folio_open_connections"] ?? 0 >= 1)
         #expect(samples["folio_snapshot_generation"] == 1)
-        #expect((samples["folio_resident_memory_bytes"] ?? 0) > 1_000_000)
+        // Resident memory is the server's own VmRSS (read around the scrape), within a sane bound
+        // for four articles: tens of MiB for a debug build, never hundreds.
+        let rss = try #require(samples["folio_resident_memory_bytes"])
+        #expect(rssBefore > 0 && rssAfter > 0)
+        let slack = 4.0 * 1024 * 1024
+        #expect(rss >= Double(min(rssBefore, rssAfter)) - slack && rss <= Double(max(rssBefore, rssAfter)) + slack,
+                "metric \(rss) vs /proc \(rssBefore)…\(rssAfter)")
+        #expect(rss > 4 * 1024 * 1024 && rss < 256 * 1024 * 1024, "\(rss)")
         #expect(samples["folio_http_request_duration_seconds_count{route=\"/api/v1/site\"}"] == 1)
         #expect(samples["folio_http_request_duration_seconds_bucket{route=\"/api/v1/site\",le=\"+Inf\"}"] == 1)
         #expect(samples.keys.contains("folio_uptime_seconds"))
         #expect(samples.keys.contains("folio_bytes_sent_total"))
+    }
+
+    /// VmRSS of process `pid` from /proc, in bytes (0 when unreadable).
+    static func residentBytes(pid: Int32) -> Int {
+        let text = String(decoding: TCPTable.readProcFile("/proc/\(pid)/status"), as: UTF8.self)
+        for line in text.split(separator: "\n") where line.hasPrefix("VmRSS:") {
+            return (Int(line.filter(\.isNumber)) ?? 0) * 1024
+        }
+        return 0
     }
 
     static func parseSample(_ line: String) -> (key: String, name: String, value: Double)? {

@@ -4,8 +4,11 @@ import Glibc
 /// A blocking TCP client for tests: sends raw bytes, reads raw responses, with time limits.
 final class RawClient {
     let fd: Int32
+    /// The port connected to.
+    let serverPort: Int
 
     init(port: Int) throws {
+        serverPort = port
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var addr = sockaddr_in()
         addr.sin_family = sa_family_t(AF_INET)
@@ -51,7 +54,7 @@ final class RawClient {
     }
 
     /// True when the server has closed the connection (EOF within `timeout`).
-    func isClosed(timeout: Double = 3) -> Bool {
+    func isClosed(timeout: Double = observeTimeout) -> Bool {
         setTimeout(timeout)
         var buf = [UInt8](repeating: 0, count: 4096)
         let deadline = Date().addingTimeInterval(timeout)
@@ -64,7 +67,7 @@ final class RawClient {
     }
 
     /// Reads exactly one response (Content-Length framed, or none for 1xx/204/304/HEAD).
-    func readResponse(head: Bool = false, timeout: Double = 5) throws -> Response {
+    func readResponse(head: Bool = false, timeout: Double = observeTimeout) throws -> Response {
         setTimeout(timeout)
         while true {
             if let r = Response.parse(pending, head: head) {

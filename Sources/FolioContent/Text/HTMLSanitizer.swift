@@ -10,8 +10,9 @@ enum HTMLSanitizer {
         "blockquote", "ul", "ol", "li", "a", "img", "sup", "sub", "figure", "figcaption",
     ]
     private static let void: Set<String> = ["br", "hr", "img"]
+    /// (`embed` is not here: a void element, it has no content or end tag to skip to.)
     private static let dropWithContent: Set<String> = [
-        "script", "style", "iframe", "object", "embed", "template", "noscript", "textarea", "title", "svg", "math",
+        "script", "style", "iframe", "object", "template", "noscript", "textarea", "title", "svg", "math",
         "head", "select",
     ]
 
@@ -39,7 +40,7 @@ enum HTMLSanitizer {
                 out.append(contentsOf: Array("<\(tag.name)".utf8))
                 for (name, value) in safeAttributes(tag) {
                     out.append(contentsOf: Array(" \(name)=\"".utf8))
-                    HTMLEscape.append(value.utf8, to: &out)
+                    HTMLEscape.append(value.utf8.lazy.filter { $0 != 0 }, to: &out)  // NUL dropped, as in text
                     out.append(0x22)
                 }
                 if void.contains(tag.name) {
@@ -123,10 +124,11 @@ enum HTMLSanitizer {
             let name = String(decoding: b[nameStart..<i], as: UTF8.self).lowercased()
             var attributes: [(String, String)] = []
             var selfClosing = false
+            var closed = false
             while i < b.count {
                 while i < b.count, b[i] <= 0x20 { i += 1 }
                 guard i < b.count else { return nil }
-                if b[i] == 0x3E { i += 1; break }
+                if b[i] == 0x3E { i += 1; closed = true; break }
                 if b[i] == 0x2F { selfClosing = true; i += 1; continue }
                 let an = i
                 while i < b.count, b[i] > 0x20, b[i] != 0x3D, b[i] != 0x3E, b[i] != 0x2F { i += 1 }
@@ -151,6 +153,7 @@ enum HTMLSanitizer {
                 }
                 attributes.append((attrName, HTMLEscape.decode(value)))
             }
+            guard closed else { return nil }  // the input ended inside the tag: not a tag
             return Tag(name: name, closing: closing, selfClosing: selfClosing, isComment: false,
                        attributes: attributes, end: i)
         }
