@@ -25,7 +25,7 @@ request = function()
   if r == 1 then      -- the most prefix terms allowed, deep pages, snippets for 100 hits
     path = "/api/v1/search?q=" .. distinct(prefixes, 3) .. "&per_page=100&page=" .. math.random(1, 5)
   elseif r == 2 then  -- the most distinct common terms allowed
-    path = "/api/v1/articles?q=" .. distinct(common, 12) .. "&per_page=100&page=" .. math.random(1, 3)
+    path = "/api/v1/articles?q=" .. distinct(common, 8) .. "&per_page=100&page=" .. math.random(1, 3)
   elseif r == 3 then  -- a word repeated 32 times (folded to one term)
     path = "/api/v1/search?q=" .. string.rep("the+", 31) .. "the&per_page=100&page=" .. math.random(1, 5)
   elseif r == 4 then  -- 32 one-letter prefixes (refused: too many, too short)

@@ -41,13 +41,13 @@ public struct SearchLimits: Sendable, Hashable {
     /// Longest query, in characters.
     public var maxLength = 512
     /// Distinct terms (words and phrases) after duplicates are folded.
-    public var maxTerms = 12
+    public var maxTerms = 8
     /// Terms ending in `*`.
     public var maxPrefixTerms = 3
     /// Letters or digits a prefix needs before its `*` (`t*` matches most of an index).
     public var minPrefixLength = 3
     /// CPU time one search request may use (the search and its snippets), in seconds.
-    public var cpuBudget = 0.2
+    public var cpuBudget = 0.15
     /// A query with more terms than this, or any prefix term, is scheduled as expensive.
     public var cheapTerms = 4
 
