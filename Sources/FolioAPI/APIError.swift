@@ -7,6 +7,12 @@ public struct APIError: Error, Sendable {
     public var errors: [(parameter: String, message: String)]
     /// Seconds for a Retry-After header (503, 429).
     public var retryAfter: Int?
+    /// Other header lines (WWW-Authenticate, …).
+    public var headers: [(String, String)] = []
+    /// JSON Pointer errors of a 422 (`errors: [{pointer, detail}]`) instead of parameter ones.
+    public var pointers: [(pointer: String, detail: String)] = []
+    /// Extra members of the problem object, already JSON (`"revision":3`).
+    public var extraJSON = ""
 
     public init(_ status: Int, _ detail: String, errors: [(parameter: String, message: String)] = []) {
         self.status = status
@@ -22,8 +28,9 @@ public struct APIError: Error, Sendable {
     public static func notFound(_ what: String) -> APIError { APIError(404, what) }
 
     public func response(instance: String?) -> HTTPResponse {
-        var r = Problem.response(status, detail: detail, instance: instance, errors: errors)
+        var r = Problem.response(status, detail: detail, instance: instance, errors: errors, pointers: pointers, extraJSON: extraJSON)
         if let retryAfter { r.addHeader("Retry-After", String(retryAfter)) }
+        for (name, value) in headers { r.addHeader(name, value) }
         return r
     }
 }

@@ -110,12 +110,16 @@ public final class APIResponder: HTTPResponder {
 
 /// RFC 9457 problem details for every error the API gives.
 public enum Problem {
-    public static func response(_ status: Int, detail: String, instance: String?, errors: [(parameter: String, message: String)] = []) -> HTTPResponse {
+    public static func response(_ status: Int, detail: String, instance: String?, errors: [(parameter: String, message: String)] = [],
+                                pointers: [(pointer: String, detail: String)] = [], extraJSON: String = "") -> HTTPResponse {
         var w = "{\"type\":\"about:blank\",\"title\":" + quoted(HTTPStatus.reason(status)) + ",\"status\":\(status),\"detail\":" + quoted(detail)
         if let instance { w += ",\"instance\":" + quoted(instance) }
         if !errors.isEmpty {
             w += ",\"errors\":[" + errors.map { "{\"parameter\":" + quoted($0.parameter) + ",\"message\":" + quoted($0.message) + "}" }.joined(separator: ",") + "]"
+        } else if !pointers.isEmpty {
+            w += ",\"errors\":[" + pointers.map { "{\"pointer\":" + quoted($0.pointer) + ",\"detail\":" + quoted($0.detail) + "}" }.joined(separator: ",") + "]"
         }
+        if !extraJSON.isEmpty { w += "," + extraJSON }
         w += "}"
         var r = HTTPResponse(status: status, contentType: "application/problem+json", body: Array(w.utf8))
         r.addHeader("Cache-Control", "no-store")

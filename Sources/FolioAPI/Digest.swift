@@ -2,6 +2,24 @@ import COpenSSL
 
 /// SHA-256 through OpenSSL, for strong ETags.
 enum Digest {
+    /// SHA-256 as 64 lowercase hex digits.
+    static func sha256Hex(_ bytes: [UInt8]) -> String {
+        var digest = [UInt8](repeating: 0, count: 32)
+        bytes.withUnsafeBufferPointer { b in
+            digest.withUnsafeMutableBufferPointer { d in
+                _ = SHA256(b.baseAddress, b.count, d.baseAddress)
+            }
+        }
+        let hex: [UInt8] = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(64)
+        for b in digest {
+            out.append(hex[Int(b >> 4)])
+            out.append(hex[Int(b & 15)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
     /// The first 16 bytes of SHA-256 as 32 lowercase hex digits.
     static func sha256Prefix(_ bytes: [UInt8]) -> String {
         var digest = [UInt8](repeating: 0, count: 32)

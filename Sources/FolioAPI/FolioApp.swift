@@ -16,10 +16,18 @@ public final class FolioApp: Sendable {
     /// What a search may cost, and the threads searches run on.
     public let searchLimits: SearchLimits
     public let searchScheduler: SearchScheduler
+    /// Writes (nil on a read-only store), their guard, and the changes log's reader.
+    public let writer: ContentWriter?
+    public let adminAuth: AdminAuth?
+    public let changesLog: ChangesLog?
 
     public init(snapshots: SnapshotHolder, bodies: BodyStore?, search: SearchIndex?, cache: ResponseCache,
                 policy: HeaderPolicy, health: HealthState, urls: PublicURLs = PublicURLs(api: "http://localhost"),
-                searchLimits: SearchLimits = SearchLimits(), searchScheduler: SearchScheduler = SearchScheduler()) {
+                searchLimits: SearchLimits = SearchLimits(), searchScheduler: SearchScheduler = SearchScheduler(),
+                writer: ContentWriter? = nil, adminAuth: AdminAuth? = nil, changesLog: ChangesLog? = nil) {
+        self.writer = writer
+        self.adminAuth = adminAuth
+        self.changesLog = changesLog
         self.urls = urls
         self.searchLimits = searchLimits
         self.searchScheduler = searchScheduler
@@ -45,6 +53,8 @@ public final class FolioApp: Sendable {
         router.add(.get, "/api/v1/site") { [self] req, _ in site(req) }
         router.add(.get, "/api/v1/search") { [self] req, _ in searchRoute(req) }
         installFeedRoutes(into: &router)
+        installArticleWriteRoutes(into: &router)
+        router.add(.get, "/api/v1/changes") { [self] req, _ in changes(req) }
         return router
     }
 

@@ -31,6 +31,7 @@ final class Connection {
     var lingerDeadline: Double?
     var interest: UInt32 = 0
     var requestStartMicros: Int64 = 0
+    var peer = PeerAddress.unknown
 
     init(fd: Int32, serial: UInt64, now: Double, limits: HTTPLimits) {
         self.fd = fd

@@ -157,6 +157,7 @@ extension EventLoop {
         request.loopIndex = index
         request.receivedMicros = conn.requestStartMicros
         request.fieldNames = head.fieldNames
+        request.peer = conn.peer
         let requestID = requestIDs.id(for: request)
         let response = responder.respond(to: request)
         if let deferred = response.deferred {

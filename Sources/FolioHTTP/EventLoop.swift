@@ -98,16 +98,16 @@ final class EventLoop {
 
     func acceptConnections() {
         for _ in 0..<128 {
-            let fd: Int32?
+            let accepted: (fd: Int32, peer: PeerAddress)?
             do {
-                fd = try Socket.accept(listener)
+                accepted = try Socket.accept(listener)
             } catch {
                 // EMFILE/ENFILE: stop accepting for a moment instead of spinning on a ready listener.
                 _ = folio_epoll_del(epoll, listener)
                 acceptPausedUntil = now + 0.1
                 return
             }
-            guard let fd else { return }
+            guard let (fd, peer) = accepted else { return }
             let open = control.openConnections.add(1, ordering: .relaxed).newValue
             if open > config.limits.maxConnections {
                 refuseOverload(fd)
@@ -116,6 +116,7 @@ final class EventLoop {
             counters.bump(counters.accepted)
             nextSerial &+= 1
             let conn = Connection(fd: fd, serial: nextSerial, now: now, limits: config.limits)
+            conn.peer = peer
             if Int(fd) >= connections.count {
                 connections.append(contentsOf: repeatElement(nil, count: Int(fd) + 1 - connections.count + 64))
             }

@@ -22,6 +22,8 @@ public struct HTTPRequest: Sendable {
     /// When the request's head had arrived (`MonotonicClock.micros()` taken as the event loop
     /// began the batch of events that completed it), or 0 when not known.
     public var receivedMicros: Int64 = 0
+    /// Where the connection came from.
+    public var peer = PeerAddress.unknown
 
     /// `pathRange` and `queryRange` are relative to `headStart`, as the parser reports them.
     public init(

@@ -86,12 +86,14 @@ enum Socket {
 
     /// Accepts one connection, non-blocking and close-on-exec, with TCP_NODELAY set.
     /// Returns nil when there is nothing to accept; throws on other errors (EMFILE, ...).
-    static func accept(_ listener: Int32) throws(Failure) -> Int32? {
+    static func accept(_ listener: Int32) throws(Failure) -> (fd: Int32, peer: PeerAddress)? {
         while true {
-            let fd = folio_accept(listener)
+            var address = [UInt8](repeating: 0, count: 16)
+            var family: Int32 = 0
+            let fd = address.withUnsafeMutableBufferPointer { folio_accept_peer(listener, $0.baseAddress, &family) }
             if fd >= 0 {
                 _ = folio_set_int_option(fd, folio_IPPROTO_TCP, folio_TCP_NODELAY, 1)
-                return fd
+                return (fd, PeerAddress(bytes: address, isIPv6: family == AF_INET6))
             }
             let code = folio_errno()
             switch code {

@@ -30,6 +30,8 @@ struct Configuration {
     /// What a search may cost and the threads it runs on (`search` in the file).
     var searchLimits = SearchLimits()
     var searchScheduler = SearchScheduler.Settings()
+    /// The write API's guard (`admin` in the file).
+    var admin = AdminSettings()
 
     /// A configuration problem, naming the key or variable.
     struct Problem: Error, CustomStringConvertible {
@@ -39,8 +41,9 @@ struct Configuration {
     static let topKeys: Set<String> = [
         "host", "port", "threads", "public", "log_level", "log_format", "access_log", "access_log_file", "cache_control",
         "cors_origins", "drain_timeout", "limits", "response_cache", "body_cache_bytes", "sample_content", "database",
-        "public_url", "article_url", "author_url", "search",
+        "public_url", "article_url", "author_url", "search", "admin",
     ]
+    static let adminKeys: Set<String> = ["allow_plaintext", "require_if_match", "max_failures", "failure_window"]
     static let searchKeys: Set<String> = [
         "max_length", "max_terms", "max_prefix_terms", "min_prefix_length", "cpu_budget_ms", "workers",
         "expensive_workers", "max_queue", "max_expensive_queue",
@@ -109,6 +112,19 @@ struct Configuration {
                     let name = "response_cache." + m.name
                     if m.name == "max_entries" { responseCacheEntries = try file.int(m.value, name, 0...10_000_000) }
                     if m.name == "max_bytes" { responseCacheBytes = try file.int(m.value, name, 0...(1 << 40)) }
+                }
+            case "admin":
+                let members = try file.object(v, key)
+                try file.refuseUnknown(members, known: Self.adminKeys, prefix: "admin.")
+                for m in members {
+                    let name = "admin." + m.name
+                    switch m.name {
+                    case "allow_plaintext": admin.allowPlaintext = try file.bool(m.value, name)
+                    case "require_if_match": admin.requireIfMatch = try file.bool(m.value, name)
+                    case "max_failures": admin.maxFailures = try file.int(m.value, name, 1...1_000_000)
+                    case "failure_window": admin.failureWindow = try file.seconds(m.value, name)
+                    default: break
+                    }
                 }
             case "search":
                 let members = try file.object(v, key)

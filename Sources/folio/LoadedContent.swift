@@ -8,6 +8,9 @@ struct LoadedContent {
     let snapshots: SnapshotHolder
     let bodies: BodyStore
     let search: SearchIndex
+    /// Writes and the changes log; nil writer on a read-only store.
+    let writer: ContentWriter?
+    let changes: ChangesLog
     /// A summary when the store was empty and the sample content was loaded.
     let sampleImported: String?
 
@@ -21,16 +24,23 @@ struct LoadedContent {
             imported = "\(summary.articles) articles, \(summary.authors) authors, \(summary.tags) tags"
         }
         let snapshot = ContentSnapshot(try store.loadContent(), generation: 1)
+        let snapshots = SnapshotHolder(snapshot)
+        let bodies = try BodyStore(path: databasePath, cacheBytes: bodyCacheBytes)
         return LoadedContent(
-            store: store, snapshots: SnapshotHolder(snapshot),
-            bodies: try BodyStore(path: databasePath, cacheBytes: bodyCacheBytes),
-            search: try SearchIndex(path: databasePath, connections: searchConnections), sampleImported: imported)
+            store: store, snapshots: snapshots, bodies: bodies,
+            search: try SearchIndex(path: databasePath, connections: searchConnections),
+            writer: store.isReadOnly ? nil : try ContentWriter(store: store, snapshots: snapshots, bodies: bodies),
+            changes: try ChangesLog(path: databasePath), sampleImported: imported)
     }
 
     /// Reads the store again into a new snapshot (SIGHUP: another process, such as `folio
     /// import`, may have written it). Cached bodies are dropped first, so nothing built for the
     /// new snapshot can see an old body.
     func reload() throws -> ContentSnapshot {
+        if let writer {
+            try writer.catchUp()
+            return snapshots.current()
+        }
         bodies.invalidateAll()
         return try snapshots.reload(from: store)
     }

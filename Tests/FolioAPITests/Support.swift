@@ -65,7 +65,7 @@ final class Fixture: Sendable {
         let snapshot = ContentSnapshot(try store.loadContent(), generation: 1)
         app = FolioApp(snapshots: SnapshotHolder(snapshot), bodies: try BodyStore(path: path), search: try SearchIndex(path: path),
                        cache: ResponseCache(maxEntries: 1000, maxBytes: 32 << 20), policy: HeaderPolicy(), health: HealthState(),
-                       urls: PublicURLs(api: "https://api.aircenter.az"))
+                       urls: PublicURLs(api: "https://api.aircenter.az"), changesLog: try ChangesLog(path: path))
         app.health.markReady()
         responder = APIResponder(router: app.makeRouter(), staticFiles: nil, metrics: Metrics())
     }

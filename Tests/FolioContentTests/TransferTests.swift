@@ -33,7 +33,9 @@ import Testing
         #expect(String(decoding: first, as: UTF8.self).contains("\"old_slugs\" : [\n        \"html-one\""))
         // And the stores match record for record.
         let ca = try a.loadContent(), cb = try b.loadContent()
-        #expect(ca.articles.sorted { $0.id < $1.id } == cb.articles.sorted { $0.id < $1.id })
+        // (Revisions count the writes each store saw, so they are not part of the content.)
+        func content(_ list: [Article]) -> [Article] { list.map { var a = $0; a.revision = 0; return a }.sorted { $0.id < $1.id } }
+        #expect(content(ca.articles) == content(cb.articles))
         #expect(ca.redirects == cb.redirects)
     }
 

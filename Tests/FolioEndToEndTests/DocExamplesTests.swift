@@ -249,7 +249,10 @@ struct DocExamplesTests {
         let search = Self.literals(after: "static let searchKeys: Set<String> = [", in: source)
         #expect(search.count >= 9)
         for key in search { #expect(rows["search." + key] != nil, "\(doc.name): the configuration reference lacks search.\(key)") }
-        for key in top where key != "limits" && key != "response_cache" && key != "search" {
+        let admin = Self.literals(after: "static let adminKeys: Set<String> = [", in: source)
+        #expect(admin.count >= 4)
+        for key in admin { #expect(rows["admin." + key] != nil, "\(doc.name): the configuration reference lacks admin.\(key)") }
+        for key in top where !["limits", "response_cache", "search", "admin"].contains(key) {
             #expect(rows[key] != nil, "\(doc.name): the configuration reference lacks \(key)")
         }
         for key in limits { #expect(rows["limits." + key] != nil, "\(doc.name): the configuration reference lacks limits.\(key)") }

@@ -52,6 +52,8 @@ static inline int folio_eventfd(void) { return eventfd(0, EFD_NONBLOCK | EFD_CLO
 
 /// accept4 with SOCK_NONBLOCK | SOCK_CLOEXEC (defined in shim.c, which needs _GNU_SOURCE).
 int folio_accept(int fd);
+// accept4 that also reports the peer: its address (4 or 16 bytes) and family (AF_INET, AF_INET6).
+int folio_accept_peer(int fd, unsigned char *address16, int *family);
 
 static inline int folio_errno(void) { return errno; }
 

@@ -14,71 +14,71 @@ enum OpenAPIDocument {
 
     // MARK: building blocks
 
-    static func ref(_ name: String) -> JSONValue { ["$ref": .string("#/components/schemas/" + name)] }
-    static func param(_ name: String) -> JSONValue { ["$ref": .string("#/components/parameters/" + name)] }
-    static let string: JSONValue = ["type": "string"]
-    static let nullableString: JSONValue = ["type": ["string", "null"]]
-    static let integer: JSONValue = ["type": "integer"]
-    static let nullableInteger: JSONValue = ["type": ["integer", "null"]]
+    static func ref(_ name: String) -> JSONTree { ["$ref": .string("#/components/schemas/" + name)] }
+    static func param(_ name: String) -> JSONTree { ["$ref": .string("#/components/parameters/" + name)] }
+    static let string: JSONTree = ["type": "string"]
+    static let nullableString: JSONTree = ["type": ["string", "null"]]
+    static let integer: JSONTree = ["type": "integer"]
+    static let nullableInteger: JSONTree = ["type": ["integer", "null"]]
 
-    static func object(_ properties: [(String, JSONValue)], required: [String]? = nil, closed: Bool = true) -> JSONValue {
-        var o: JSONValue = ["type": "object", "properties": .object(properties)]
+    static func object(_ properties: [(String, JSONTree)], required: [String]? = nil, closed: Bool = true) -> JSONTree {
+        var o: JSONTree = ["type": "object", "properties": .object(properties)]
         o.set("required", .array((required ?? properties.map(\.0)).map { .string($0) }))
         if closed { o.set("additionalProperties", false) }
         return o
     }
 
-    static func array(_ items: JSONValue) -> JSONValue { ["type": "array", "items": items] }
+    static func array(_ items: JSONTree) -> JSONTree { ["type": "array", "items": items] }
 
     /// `schema` with a description (OpenAPI 3.1 schemas are JSON Schema 2020-12, where a
     /// description may stand beside `$ref`).
-    static func d(_ schema: JSONValue, _ description: String) -> JSONValue {
+    static func d(_ schema: JSONTree, _ description: String) -> JSONTree {
         var s = schema
         s.set("description", .string(description))
         return s
     }
 
-    static let dateTime: JSONValue = ["type": "string", "format": "date-time"]
+    static let dateTime: JSONTree = ["type": "string", "format": "date-time"]
 
-    static func header(_ description: String, required: Bool = false) -> JSONValue {
+    static func header(_ description: String, required: Bool = false) -> JSONTree {
         ["description": .string(description), "required": .bool(required), "schema": ["type": "string"]]
     }
 
-    static let cacheHeaders: [(String, JSONValue)] = [
+    static let cacheHeaders: [(String, JSONTree)] = [
         ("ETag", header("Strong validator of this representation", required: true)),
         ("Cache-Control", header("Caching policy (default `public, max-age=60, stale-while-revalidate=300`)", required: true)),
         ("Vary", header("`Accept-Encoding` (plus `Accept` where content negotiation applies)", required: true)),
         ("Last-Modified", header("Newest `updated_at` of the content in the response")),
     ]
-    static let listHeaders: [(String, JSONValue)] = cacheHeaders + [
+    static let listHeaders: [(String, JSONTree)] = cacheHeaders + [
         ("Link", header("RFC 8288 links: first, prev, next, last", required: true)),
         ("X-Total-Count", header("Number of items over all pages", required: true)),
     ]
 
     /// A 200 with one or more media types.
-    static func ok(_ description: String, _ content: [(String, JSONValue)], headers: [(String, JSONValue)] = cacheHeaders) -> (String, JSONValue) {
+    static func ok(_ description: String, _ content: [(String, JSONTree)], headers: [(String, JSONTree)] = cacheHeaders) -> (String, JSONTree) {
         ("200", ["description": .string(description), "headers": .object(headers),
                  "content": .object(content.map { ($0.0, ["schema": $0.1]) })])
     }
 
-    static func json(_ description: String, _ schema: JSONValue, headers: [(String, JSONValue)] = cacheHeaders) -> (String, JSONValue) {
+    static func json(_ description: String, _ schema: JSONTree, headers: [(String, JSONTree)] = cacheHeaders) -> (String, JSONTree) {
         ok(description, [("application/json", schema)], headers: headers)
     }
 
-    static let notModified: (String, JSONValue) =
+    static let notModified: (String, JSONTree) =
         ("304", ["description": "Not modified: `If-None-Match` or `If-Modified-Since` matched; no body"])
 
-    static func problem(_ status: Int, _ description: String) -> (String, JSONValue) {
+    static func problem(_ status: Int, _ description: String) -> (String, JSONTree) {
         (String(status), ["description": .string(description), "content": ["application/problem+json": ["schema": ref("Problem")]]])
     }
 
     static let badRequest = problem(400, "Bad parameter (unknown, malformed or out of range), RFC 9457 problem with `errors`")
-    static func notFound(_ what: String) -> (String, JSONValue) { problem(404, what) }
+    static func notFound(_ what: String) -> (String, JSONTree) { problem(404, what) }
     static let notAcceptable = problem(406, "`Accept` names no representation this resource has")
 
-    static func operation(_ id: String, _ summary: String, tag: String, parameters: [JSONValue] = [],
-                          responses: [(String, JSONValue)], description: String? = nil) -> JSONValue {
-        var op: JSONValue = ["operationId": .string(id), "summary": .string(summary), "tags": [.string(tag)]]
+    static func operation(_ id: String, _ summary: String, tag: String, parameters: [JSONTree] = [],
+                          responses: [(String, JSONTree)], description: String? = nil) -> JSONTree {
+        var op: JSONTree = ["operationId": .string(id), "summary": .string(summary), "tags": [.string(tag)]]
         if let description { op.set("description", .string(description)) }
         if !parameters.isEmpty { op.set("parameters", .array(parameters)) }
         // Any route: the HTTP layer refuses a request line over its limit before routing.
@@ -86,17 +86,17 @@ enum OpenAPIDocument {
         return op
     }
 
-    static func get(_ op: JSONValue) -> JSONValue { ["get": op] }
+    static func get(_ op: JSONTree) -> JSONTree { ["get": op] }
 
     // MARK: the document
 
-    static let articleListParameters: [JSONValue] = [
+    static let articleListParameters: [JSONTree] = [
         param("page"), param("per_page"), param("cursor"), param("author"), param("tag"), param("q"), param("since"),
         param("until"), param("sort"), param("list_fields"), param("include"),
     ]
 
-    static var paths: [(String, JSONValue)] {
-        var p: [(String, JSONValue)] = [
+    static var paths: [(String, JSONTree)] {
+        var p: [(String, JSONTree)] = [
             ("/api/v1/articles", get(operation(
                 "listArticles", "Articles, newest first, filtered and paginated", tag: "articles",
                 parameters: articleListParameters,
@@ -214,10 +214,10 @@ enum OpenAPIDocument {
                     + "or draining after SIGTERM, so a load balancer stops sending requests.")),
             ),
         ]
-        for (scope, prefix, extra) in [("site", "", [JSONValue]()), ("author", "/api/v1/authors/{slug}", [param("slug")]),
+        for (scope, prefix, extra) in [("site", "", [JSONTree]()), ("author", "/api/v1/authors/{slug}", [param("slug")]),
                                        ("tag", "/api/v1/tags/{slug}", [param("slug")])] {
             for format in FeedFormat.allCases {
-                let name: String, schema: JSONValue
+                let name: String, schema: JSONTree
                 switch format {
                 case .json: (name, schema) = ("JSON Feed 1.1", ref("JSONFeed"))
                 case .atom: (name, schema) = ("Atom 1.0 (RFC 4287) with RFC 5005 paging links", string)
@@ -240,16 +240,16 @@ enum OpenAPIDocument {
         return p
     }
 
-    static var parameters: [(String, JSONValue)] {
-        func query(_ name: String, _ description: String, _ schema: JSONValue, required: Bool = false, explode: Bool = false) -> JSONValue {
-            var p: JSONValue = ["name": .string(name), "in": "query", "description": .string(description), "required": .bool(required),
+    static var parameters: [(String, JSONTree)] {
+        func query(_ name: String, _ description: String, _ schema: JSONTree, required: Bool = false, explode: Bool = false) -> JSONTree {
+            var p: JSONTree = ["name": .string(name), "in": "query", "description": .string(description), "required": .bool(required),
                                 "schema": schema]
             if explode { p.set("style", "form"); p.set("explode", true) }
             return p
         }
-        let slug: JSONValue = ["type": "string", "pattern": .string(slugPattern), "minLength": 1, "maxLength": 120]
-        let listFields: [JSONValue] = ArticleFields.names.filter { ArticleFields.summary.union(.body).contains($0.1) }.map { .string($0.0) }
-        let allFields: [JSONValue] = ArticleFields.names.map { .string($0.0) }
+        let slug: JSONTree = ["type": "string", "pattern": .string(slugPattern), "minLength": 1, "maxLength": 120]
+        let listFields: [JSONTree] = ArticleFields.names.filter { ArticleFields.summary.union(.body).contains($0.1) }.map { .string($0.0) }
+        let allFields: [JSONTree] = ArticleFields.names.map { .string($0.0) }
         return [
             ("slug", ["name": "slug", "in": "path", "required": true, "description": "Slug: lowercase letters, digits, single hyphens",
                       "schema": slug]),
@@ -277,13 +277,13 @@ enum OpenAPIDocument {
         ]
     }
 
-    static var schemas: [(String, JSONValue)] {
+    static var schemas: [(String, JSONTree)] {
         let authorRef = d(object([("slug", d(string, "The author's slug")), ("name", d(string, "Display name")),
                                   ("url", d(string, "The author's card on this API (a path)"))]),
                           "An author as named on an article")
         let tagRef = d(object([("slug", d(string, "The tag's slug")), ("name", d(string, "Display name"))]),
                        "A tag as named on an article")
-        let summaryProperties: [(String, JSONValue)] = [
+        let summaryProperties: [(String, JSONTree)] = [
             ("id", d(integer, "Store id; stable when the slug changes")),
             ("slug", d(string, "The article's current slug")),
             ("title", d(string, "Headline")),
@@ -320,7 +320,7 @@ enum OpenAPIDocument {
         ]), "Where this page is in the list")
         let link = d(object([("rel", d(string, "What the page is (`website`, `mastodon`)")), ("url", d(string, "An http(s) URL"))]),
                      "One of the author's other pages")
-        let cardProperties: [(String, JSONValue)] = [
+        let cardProperties: [(String, JSONTree)] = [
             ("slug", d(string, "The author's slug")),
             ("name", d(string, "Display name; the last word is the family name in vCards and JSON-LD")),
             ("role", d(nullableString, "Job title")),
@@ -347,7 +347,7 @@ enum OpenAPIDocument {
                              ("language", d(string, "Its language tag")), ("contact", contact),
                              ("article_count", d(integer, "Number of articles"))]),
                      "The publication")
-        let problemItem: JSONValue = d(["type": "object",
+        let problemItem: JSONTree = d(["type": "object",
                                         "properties": ["parameter": d(string, "The query parameter concerned"),
                                                        "field": d(string, "The field concerned"),
                                                        "message": d(string, "What is wrong with it")],
@@ -402,10 +402,10 @@ enum OpenAPIDocument {
                                     ("publisher", d(ref("Organization"), "The publication"))],
                                    required: ["@context", "@type", "headline", "author", "publisher"], closed: false),
                             "schema.org NewsArticle: an article as JSON-LD (also @id, description, inLanguage, url, mainEntityOfPage, wordCount, timeRequired, keywords, articleBody)")
-        func list(_ item: String, _ meta: JSONValue, _ description: String) -> JSONValue {
+        func list(_ item: String, _ meta: JSONTree, _ description: String) -> JSONTree {
             d(object([("data", d(array(ref(item)), "The items of this page")), ("meta", meta)]), description)
         }
-        func one(_ item: String, _ description: String) -> JSONValue {
+        func one(_ item: String, _ description: String) -> JSONTree {
             d(object([("data", d(ref(item), "The resource"))]), description)
         }
         let listMeta = d(ref("ListMeta"), "Pagination")
@@ -443,7 +443,7 @@ enum OpenAPIDocument {
         ]
     }
 
-    static var document: JSONValue {
+    static var document: JSONTree {
         [
             "openapi": "3.1.0",
             "info": [
@@ -458,9 +458,12 @@ enum OpenAPIDocument {
                 ["name": "site", "description": "The publication"],
                 ["name": "feeds", "description": "JSON Feed, Atom and RSS for the site, each author and each tag"],
                 ["name": "meta", "description": "This document, health checks and metrics"],
+                ["name": "writes", "description": "Publishing over HTTP (bearer tokens, revisions) and the changes feed"],
             ],
-            "paths": .object(paths),
-            "components": ["parameters": .object(parameters), "schemas": .object(schemas)],
+            "paths": .object(withWrites(paths)),
+            "components": ["parameters": .object(parameters), "schemas": .object(schemas + writeSchemas),
+                           "securitySchemes": ["bearerToken": ["type": "http", "scheme": "bearer",
+                                                               "description": "A token from `folio token create` (scopes: content:write, content:read-drafts, admin)"]]],
         ]
     }
 }

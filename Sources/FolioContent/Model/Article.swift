@@ -21,12 +21,15 @@ public struct Article: Sendable, Hashable {
     public var authors: [String]
     /// Tag slugs in the order given.
     public var tags: [String]
+    /// Bumped by every write to the article (for `If-Match: "r<revision>"`); 1 when created.
+    public var revision: Int64 = 1
 
     public init(
         id: Int64, slug: String, title: String, excerpt: String, publishedAt: Timestamp, updatedAt: Timestamp,
         language: String, canonicalURL: String?, readingTimeMinutes: Int, wordCount: Int,
-        authors: [String], tags: [String]
+        authors: [String], tags: [String], revision: Int64 = 1
     ) {
+        self.revision = revision
         self.id = id
         self.slug = slug
         self.title = title

@@ -37,6 +37,17 @@ public final class SnapshotHolder: Sendable {
         return installed
     }
 
+    /// Builds the next snapshot from the current one with `next(current, nextGeneration)` and
+    /// swaps it in, serialised with every other rebuild.
+    @discardableResult
+    public func update(_ next: (ContentSnapshot, UInt64) throws -> ContentSnapshot) rethrows -> ContentSnapshot {
+        try rebuild.withLock { _ in
+            let snapshot = try next(current(), generation + 1)
+            replace(with: snapshot)
+            return snapshot
+        }
+    }
+
     /// Loads everything from `repository`, builds the next snapshot
     /// (generation + 1) and swaps it in. Blocking: call off the event loops.
     @discardableResult

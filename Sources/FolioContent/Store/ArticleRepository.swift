@@ -37,6 +37,10 @@ public struct ContentBatch: Sendable {
 public struct WriteResult: Sendable, Hashable {
     public var id: Int64
     public var created: Bool
+    /// The revision after the write.
+    public var revision: Int64 = 1
+    /// The slug before the write, when it changed (a rename).
+    public var previousSlug: String?
 }
 
 /// Errors a repository reports for requests that conflict with its content.

@@ -1,6 +1,7 @@
 /// Reads from a connection: everything for a snapshot, single bodies, whole records.
 enum ContentLoader {
-    static func load(_ db: SQLiteConnection) throws -> ContentData {
+    /// Everything for a snapshot; `articles: false` leaves the articles out (the catalog only).
+    static func load(_ db: SQLiteConnection, articles withArticles: Bool = true) throws -> ContentData {
         var site: Site?
         try db.prepare("""
             SELECT name, url, description, language, contact_email, contact_phone, contact_address FROM site WHERE id = 1
@@ -32,13 +33,18 @@ enum ContentLoader {
             tags.append(tag)
         }
         var articles: [Article] = []
+        var redirects: [String: Int64] = [:]
+        try db.prepare("SELECT old_slug, article_id FROM slug_history").query { r in redirects[r.string(0)] = r.int64(1) }
+        guard withArticles else {
+            return ContentData(site: site, articles: [], authors: authors, tags: tags, redirects: redirects)
+        }
         articles.reserveCapacity(Int(try db.scalarInt("SELECT count(*) FROM articles")))
         var articleIndex: [Int64: Int] = [:]
         articleIndex.reserveCapacity(articles.capacity)
         var languages: [String: String] = [:]  // intern the few distinct values
         try db.prepare("""
             SELECT id, slug, title, excerpt, published_at, published_offset, updated_at, updated_offset,
-                   language, canonical_url, reading_time, word_count
+                   language, canonical_url, reading_time, word_count, revision
             FROM articles ORDER BY id
             """).query { r in
             let id = r.int64(0)
@@ -50,7 +56,7 @@ enum ContentLoader {
                 publishedAt: Timestamp(epochSeconds: r.int64(4), utcOffsetSeconds: Int32(truncatingIfNeeded: r.int64(5))),
                 updatedAt: Timestamp(epochSeconds: r.int64(6), utcOffsetSeconds: Int32(truncatingIfNeeded: r.int64(7))),
                 language: language, canonicalURL: r.optionalString(9), readingTimeMinutes: r.int(10),
-                wordCount: r.int(11), authors: [], tags: []))
+                wordCount: r.int(11), authors: [], tags: [], revision: r.int64(12)))
         }
         try db.prepare("SELECT article_id, author_id FROM article_authors ORDER BY article_id, position").query { r in
             if let i = articleIndex[r.int64(0)], let slug = authorSlugs[r.int64(1)] { articles[i].authors.append(slug) }
@@ -58,8 +64,6 @@ enum ContentLoader {
         try db.prepare("SELECT article_id, tag_id FROM article_tags ORDER BY article_id, position").query { r in
             if let i = articleIndex[r.int64(0)], let slug = tagSlugs[r.int64(1)] { articles[i].tags.append(slug) }
         }
-        var redirects: [String: Int64] = [:]
-        try db.prepare("SELECT old_slug, article_id FROM slug_history").query { r in redirects[r.string(0)] = r.int64(1) }
         return ContentData(site: site, articles: articles, authors: authors, tags: tags, redirects: redirects)
     }
 
@@ -82,7 +86,7 @@ enum ContentLoader {
         var article: Article?
         try db.prepare("""
             SELECT id, slug, title, excerpt, published_at, published_offset, updated_at, updated_offset,
-                   language, canonical_url, reading_time, word_count
+                   language, canonical_url, reading_time, word_count, revision
             FROM articles WHERE id = ?
             """).query([.int(id)]) { r in
             article = Article(
@@ -90,7 +94,7 @@ enum ContentLoader {
                 publishedAt: Timestamp(epochSeconds: r.int64(4), utcOffsetSeconds: Int32(truncatingIfNeeded: r.int64(5))),
                 updatedAt: Timestamp(epochSeconds: r.int64(6), utcOffsetSeconds: Int32(truncatingIfNeeded: r.int64(7))),
                 language: r.string(8), canonicalURL: r.optionalString(9), readingTimeMinutes: r.int(10),
-                wordCount: r.int(11), authors: [], tags: [])
+                wordCount: r.int(11), authors: [], tags: [], revision: r.int64(12))
         }
         guard var article, let body = try body(db, id: id) else { return nil }
         try db.prepare("""
@@ -105,5 +109,46 @@ enum ContentLoader {
             oldSlugs.append($0.string(0))
         }
         return ArticleRecord(article: article, body: body, oldSlugs: oldSlugs)
+    }
+}
+
+extension ContentLoader {
+    /// The articles with these ids (those that exist), with their authors, tags and revision:
+    /// what a write changed, read back for the snapshot.
+    static func articles(_ db: SQLiteConnection, ids: [Int64]) throws -> [Article] {
+        guard !ids.isEmpty else { return [] }
+        var out: [Article] = []
+        let meta = try db.prepare("""
+            SELECT id, slug, title, excerpt, published_at, published_offset, updated_at, updated_offset,
+                   language, canonical_url, reading_time, word_count, revision
+            FROM articles WHERE id = ?
+            """)
+        let authors = try db.prepare("""
+            SELECT a.slug FROM article_authors aa JOIN authors a ON a.id = aa.author_id WHERE aa.article_id = ? ORDER BY aa.position
+            """)
+        let tags = try db.prepare("""
+            SELECT t.slug FROM article_tags at JOIN tags t ON t.id = at.tag_id WHERE at.article_id = ? ORDER BY at.position
+            """)
+        for id in ids {
+            var found: Article?
+            try meta.query([.int(id)]) { r in
+                found = Article(
+                    id: r.int64(0), slug: r.string(1), title: r.string(2), excerpt: r.string(3),
+                    publishedAt: Timestamp(epochSeconds: r.int64(4), utcOffsetSeconds: Int32(truncatingIfNeeded: r.int64(5))),
+                    updatedAt: Timestamp(epochSeconds: r.int64(6), utcOffsetSeconds: Int32(truncatingIfNeeded: r.int64(7))),
+                    language: r.string(8), canonicalURL: r.optionalString(9), readingTimeMinutes: r.int(10),
+                    wordCount: r.int(11), authors: [], tags: [], revision: r.int64(12))
+            }
+            guard var a = found else { continue }
+            try authors.query([.int(id)]) { a.authors.append($0.string(0)) }
+            try tags.query([.int(id)]) { a.tags.append($0.string(0)) }
+            out.append(a)
+        }
+        return out
+    }
+
+    /// Everything but the articles: site, authors, tags, redirects (small next to the articles).
+    static func catalog(_ db: SQLiteConnection) throws -> ContentData {
+        try load(db, articles: false)
     }
 }

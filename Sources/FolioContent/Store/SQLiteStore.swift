@@ -52,7 +52,9 @@ public final class SQLiteStore: ArticleRepository {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         }
         let db = try SQLiteConnection(path: path, mode: .readWrite)
-        try db.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -16384")
+        // synchronous = FULL: a committed write survives power loss, not only a crash (WAL with
+        // NORMAL may lose the last commits on power loss); one fsync per transaction.
+        try db.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA cache_size = -16384")
         try Schema.migrate(db)
         connection = Mutex(db)
     }
@@ -78,6 +80,11 @@ public final class SQLiteStore: ArticleRepository {
                 throw error
             }
         }
+    }
+
+    /// Runs `body` with the store's connection (reads outside a write transaction).
+    func withConnection<R: Sendable>(_ body: (SQLiteConnection) throws -> R) throws -> R {
+        try connection.withLock { db in try body(db) }
     }
 
     public func loadContent() throws -> ContentData {

@@ -93,6 +93,32 @@ enum Schema {
         );
         INSERT INTO article_search(article_search) VALUES('rebuild');
         """,
+        // 2 → 3: writes over HTTP. A revision per article, author and tag (bumped by every write,
+        // for If-Match); the changes log every write appends to in its transaction (the
+        // snapshot, other processes and the public changes feed follow it); API tokens, stored
+        // as SHA-256 hashes only.
+        """
+        ALTER TABLE articles ADD COLUMN revision INTEGER NOT NULL DEFAULT 1;
+        ALTER TABLE authors ADD COLUMN revision INTEGER NOT NULL DEFAULT 1;
+        ALTER TABLE tags ADD COLUMN revision INTEGER NOT NULL DEFAULT 1;
+        CREATE TABLE changes (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            kind TEXT NOT NULL CHECK (kind IN ('article', 'author', 'tag', 'site')),
+            entity_id INTEGER NOT NULL,
+            slug TEXT NOT NULL,
+            op TEXT NOT NULL CHECK (op IN ('create', 'update', 'delete')),
+            actor TEXT NOT NULL,
+            at INTEGER NOT NULL
+        );
+        CREATE TABLE tokens (
+            name TEXT PRIMARY KEY,
+            scope TEXT NOT NULL CHECK (scope IN ('content:write', 'content:read-drafts', 'admin')),
+            hash TEXT NOT NULL UNIQUE,
+            created_at INTEGER NOT NULL,
+            last_used_at INTEGER,
+            revoked_at INTEGER
+        ) WITHOUT ROWID;
+        """,
     ]
 
     /// The version a fully migrated file has.

@@ -1,3 +1,5 @@
+import Glibc
+
 /// Writes inside one open transaction of `SQLiteStore.transaction(_:)`.
 /// Keeps the FTS index in step with every article change.
 public struct StoreWriter: ~Copyable {
@@ -5,17 +7,48 @@ public struct StoreWriter: ~Copyable {
     /// Tag slug → id for tags seen in this transaction.
     private var tagIDs: [String: Int64] = [:]
     private var authorIDs: [String: Int64] = [:]
+    /// Who the changes log names for this transaction's writes (a token's name, "import", …).
+    public var actor = "import"
+    /// Sequence numbers this transaction appended to the changes log.
+    public private(set) var changes: [Int64] = []
 
     init(db: SQLiteConnection) { self.db = db }
 
+    /// Appends one entry to the changes log (same transaction as the write it records).
+    mutating func logChange(_ kind: String, id: Int64, slug: String, _ op: String) throws {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        try db.prepare("INSERT INTO changes (kind, entity_id, slug, op, actor, at) VALUES (?, ?, ?, ?, ?, ?)")
+            .run([.text(kind), .int(id), .text(slug), .text(op), .text(actor), .int(Int64(now.tv_sec))])
+        changes.append(db.lastInsertRowID)
+    }
+
+    /// The id and revision of the article with this slug, or nil.
+    public func articleRevision(slug: String) throws -> (id: Int64, revision: Int64)? {
+        var found: (Int64, Int64)?
+        try db.prepare("SELECT id, revision FROM articles WHERE slug = ?").query([.text(slug)]) { found = ($0.int64(0), $0.int64(1)) }
+        return found
+    }
+
+    /// The whole article with this slug as stored now (for a partial update), or nil.
+    public func record(slug: String) throws -> ArticleRecord? {
+        try ContentLoader.record(db, slug: slug)
+    }
+
+    /// Marks a token as used now (in the transaction of the write it authorised).
+    public func touchToken(name: String) throws {
+        try db.prepare("UPDATE tokens SET last_used_at = ? WHERE name = ?").run([.int(Int64(time(nil))), .text(name)])
+    }
+
     // MARK: site, authors, tags
 
-    public func setSite(_ site: Site) throws {
+    public mutating func setSite(_ site: Site) throws {
         try db.prepare("""
             INSERT OR REPLACE INTO site (id, name, url, description, language, contact_email, contact_phone, contact_address)
             VALUES (1, ?, ?, ?, ?, ?, ?, ?)
             """).run([.text(site.name), .text(site.url), .text(site.description), .text(site.language),
                       .optional(site.contact.email), .optional(site.contact.phone), .optional(site.contact.address)])
+        try logChange("site", id: 1, slug: "site", "update")
     }
 
     @discardableResult
@@ -32,6 +65,7 @@ public struct StoreWriter: ~Copyable {
                 WHERE id = ?
                 """).run(values + [.int(id)])
             try db.prepare("DELETE FROM author_links WHERE author_id = ?").run([.int(id)])
+            try db.prepare("UPDATE authors SET revision = revision + 1 WHERE id = ?").run([.int(id)])
         } else {
             try db.prepare("""
                 INSERT INTO authors (slug, name, role, organization, email, phone, bio, image_url)
@@ -43,7 +77,8 @@ public struct StoreWriter: ~Copyable {
         let link = try db.prepare("INSERT INTO author_links (author_id, position, rel, url) VALUES (?, ?, ?, ?)")
         for (i, l) in a.links.enumerated() { try link.run([.int(id), .int(Int64(i)), .text(l.rel), .text(l.url)]) }
         authorIDs[a.slug] = id
-        return WriteResult(id: id, created: created)
+        try logChange("author", id: id, slug: a.slug, created ? "create" : "update")
+        return WriteResult(id: id, created: created, revision: try db.scalarInt("SELECT revision FROM authors WHERE id = ?", [.int(id)]))
     }
 
     @discardableResult
@@ -53,19 +88,23 @@ public struct StoreWriter: ~Copyable {
         if count > 0 { throw RepositoryError.authorHasArticles(slug: slug, count: Int(count)) }
         try db.prepare("DELETE FROM authors WHERE id = ?").run([.int(id)])
         authorIDs[slug] = nil
+        try logChange("author", id: id, slug: slug, "delete")
         return true
     }
 
     @discardableResult
     public mutating func upsertTag(_ t: Tag) throws -> WriteResult {
         if let id = try lookupID("SELECT id FROM tags WHERE slug = ?", t.slug) {
-            try db.prepare("UPDATE tags SET name = ? WHERE id = ?").run([.text(t.name), .int(id)])
+            try db.prepare("UPDATE tags SET name = ?, revision = revision + 1 WHERE id = ?").run([.text(t.name), .int(id)])
             tagIDs[t.slug] = id
-            return WriteResult(id: id, created: false)
+            try logChange("tag", id: id, slug: t.slug, "update")
+            return WriteResult(id: id, created: false, revision: try db.scalarInt("SELECT revision FROM tags WHERE id = ?", [.int(id)]))
         }
         try db.prepare("INSERT INTO tags (slug, name) VALUES (?, ?)").run([.text(t.slug), .text(t.name)])
-        tagIDs[t.slug] = db.lastInsertRowID
-        return WriteResult(id: db.lastInsertRowID, created: true)
+        let id = db.lastInsertRowID
+        tagIDs[t.slug] = id
+        try logChange("tag", id: id, slug: t.slug, "create")
+        return WriteResult(id: id, created: true)
     }
 
     // MARK: articles
@@ -98,6 +137,7 @@ public struct StoreWriter: ~Copyable {
         let body: [SQLValue] = [record.body.markdown.isEmpty ? .null : .text(record.body.markdown),
                                 .text(record.body.html), .text(record.body.text)]
         let id: Int64
+        var renamedFrom: String?
         if let existingID = existing {
             id = existingID
             let oldSlug = try db.prepare("SELECT slug FROM articles WHERE id = ?")
@@ -116,7 +156,9 @@ public struct StoreWriter: ~Copyable {
             if previous != a.slug {
                 try db.prepare("INSERT OR REPLACE INTO slug_history (old_slug, article_id) VALUES (?, ?)")
                     .run([.text(previous), .int(id)])
+                renamedFrom = previous
             }
+            try db.prepare("UPDATE articles SET revision = revision + 1 WHERE id = ?").run([.int(id)])
         } else {
             try db.prepare("""
                 INSERT INTO articles (id, slug, title, excerpt, published_at, published_offset, updated_at, updated_offset,
@@ -141,18 +183,21 @@ public struct StoreWriter: ~Copyable {
         }
         try db.prepare("INSERT INTO article_search (rowid, title, excerpt, text) VALUES (?, ?, ?, ?)")
             .run([.int(id), .text(a.title), .text(a.excerpt), .text(record.body.text)])
-        return WriteResult(id: id, created: existing == nil)
+        try logChange("article", id: id, slug: a.slug, existing == nil ? "create" : "update")
+        let revision = try db.scalarInt("SELECT revision FROM articles WHERE id = ?", [.int(id)])
+        return WriteResult(id: id, created: existing == nil, revision: revision, previousSlug: renamedFrom)
     }
 
     @discardableResult
-    public func deleteArticle(slug: String) throws -> Bool {
+    public mutating func deleteArticle(slug: String) throws -> Bool {
         guard let id = try lookupID("SELECT id FROM articles WHERE slug = ?", slug) else { return false }
         try removeFromSearch(id)
         try db.prepare("DELETE FROM articles WHERE id = ?").run([.int(id)])
+        try logChange("article", id: id, slug: slug, "delete")
         return true
     }
 
-    public func renameArticle(from oldSlug: String, to newSlug: String) throws {
+    public mutating func renameArticle(from oldSlug: String, to newSlug: String) throws {
         guard oldSlug != newSlug else { return }
         guard let id = try lookupID("SELECT id FROM articles WHERE slug = ?", oldSlug) else {
             throw RepositoryError.articleNotFound(slug: oldSlug)
@@ -164,6 +209,8 @@ public struct StoreWriter: ~Copyable {
         try db.prepare("DELETE FROM slug_history WHERE old_slug = ?").run([.text(newSlug)])
         try db.prepare("INSERT OR REPLACE INTO slug_history (old_slug, article_id) VALUES (?, ?)")
             .run([.text(oldSlug), .int(id)])
+        try db.prepare("UPDATE articles SET revision = revision + 1 WHERE id = ?").run([.int(id)])
+        try logChange("article", id: id, slug: newSlug, "update")
     }
 
     /// Applies a batch; errors name the section and index of the item that failed.

@@ -2,11 +2,11 @@ import FolioJSON
 
 /// A small JSON tree with ordered objects, for documents built once (the OpenAPI description).
 /// Literals make the document read like JSON; `write` encodes it with JSONWriter.
-indirect enum JSONValue: Sendable, ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral,
+indirect enum JSONTree: Sendable, ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral,
     ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral
 {
-    case object([(String, JSONValue)])
-    case array([JSONValue])
+    case object([(String, JSONTree)])
+    case array([JSONTree])
     case string(String)
     case int(Int)
     case bool(Bool)
@@ -15,8 +15,8 @@ indirect enum JSONValue: Sendable, ExpressibleByStringLiteral, ExpressibleByInte
     init(stringLiteral value: String) { self = .string(value) }
     init(integerLiteral value: Int) { self = .int(value) }
     init(booleanLiteral value: Bool) { self = .bool(value) }
-    init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
-    init(dictionaryLiteral elements: (String, JSONValue)...) { self = .object(elements) }
+    init(arrayLiteral elements: JSONTree...) { self = .array(elements) }
+    init(dictionaryLiteral elements: (String, JSONTree)...) { self = .object(elements) }
 
     func write(to w: inout JSONWriter) {
         switch self {
@@ -39,19 +39,19 @@ indirect enum JSONValue: Sendable, ExpressibleByStringLiteral, ExpressibleByInte
     }
 
     /// The member `key` of an object.
-    subscript(_ key: String) -> JSONValue? {
+    subscript(_ key: String) -> JSONTree? {
         guard case .object(let pairs) = self else { return nil }
         return pairs.first { $0.0 == key }?.1
     }
 
     /// Object members (empty for other values).
-    var members: [(String, JSONValue)] {
+    var members: [(String, JSONTree)] {
         if case .object(let pairs) = self { return pairs }
         return []
     }
 
     /// Adds or replaces a member of an object.
-    mutating func set(_ key: String, _ value: JSONValue) {
+    mutating func set(_ key: String, _ value: JSONTree) {
         guard case .object(var pairs) = self else { return }
         if let i = pairs.firstIndex(where: { $0.0 == key }) { pairs[i].1 = value } else { pairs.append((key, value)) }
         self = .object(pairs)

@@ -1,0 +1,208 @@
+import FolioContent
+import FolioHTTP
+import FolioJSON
+
+/// POST /api/v1/articles, PUT/PATCH/DELETE /api/v1/articles/{slug}: bearer token with scope
+/// `content:write`, JSON bodies (merge patch for PATCH), revisions for `If-Match`. Each write is
+/// one transaction that also appends to the changes log; the snapshot is updated before the
+/// answer, so the next request anywhere sees the write. Runs on a worker thread (the store
+/// blocks), never on the event loop.
+extension FolioApp {
+    func installArticleWriteRoutes(into router: inout Router<APIResponder.Handler>) {
+        router.add(.post, "/api/v1/articles") { [self] req, _ in articleWrite(req, slug: nil) }
+        for method in [HTTPMethod.put, .patch, .delete] {
+            router.add(method, "/api/v1/articles/:slug") { [self] req, p in articleWrite(req, slug: p["slug"]) }
+        }
+    }
+
+    func articleWrite(_ request: HTTPRequest, slug raw: String?) -> HTTPResponse {
+        guard let writer, let adminAuth else {
+            return problem(APIError(503, "writes are off on this server (read-only store)"), request)
+        }
+        return .deferred { [self] in
+            switch performArticleWrite(request, slug: raw, writer: writer, auth: adminAuth) {
+            case .success(let response): return response
+            case .failure(let error): return problem(error, request)
+            }
+        }
+    }
+
+    /// What a write did: the status, and the article's slug afterwards (nil after a delete).
+    struct WriteOutcome: Sendable {
+        var status: Int
+        var slug: String?
+        var revision: Int64
+    }
+
+    private func performArticleWrite(_ request: HTTPRequest, slug raw: String?, writer: ContentWriter,
+                                     auth: AdminAuth) -> Result<HTTPResponse, APIError> {
+        let token: TokenRecord
+        switch auth.authorize(request, scope: "content:write") {
+        case .success(let t): token = t
+        case .failure(let e): return .failure(e)
+        }
+        let method = request.method
+        var urlSlug: String?
+        if let raw {
+            do { urlSlug = try Self.slugParameter(raw) } catch { return .failure(error) }
+        }
+
+        var body: JSONValue?
+        if method != .delete {
+            let media = (request.header("content-type") ?? "").split(separator: ";").first.map {
+                $0.trimmingCharacters(in: .whitespaces).lowercased()
+            } ?? ""
+            let wanted = method == .patch ? "application/merge-patch+json" : "application/json"
+            guard media == wanted else {
+                var e = APIError(415, "the body must be \(wanted)" + (media.isEmpty ? "" : ", not \(media)"))
+                if method == .patch { e.headers = [("Accept-Patch", "application/merge-patch+json")] }
+                return .failure(e)
+            }
+            do { body = try JSONParser().parse(request.body) } catch {
+                return .failure(APIError(400, "the body is not valid JSON: line \(error.line), column \(error.column): \(error.message)"))
+            }
+        }
+        let ifMatch: IfMatch
+        switch IfMatch.parse(request.header("if-match")) {
+        case .success(let m): ifMatch = m
+        case .failure(let e): return .failure(e)
+        }
+        let requireIfMatch = auth.settings.requireIfMatch
+
+        // Parse a full body before the transaction (a PATCH is parsed once the current article is read).
+        var fullInput: ArticleInput?
+        if method == .post || method == .put, let body {
+            switch ArticleWriteInput.parse(body, slug: urlSlug) {
+            case .success(let input): fullInput = input
+            case .failure(let e): return .failure(e)
+            }
+        }
+        let outcome: WriteOutcome
+        do {
+            outcome = try writer.write(actor: token.name) { w throws -> WriteOutcome in
+                let target = urlSlug ?? fullInput?.slug ?? ""
+                let existing = try w.articleRevision(slug: target)
+                switch (method, existing) {
+                case (.post, .some):
+                    throw APIError(409, "an article with slug \"\(target)\" exists; PUT or PATCH /api/v1/articles/\(target) changes it")
+                case (.post, nil), (.put, nil):
+                    if ifMatch != .none { throw APIError(412, "no article with slug \"\(target)\" to match If-Match against") }
+                case (.patch, nil), (.delete, nil):
+                    throw APIError.notFound("no article with slug \"\(target)\"")
+                case (_, .some(let current)):
+                    try ifMatch.check(current.revision, required: requireIfMatch)
+                default:
+                    throw APIError(405, "\(method.name) is not a write this route takes")
+                }
+                try w.touchToken(name: token.name)
+                if method == .delete {
+                    _ = try w.deleteArticle(slug: target)
+                    return WriteOutcome(status: 204, slug: nil, revision: existing?.revision ?? 0)
+                }
+                var input: ArticleInput
+                if method == .patch, let body {
+                    guard let record = try w.record(slug: target) else { throw APIError.notFound("no article with slug \"\(target)\"") }
+                    let merged = ArticleWriteInput.mergePatch(ArticleWriteInput.json(ArticleInput(record)), body)
+                    input = try ArticleWriteInput.parse(merged, slug: target).get()
+                } else {
+                    input = fullInput!
+                }
+                input.id = existing?.id
+                let record = try ArticleWriteInput.record(input).get()
+                let result: WriteResult
+                do { result = try w.upsertArticle(record) } catch let e as RepositoryError { throw APIError(e) }
+                return WriteOutcome(status: existing == nil ? 201 : 200, slug: record.article.slug, revision: result.revision)
+            }
+        } catch let e as APIError {
+            return .failure(e)
+        } catch {
+            return .failure(APIError(error: error))
+        }
+        return .success(writeResponse(outcome, request: request))
+    }
+
+    /// 201/200 with the article as readers now see it (plus its revision), or 204.
+    private func writeResponse(_ outcome: WriteOutcome, request: HTTPRequest) -> HTTPResponse {
+        guard let slug = outcome.slug else {
+            var r = HTTPResponse(status: 204)
+            r.addHeader("Cache-Control", "no-store")
+            return r
+        }
+        let snapshot = snapshots.current()
+        var w = JSONWriter(capacity: 8 * 1024)
+        if let a = snapshot.article(slug: slug) {
+            var encoder = ContentEncoder(snapshot: snapshot, bodies: bodies)
+            var item = JSONWriter(capacity: 8 * 1024)
+            if (try? encoder.article(a, fields: .full, into: &item)) != nil {
+                item.bytes.removeLast()  // reopen the object to add the revision
+                w.bytes.append(contentsOf: Array("{\"data\":".utf8))
+                w.bytes.append(contentsOf: item.bytes)
+                w.bytes.append(contentsOf: Array(",\"revision\":\(outcome.revision)}}".utf8))
+            }
+        }
+        var r = HTTPResponse(status: outcome.status, contentType: "application/json; charset=utf-8", body: w.bytes)
+        if outcome.status == 201 { r.addHeader("Location", "/api/v1/articles/" + slug) }
+        r.addHeader("ETag", "\"r\(outcome.revision)\"")
+        r.addHeader("Cache-Control", "no-store")
+        policy.addCORS(to: &r, request: request)
+        return r
+    }
+}
+
+/// `If-Match` for writes: a revision (`"r7"`), `*`, or nothing.
+enum IfMatch: Equatable {
+    case none
+    case any
+    case revision(Int64)
+
+    static func parse(_ header: String?) -> Result<IfMatch, APIError> {
+        guard let raw = header?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return .success(.none) }
+        if raw == "*" { return .success(.any) }
+        guard raw.hasPrefix("\"r"), raw.hasSuffix("\""), raw.count > 3, let n = Int64(raw.dropFirst(2).dropLast()) else {
+            return .failure(APIError(412, "If-Match must be a revision tag such as \"r3\" (from a write's ETag or the article's revision), or *"))
+        }
+        return .success(.revision(n))
+    }
+
+    /// Throws 428 when required and absent, 412 (with the current revision) on a mismatch.
+    func check(_ current: Int64, required: Bool) throws(APIError) {
+        switch self {
+        case .none:
+            if required {
+                throw APIError(428, "changing an existing article needs If-Match: \"r\(current)\" (its current revision), so a concurrent change is not overwritten")
+            }
+        case .any:
+            break
+        case .revision(let n):
+            guard n == current else {
+                var e = APIError(412, "the article is at revision \(current), not \(n): it changed since you read it")
+                e.extraJSON = "\"revision\":\(current)"
+                throw e
+            }
+        }
+    }
+}
+
+extension APIError {
+    /// A store refusal as the client's problem.
+    init(_ error: RepositoryError) {
+        switch error {
+        case .slugTaken(let s): self = APIError(409, "the slug \"\(s)\" belongs to another article")
+        case .unknownAuthor(let s, _):
+            self = ArticleWriteInput.invalid([("/authors", "no author with slug \"\(s)\"")])
+        case .authorHasArticles(let s, let n): self = APIError(409, "the author \"\(s)\" still has \(n) articles")
+        case .articleNotFound(let s): self = APIError.notFound("no article with slug \"\(s)\"")
+        case .authorNotFound(let s): self = APIError.notFound("no author with slug \"\(s)\"")
+        case .inBatch(_, _, let inner): self = APIError(inner)
+        }
+    }
+
+    /// Anything else a write can meet: the store refusing to write (read-only, full disk) is a 503.
+    init(error: any Error) {
+        if let e = error as? RepositoryError { self = APIError(e); return }
+        if let e = error as? ValidationError { self = ArticleWriteInput.invalid(e.issues.map { (ArticleWriteInput.pointer(forField: $0.field), $0.message) }); return }
+        var e = APIError(503, "the write could not be stored, nothing was changed: \(error)")
+        e.retryAfter = 5
+        self = e
+    }
+}

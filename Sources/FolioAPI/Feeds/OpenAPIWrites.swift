@@ -1,0 +1,127 @@
+/// The write routes in the OpenAPI document: bearer-token security, request bodies, and every
+/// refusal a write can get.
+extension OpenAPIDocument {
+    static let bearer: JSONTree = [["bearerToken": []]]
+
+    static let writeRefusals: [(String, JSONTree)] = [
+        problem(400, "The body is not valid JSON (the detail gives line and column)"),
+        problem(401, "No token, or an unknown or revoked one (`WWW-Authenticate: Bearer`)"),
+        problem(403, "The token's scope does not allow writes, or a plain-HTTP write from an address other than loopback"),
+        problem(413, "The body is over `limits.max_body_bytes`"),
+        problem(415, "The body's media type is not the one this operation takes"),
+        problem(422, "The article is not valid: `errors` lists `{pointer, detail}` for every problem (JSON Pointer into the body)"),
+        problem(429, "Too many failed authentications from this address (`Retry-After`)"),
+        problem(503, "The store could not take the write (read-only, disk full); nothing was changed"),
+    ]
+
+    static let revisionRefusals: [(String, JSONTree)] = [
+        problem(412, "`If-Match` names another revision than the current one (the problem's `revision` member has it)"),
+        problem(428, "A change to an existing article needs `If-Match: \"r<revision>\"`"),
+    ]
+
+    static let ifMatch: JSONTree = [
+        "name": "If-Match", "in": "header", "required": false,
+        "description": "The revision the change is based on, as `\"r<revision>\"` (a write's `ETag`), or `*`",
+        "schema": ["type": "string"],
+    ]
+
+    static func written(_ status: String, _ description: String) -> (String, JSONTree) {
+        (status, ["description": .string(description),
+                  "headers": ["ETag": header("`\"r<revision>\"`: the value for the next write's `If-Match`", required: true)],
+                  "content": ["application/json": ["schema": ref("WrittenArticle")]]])
+    }
+
+    static func writeOperation(_ id: String, _ summary: String, parameters: [JSONTree], body: (String, JSONTree)?,
+                               responses: [(String, JSONTree)], description: String) -> JSONTree {
+        var op = operation(id, summary, tag: "writes", parameters: parameters, responses: responses, description: description)
+        op.set("security", bearer)
+        if let body {
+            let media: JSONTree = ["schema": body.1]
+            op.set("requestBody", ["required": true, "content": .object([(body.0, media)])])
+        }
+        return op
+    }
+
+    /// Adds the write operations to the read paths, and the changes feed.
+    static func withWrites(_ paths: [(String, JSONTree)]) -> [(String, JSONTree)] {
+        var out = paths.map { entry -> (String, JSONTree) in
+            var (path, item) = entry
+            if path == "/api/v1/articles" {
+                item.set("post", writeOperation(
+                    "createArticle", "Publish an article", parameters: [], body: ("application/json", ref("ArticleInput")),
+                    responses: [written("201", "Created; `Location` names the article")] + writeRefusals
+                        + [problem(409, "An article with this slug exists")],
+                    description: "Creates an article from JSON (`body_markdown` or `html`; authors and tags by slug; a new tag "
+                        + "slug creates the tag). Committed, logged in the changes feed and visible to every reader before the 201."))
+            }
+            if path == "/api/v1/articles/{slug}" {
+                item.set("put", writeOperation(
+                    "replaceArticle", "Replace (or create) an article", parameters: [param("slug"), ifMatch],
+                    body: ("application/json", ref("ArticleInput")),
+                    responses: [written("200", "Replaced"), written("201", "Created")] + writeRefusals + revisionRefusals
+                        + [problem(409, "The new slug belongs to another article")],
+                    description: "Replaces the whole article (a missing optional field is removed). A `slug` in the body other "
+                        + "than the URL's renames the article; the old slug then answers 301."))
+                item.set("patch", writeOperation(
+                    "updateArticle", "Change some fields of an article (JSON Merge Patch)", parameters: [param("slug"), ifMatch],
+                    body: ("application/merge-patch+json", ["type": "object", "description": "RFC 7396: members replace, null removes"]),
+                    responses: [written("200", "Changed")] + writeRefusals + revisionRefusals
+                        + [notFound("No article with this slug"), problem(409, "The new slug belongs to another article")],
+                    description: "Applies an RFC 7396 merge patch to the article as `PUT` would take it."))
+                item.set("delete", writeOperation(
+                    "deleteArticle", "Delete an article", parameters: [param("slug"), ifMatch], body: nil,
+                    responses: [("204", ["description": "Deleted; the changes feed records it"])]
+                        + writeRefusals.filter { !["400", "413", "415", "422"].contains($0.0) } + revisionRefusals
+                        + [notFound("No article with this slug")],
+                    description: "Deletes the article and its old slugs; later reads answer 404."))
+            }
+            return (path, item)
+        }
+        out.append(("/api/v1/changes", get(operation(
+            "listChanges", "What changed after a sequence number", tag: "writes",
+            parameters: [["name": "since", "in": "query", "required": false, "description": "The last sequence number seen (0: from the start)",
+                          "schema": ["type": "integer", "minimum": 0]],
+                         ["name": "limit", "in": "query", "required": false, "description": "Changes per page, 1–1000 (default 100)",
+                          "schema": ["type": "integer", "minimum": 1, "maximum": 1000]]],
+            responses: [json("Changes in commit order, deletions included", ref("ChangeList")), notModified, badRequest,
+                        problem(503, "The changes log could not be read")],
+            description: "Every write in commit order (create, update, delete of articles, authors, tags and the site) after "
+                + "`since`; ask again with `meta.next`. For search indexers, static-site builders and apps that sync."))))
+        return out
+    }
+
+    static let writeSchemas: [(String, JSONTree)] = [
+        ("ArticleInput", ["type": "object", "description": "An article as written: exactly one of `body_markdown` and `html`",
+                          "required": ["title", "published_at", "authors"], "additionalProperties": false,
+                          "properties": [
+                            "slug": ["type": "string", "description": "Lowercase letters, digits and hyphens (default: the URL's)"],
+                            "title": ["type": "string", "description": "Headline"],
+                            "excerpt": ["type": ["string", "null"], "description": "Summary (default: the start of the text)"],
+                            "published_at": ["type": "string", "description": "RFC 3339 date or date-time"],
+                            "updated_at": ["type": ["string", "null"], "description": "RFC 3339 (default: published_at)"],
+                            "language": ["type": ["string", "null"], "description": "BCP 47 tag (default: en)"],
+                            "canonical_url": ["type": ["string", "null"], "description": "Where the article was first published"],
+                            "authors": ["type": "array", "items": ["type": "string"], "description": "Author slugs in byline order"],
+                            "tags": ["type": "array", "items": ["type": "string"], "description": "Tag slugs"],
+                            "body_markdown": ["type": ["string", "null"], "description": "The body in Markdown"],
+                            "html": ["type": ["string", "null"], "description": "The body in HTML (sanitised)"],
+                            "old_slugs": ["type": "array", "items": ["type": "string"], "description": "Slugs that redirect here"],
+                          ]]),
+        ("WrittenArticle", ["type": "object", "description": "The article as readers now see it, with its revision",
+                            "properties": ["data": ["type": "object", "description": "The article (as GET returns it) plus `revision`"]]]),
+        ("ChangeList", ["type": "object", "description": "A page of the changes log",
+                        "properties": [
+                            "data": ["type": "array", "description": "Changes, oldest first", "items": [
+                                "type": "object", "description": "One write",
+                                "properties": [
+                                    "seq": ["type": "integer", "description": "Sequence number (increasing, never reused)"],
+                                    "kind": ["type": "string", "enum": ["article", "author", "tag", "site"], "description": "What changed"],
+                                    "id": ["type": "integer", "description": "Its id"],
+                                    "slug": ["type": "string", "description": "Its slug after the write"],
+                                    "op": ["type": "string", "enum": ["create", "update", "delete"], "description": "The operation"],
+                                    "at": ["type": "string", "description": "When (RFC 3339)"],
+                                ]]],
+                            "meta": ["type": "object", "description": "`since`, `next` (ask from here next time) and `more`"],
+                        ]]),
+    ]
+}

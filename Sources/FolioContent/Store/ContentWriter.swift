@@ -1,0 +1,121 @@
+import Foundation
+import Synchronization
+
+/// The one way content changes while the server runs: a write transaction, then the snapshot
+/// brought up to date from the changes log before the write returns, so the next request on any
+/// event loop sees it. Writes are serialised here (SQLite has one writer anyway).
+///
+/// The same log carries writes made by other processes (`folio import` while the server runs):
+/// `follow(every:)` checks the log's newest sequence number and applies what it has not seen.
+/// A few changes are applied to the current snapshot in place of their articles
+/// (`ContentSnapshot.applying`); a large batch reloads everything.
+public final class ContentWriter: Sendable {
+    public let store: SQLiteStore
+    public let snapshots: SnapshotHolder
+    let bodies: BodyStore?
+    /// The newest change the snapshot reflects.
+    private let applied: Mutex<Int64>
+    /// Serialises writes and catching up (one applier at a time, in log order).
+    private let lock = Mutex<Void>(())
+    /// Above this many changes at once, reload the whole snapshot instead of applying them.
+    static let reloadThreshold = 2_000
+
+    /// `snapshots` must have been loaded from `store` (its changes up to now are in it).
+    public init(store: SQLiteStore, snapshots: SnapshotHolder, bodies: BodyStore?) throws {
+        self.store = store
+        self.snapshots = snapshots
+        self.bodies = bodies
+        applied = Mutex(try store.lastChangeSequence())
+    }
+
+    /// The sequence number of the newest change the snapshot reflects.
+    public var appliedSequence: Int64 { applied.withLock { $0 } }
+
+    /// Runs `body` in one write transaction (its changes logged as `actor`), then updates the
+    /// snapshot. Blocking: call off the event loops.
+    public func write<R: Sendable>(actor: String, _ body: (inout StoreWriter) throws -> R) throws -> R {
+        try lock.withLock { _ in
+            let result = try store.transaction { w in
+                w.actor = actor
+                return try body(&w)
+            }
+            _ = try applyNewChanges()
+            return result
+        }
+    }
+
+    /// Applies changes other processes logged; returns how many. Blocking.
+    @discardableResult
+    public func catchUp() throws -> Int {
+        try lock.withLock { _ in try applyNewChanges() }
+    }
+
+    /// Checks the log every `interval` seconds on a thread of its own, for the life of the process.
+    public func follow(every interval: Double, onError: @escaping @Sendable (any Error) -> Void = { _ in }) {
+        let thread = Thread { [self] in
+            while true {
+                Thread.sleep(forTimeInterval: interval)
+                do {
+                    if try store.lastChangeSequence() > appliedSequence { try catchUp() }
+                } catch {
+                    onError(error)
+                }
+            }
+        }
+        thread.name = "folio-follow-log"
+        thread.start()
+    }
+
+    /// With `lock` held.
+    private func applyNewChanges() throws -> Int {
+        let after = applied.withLock { $0 }
+        let read = try store.withConnection { db -> (changes: [Change], articles: [Article], catalog: ContentData)? in
+            let changes = try ChangesLog.read(db, after: after, limit: Self.reloadThreshold + 1)
+            guard !changes.isEmpty, changes.count <= Self.reloadThreshold else {
+                return changes.isEmpty ? nil : (changes, [], ContentData(site: nil, articles: [], authors: [], tags: [], redirects: [:]))
+            }
+            var ids: [Int64] = []
+            var seen = Set<Int64>()
+            for c in changes where c.kind == "article" && seen.insert(c.entityID).inserted { ids.append(c.entityID) }
+            return (changes, try ContentLoader.articles(db, ids: ids), try ContentLoader.catalog(db))
+        }
+        guard let read else { return 0 }
+        if read.changes.count > Self.reloadThreshold {
+            bodies?.invalidateAll()
+            let last = try store.lastChangeSequence()
+            try snapshots.reload(from: store)
+            applied.withLock { $0 = last }
+            return read.changes.count
+        }
+        let present = Set(read.articles.map(\.id))
+        var deleted = Set<Int64>()
+        for c in read.changes where c.kind == "article" {
+            bodies?.invalidate(articleID: c.entityID)
+            if c.op == "delete", !present.contains(c.entityID) { deleted.insert(c.entityID) }
+        }
+        snapshots.update { current, generation in
+            current.applying(changed: read.articles, deleted: deleted, catalog: read.catalog, generation: generation)
+        }
+        applied.withLock { $0 = read.changes.last!.seq }
+        return read.changes.count
+    }
+}
+
+extension ChangesLog {
+    static func read(_ db: SQLiteConnection, after seq: Int64, limit: Int) throws -> [Change] {
+        var out: [Change] = []
+        try db.prepare("SELECT seq, kind, entity_id, slug, op, actor, at FROM changes WHERE seq > ? ORDER BY seq LIMIT ?")
+            .query([.int(seq), .int(Int64(limit))]) { r in
+                out.append(Change(seq: r.int64(0), kind: r.string(1), entityID: r.int64(2), slug: r.string(3), op: r.string(4),
+                                  actor: r.string(5), at: r.int64(6)))
+            }
+        return out
+    }
+}
+
+extension SQLiteStore {
+    /// The newest sequence number in the changes log (0 when empty).
+    public func lastChangeSequence() throws -> Int64 {
+        try withConnection { db in try db.scalarInt("SELECT coalesce(max(seq), 0) FROM changes") }
+    }
+}

@@ -1,0 +1,170 @@
+import Foundation
+import Glibc
+import Testing
+
+/// The write API against the real binary (issue 13): tokens and scopes, every refusal status,
+/// revisions with If-Match, merge patches, renames, deletes, the changes feed, and every read
+/// route showing a write on the very next request.
+@Suite("Write API", .serialized)
+struct WriteAPITests {
+    /// A server over the sample content with a write token and a read-drafts token.
+    final class Writable {
+        let server: ServerProcess
+        let writeToken: String
+        let readToken: String
+        var client: RawClient
+
+        init(config: [String: Any] = [:]) throws {
+            var settings = config
+            settings["access_log"] = false
+            server = try ServerProcess(config: settings)
+            let db = server.directory.appendingPathComponent("folio.sqlite").path
+            func token(_ name: String, _ scope: String) throws -> String {
+                let run = try FolioTool.run(["token", "create", "--name", name, "--scope", scope, "--database", db])
+                #expect(run.status == 0, "\(run.output)")
+                return try #require(run.output.split(separator: "\n").first { $0.hasPrefix("folio_") }.map(String.init))
+            }
+            writeToken = try token("editor", "content:write")
+            readToken = try token("preview", "content:read-drafts")
+            client = try RawClient(port: server.port)
+        }
+
+        func request(_ method: String, _ path: String, token: String? = nil, contentType: String? = "application/json",
+                     ifMatch: String? = nil, body: String? = nil) throws -> Response {
+            var head = "\(method) \(path) HTTP/1.1\r\nHost: t\r\n"
+            if let token { head += "Authorization: Bearer \(token)\r\n" }
+            if let contentType, body != nil { head += "Content-Type: \(contentType)\r\n" }
+            if let ifMatch { head += "If-Match: \(ifMatch)\r\n" }
+            let bytes = Array((body ?? "").utf8)
+            if body != nil { head += "Content-Length: \(bytes.count)\r\n" }
+            client.send(Array((head + "\r\n").utf8) + bytes)
+            return try client.readResponse(head: method == "HEAD")
+        }
+
+        func get(_ path: String) throws -> Response { try request("GET", path) }
+
+        /// A new connection (the server closes one after refusing an oversized body).
+        func reconnect() throws { client = try RawClient(port: server.port) }
+
+        deinit { server.stop() }
+    }
+
+    static let article = #"{"slug": "written-live", "title": "Written live", "published_at": "2026-12-01T10:00:00Z", "authors": ["javid-valiyev"], "tags": ["azerbaijan", "live-desk"], "body_markdown": "A **zephyrquill** report on energy."}"#
+
+    static func data(_ r: Response) -> [String: Any]? { r.json?["data"] as? [String: Any] }
+
+    @Test func refusalsChangeNothing() throws {
+        let s = try Writable()
+        let before = try s.get("/api/v1/changes?since=0&limit=1000").json?["meta"] as? [String: Any]
+        let missing = try s.request("POST", "/api/v1/articles", body: Self.article)
+        #expect(missing.status == 401)
+        #expect(missing.header("WWW-Authenticate")?.hasPrefix("Bearer") == true)
+        #expect(try s.request("POST", "/api/v1/articles", token: "folio_wrong", body: Self.article).status == 401)
+        let scope = try s.request("POST", "/api/v1/articles", token: s.readToken, body: Self.article)
+        #expect(scope.status == 403)
+        #expect(scope.text.contains("content:read-drafts"))
+        let type = try s.request("POST", "/api/v1/articles", token: s.writeToken, contentType: "text/plain", body: Self.article)
+        #expect(type.status == 415)
+        let broken = try s.request("POST", "/api/v1/articles", token: s.writeToken, body: "{\"title\": \"x\",\n}")
+        #expect(broken.status == 400)
+        #expect(broken.text.contains("line 2, column 1"), "\(broken.text)")
+        let invalid = try s.request("POST", "/api/v1/articles", token: s.writeToken,
+                                    body: #"{"slug": "Bad Slug", "title": 7, "authors": ["nobody", 3], "colour": "red"}"#)
+        #expect(invalid.status == 422)
+        let pointers = ((invalid.json?["errors"] as? [[String: Any]]) ?? []).compactMap { $0["pointer"] as? String }
+        for p in ["/colour", "/title", "/published_at", "/authors/1"] { #expect(pointers.contains(p), "\(pointers)") }
+        let huge = try s.request("POST", "/api/v1/articles", token: s.writeToken,
+                                 body: "{\"title\": \"" + String(repeating: "x", count: 1_100_000) + "\"}")
+        #expect(huge.status == 413)
+        try s.reconnect()
+        let after = try s.get("/api/v1/changes?since=0&limit=1000").json?["meta"] as? [String: Any]
+        #expect((after?["next"] as? Int) == (before?["next"] as? Int), "a refused write changed the log")
+        #expect(try s.get("/api/v1/articles/written-live").status == 404)
+    }
+
+    @Test func createUpdatePatchRenameDeleteWithRevisions() throws {
+        let s = try Writable()
+        let created = try s.request("POST", "/api/v1/articles", token: s.writeToken, body: Self.article)
+        #expect(created.status == 201, "\(created.text)")
+        #expect(created.header("Location") == "/api/v1/articles/written-live")
+        #expect(created.header("ETag") == "\"r1\"")
+        #expect(Self.data(created)?["revision"] as? Int == 1)
+        #expect(try s.request("POST", "/api/v1/articles", token: s.writeToken, body: Self.article).status == 409)
+
+        // Every read route shows it on the next request.
+        #expect(Self.data(try s.get("/api/v1/articles/written-live"))?["title"] as? String == "Written live")
+        #expect((try s.get("/api/v1/articles?per_page=1&fields=slug").json?["data"] as? [[String: Any]])?.first?["slug"] as? String == "written-live")
+        let card = Self.data(try s.get("/api/v1/authors/javid-valiyev"))
+        #expect((card?["latest_articles"] as? [[String: Any]])?.first?["slug"] as? String == "written-live")
+        #expect(try s.get("/api/v1/tags/live-desk").status == 200)
+        #expect(try s.get("/api/v1/search?q=zephyrquill").text.contains("written-live"))
+        #expect(try s.get("/feed.json").text.contains("written-live"))
+        let related = try s.get("/api/v1/articles/\(SampleContent.turkiyeSlug)/related")
+        #expect(related.text.contains("written-live"))
+
+        // Updates need the current revision.
+        let put = Self.article.replacingOccurrences(of: "Written live", with: "Written again")
+        #expect(try s.request("PUT", "/api/v1/articles/written-live", token: s.writeToken, body: put).status == 428)
+        let stale = try s.request("PUT", "/api/v1/articles/written-live", token: s.writeToken, ifMatch: "\"r9\"", body: put)
+        #expect(stale.status == 412)
+        #expect(stale.json?["revision"] as? Int == 1)
+        let updated = try s.request("PUT", "/api/v1/articles/written-live", token: s.writeToken, ifMatch: "\"r1\"", body: put)
+        #expect(updated.status == 200 && updated.header("ETag") == "\"r2\"", "\(updated.text)")
+        #expect(Self.data(try s.get("/api/v1/articles/written-live"))?["title"] as? String == "Written again")
+
+        // A merge patch changes only what it names; renaming keeps the old slug as a 301.
+        let wrongType = try s.request("PATCH", "/api/v1/articles/written-live", token: s.writeToken, ifMatch: "\"r2\"",
+                                      body: #"{"slug": "renamed-live"}"#)
+        #expect(wrongType.status == 415)
+        #expect(wrongType.header("Accept-Patch") == "application/merge-patch+json")
+        let patched = try s.request("PATCH", "/api/v1/articles/written-live", token: s.writeToken,
+                                    contentType: "application/merge-patch+json", ifMatch: "\"r2\"",
+                                    body: #"{"slug": "renamed-live", "tags": null}"#)
+        #expect(patched.status == 200, "\(patched.text)")
+        let renamed = Self.data(try s.get("/api/v1/articles/renamed-live"))
+        #expect(renamed?["title"] as? String == "Written again")
+        #expect((renamed?["tags"] as? [Any])?.isEmpty == true)
+        let old = try s.get("/api/v1/articles/written-live")
+        #expect(old.status == 301 && old.header("Location") == "/api/v1/articles/renamed-live")
+
+        // Delete, then 404; the log holds every step, deletions included.
+        #expect(try s.request("DELETE", "/api/v1/articles/renamed-live", token: s.writeToken).status == 428)
+        let deleted = try s.request("DELETE", "/api/v1/articles/renamed-live", token: s.writeToken, ifMatch: "\"r3\"")
+        #expect(deleted.status == 204)
+        #expect(try s.get("/api/v1/articles/renamed-live").status == 404)
+        #expect(!(try s.get("/api/v1/articles?fields=slug&per_page=100").text.contains("renamed-live")))
+        let log = try s.get("/api/v1/changes?since=0&limit=1000")
+        let ops = ((log.json?["data"] as? [[String: Any]]) ?? []).filter { $0["kind"] as? String == "article" && ($0["id"] as? Int ?? 0) > 4 }
+            .map { "\($0["op"]!) \($0["slug"]!)" }
+        #expect(ops == ["create written-live", "update written-live", "update renamed-live", "delete renamed-live"], "\(ops)")
+        let seqs = ((log.json?["data"] as? [[String: Any]]) ?? []).compactMap { $0["seq"] as? Int }
+        #expect(seqs == Array(1...seqs.count), "the log has gaps")
+    }
+
+    @Test func repeatedFailuresAreSlowedDown() throws {
+        let s = try Writable(config: ["admin": ["max_failures": 3, "failure_window": 60]])
+        for _ in 0..<3 { #expect(try s.request("POST", "/api/v1/articles", token: "folio_nope", body: Self.article).status == 401) }
+        let slowed = try s.request("POST", "/api/v1/articles", token: s.writeToken, body: Self.article)
+        #expect(slowed.status == 429)
+        #expect(Int(slowed.header("Retry-After") ?? "") ?? 0 > 0)
+    }
+
+    @Test func aRevokedTokenIsRefusedAtOnce() throws {
+        let s = try Writable()
+        let db = s.server.directory.appendingPathComponent("folio.sqlite").path
+        #expect(try FolioTool.run(["token", "revoke", "editor", "--database", db]).status == 0)
+        #expect(try s.request("POST", "/api/v1/articles", token: s.writeToken, body: Self.article).status == 401)
+        let list = try FolioTool.run(["token", "list", "--database", db])
+        #expect(list.output.contains("editor\tcontent:write"))
+    }
+
+    @Test func anImportWhileServingAppearsWithinASecond() throws {
+        let s = try Writable()
+        let post = s.server.directory.appendingPathComponent("late.md")
+        try "---\ntitle: Imported late\npublished_at: 2026-11-30T09:00:00Z\nauthors: [javid-valiyev]\n---\nLate body.\n"
+            .write(to: post, atomically: true, encoding: .utf8)
+        let run = try FolioTool.run(["import", "--database", s.server.directory.appendingPathComponent("folio.sqlite").path, post.path])
+        #expect(run.status == 0, "\(run.output)")
+        #expect(FolioTool.eventually(within: 10) { (try? s.get("/api/v1/articles/late").status) == 200 }, "the import never appeared")
+    }
+}
