@@ -1,3 +1,4 @@
+import Dispatch
 import Synchronization
 
 /// Holds the current `ContentSnapshot` and swaps in new ones atomically.
@@ -39,14 +40,20 @@ public final class SnapshotHolder: Sendable {
 
     /// Builds the next snapshot from the current one with `next(current, nextGeneration)` and
     /// swaps it in, serialised with every other rebuild.
+    /// The replaced snapshot is released on a background queue: freeing 100,000 articles takes
+    /// tens of milliseconds that a write's answer need not wait for.
     @discardableResult
     public func update(_ next: (ContentSnapshot, UInt64) throws -> ContentSnapshot) rethrows -> ContentSnapshot {
         try rebuild.withLock { _ in
-            let snapshot = try next(current(), generation + 1)
+            let old = current()
+            let snapshot = try next(old, generation + 1)
             replace(with: snapshot)
+            Self.releaser.async { withExtendedLifetime(old) {} }
             return snapshot
         }
     }
+
+    private static let releaser = DispatchQueue(label: "folio-snapshot-release", qos: .utility)
 
     /// Loads everything from `repository`, builds the next snapshot
     /// (generation + 1) and swaps it in. Blocking: call off the event loops.

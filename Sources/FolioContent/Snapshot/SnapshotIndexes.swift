@@ -1,0 +1,93 @@
+/// Article id → position in a snapshot's `articles`. Store ids are small dense integers, so
+/// they index an array (a shift after an insert is a loop of integer stores, no hashing); ids
+/// outside 0..<4,194,304 (an import that chose its own) go to a dictionary.
+struct IDPositions: Sendable {
+    static let denseLimit: Int64 = 1 << 22
+    private var dense: [Int32] = []
+    private var sparse: [Int64: Int32] = [:]
+
+    subscript(id: Int64) -> Int32? {
+        get {
+            if id >= 0 && id < Self.denseLimit {
+                guard id < dense.count else { return nil }
+                let p = dense[Int(id)]
+                return p < 0 ? nil : p
+            }
+            return sparse[id]
+        }
+        set {
+            if id >= 0 && id < Self.denseLimit {
+                if id >= dense.count {
+                    guard newValue != nil else { return }
+                    dense.append(contentsOf: repeatElement(-1, count: Int(id) + 1 - dense.count + 1024))
+                }
+                dense[Int(id)] = newValue ?? -1
+            } else {
+                sparse[id] = newValue
+            }
+        }
+    }
+}
+
+/// A snapshot's article order and indexes while a change is applied to a copy of them
+/// (`ContentSnapshot.applying`): removing or inserting an article shifts the positions after it
+/// by one, in the id index and in every author's and tag's list.
+struct IndexState {
+    var articles: ArticleList
+    var slugIndex: [String: Int64]
+    var positions: IDPositions
+    var authorPositions: [[Int32]]
+    var tagPositions: [[Int32]]
+
+    mutating func remove(id: Int64) {
+        guard let p32 = positions[id] else { return }
+        let p = Int(p32)
+        let old = articles.remove(at: p)
+        if slugIndex[old.slug] == id { slugIndex[old.slug] = nil }
+        positions[id] = nil
+        for i in p..<articles.count { positions[articles[i].id] = Int32(i) }
+        Self.removeAndShift(p32, in: &authorPositions)
+        Self.removeAndShift(p32, in: &tagPositions)
+    }
+
+    mutating func insert(_ a: Article, authorIndex: [String: Int32], tagIndex: [String: Int32]) {
+        // First position whose article sorts after `a` (articles are newest first).
+        var lo = 0, hi = articles.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if ContentSnapshot.newerFirst(articles[mid], a) { lo = mid + 1 } else { hi = mid }
+        }
+        let p32 = Int32(lo)
+        articles.insert(a, at: lo)
+        slugIndex[a.slug] = a.id
+        for i in lo..<articles.count { positions[articles[i].id] = Int32(i) }
+        Self.shiftUp(from: p32, in: &authorPositions)
+        Self.shiftUp(from: p32, in: &tagPositions)
+        for s in a.authors { if let k = authorIndex[s] { Self.insertSorted(p32, into: &authorPositions[Int(k)]) } }
+        for s in a.tags { if let k = tagIndex[s] { Self.insertSorted(p32, into: &tagPositions[Int(k)]) } }
+    }
+
+    /// Takes `p` out of every list and moves the positions after it down by one.
+    static func removeAndShift(_ p: Int32, in lists: inout [[Int32]]) {
+        for k in lists.indices where !lists[k].isEmpty && lists[k].last! >= p {
+            lists[k].removeAll { $0 == p }
+            for j in lists[k].indices where lists[k][j] > p { lists[k][j] -= 1 }
+        }
+    }
+
+    /// Moves the positions at or after `p` up by one.
+    static func shiftUp(from p: Int32, in lists: inout [[Int32]]) {
+        for k in lists.indices where !lists[k].isEmpty && lists[k].last! >= p {
+            for j in lists[k].indices where lists[k][j] >= p { lists[k][j] += 1 }
+        }
+    }
+
+    static func insertSorted(_ p: Int32, into list: inout [Int32]) {
+        var lo = 0, hi = list.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if list[mid] < p { lo = mid + 1 } else { hi = mid }
+        }
+        list.insert(p, at: lo)
+    }
+}

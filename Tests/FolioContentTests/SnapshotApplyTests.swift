@@ -1,0 +1,92 @@
+import Testing
+@testable import FolioContent
+
+/// `ContentSnapshot.applying` (a write adjusts a copy of the indexes) must give exactly what a
+/// full rebuild from the same content gives, whatever the sequence of creates, updates
+/// (moving in the order, changing authors and tags, renaming) and deletes.
+@Suite struct SnapshotApplyTests {
+    struct Rng: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    static func article(_ id: Int64, _ rng: inout Rng, authors: [String], tags: [String]) -> Article {
+        // Few distinct times, so ties (ordered by id) are common.
+        let t = Timestamp(epochSeconds: 1_700_000_000 + Int64.random(in: 0..<40, using: &rng) * 3600)
+        return Article(id: id, slug: "a-\(id)-\(UInt16.random(in: 0...9, using: &rng))", title: "T\(id)", excerpt: "", publishedAt: t,
+                       updatedAt: Timestamp(epochSeconds: t.epochSeconds + Int64.random(in: 0..<100, using: &rng)), language: "en",
+                       canonicalURL: nil, readingTimeMinutes: 1, wordCount: 1,
+                       authors: Array(authors.shuffled(using: &rng).prefix(Int.random(in: 1...2, using: &rng))),
+                       tags: Array(tags.shuffled(using: &rng).prefix(Int.random(in: 0...3, using: &rng))))
+    }
+
+    static func same(_ a: ContentSnapshot, _ b: ContentSnapshot) {
+        #expect(a.articles.map(\.id) == b.articles.map(\.id))
+        #expect(Array(a.articles) == Array(b.articles))
+        for x in b.articles {
+            #expect(a.article(slug: x.slug)?.id == x.id)
+            #expect(a.position(ofArticleID: x.id) == b.position(ofArticleID: x.id))
+        }
+        for author in b.authors { #expect(a.articlePositions(author: author.slug) == b.articlePositions(author: author.slug), "\(author.slug)") }
+        for tag in b.tags { #expect(a.articlePositions(tag: tag.slug) == b.articlePositions(tag: tag.slug), "\(tag.slug)") }
+        #expect(a.authors.map(\.slug) == b.authors.map(\.slug))
+        #expect(a.tags.map(\.slug) == b.tags.map(\.slug))
+        #expect(a.newestUpdate == b.newestUpdate)
+        #expect(a.publishedBounds == b.publishedBounds)
+    }
+
+    @Test(arguments: [1, 2, 3, 4, 5] as [UInt64])
+    func applyingEqualsRebuilding(seed: UInt64) {
+        var rng = Rng(state: seed)
+        var authorSlugs = ["ann", "bob", "cy"]
+        var tagSlugs = ["x", "y", "z", "w"]
+        var content: [Int64: Article] = [:]
+        var nextID: Int64 = 1
+        for _ in 0..<60 {
+            content[nextID] = Self.article(nextID, &rng, authors: authorSlugs, tags: tagSlugs)
+            nextID += 1
+        }
+        func data() -> ContentData {
+            ContentData(site: nil, articles: Array(content.values), authors: authorSlugs.map { Author(slug: $0, name: $0.uppercased()) },
+                        tags: tagSlugs.map { Tag(slug: $0, name: $0) }, redirects: [:])
+        }
+        var snapshot = ContentSnapshot(data(), generation: 1)
+        for step in 0..<300 {
+            var changed: [Article] = []
+            var deleted = Set<Int64>()
+            for _ in 0..<Int.random(in: 1...3, using: &rng) {
+                switch Int.random(in: 0..<10, using: &rng) {
+                case 0..<4:  // create
+                    let a = Self.article(nextID, &rng, authors: authorSlugs, tags: tagSlugs)
+                    nextID += 1
+                    content[a.id] = a
+                    changed.append(a)
+                case 4..<8:  // update in place, move, rename
+                    guard let id = content.keys.randomElement(using: &rng) else { continue }
+                    var a = Self.article(id, &rng, authors: authorSlugs, tags: tagSlugs)
+                    a.revision = (content[id]?.revision ?? 1) + 1
+                    content[id] = a
+                    changed.removeAll { $0.id == id }
+                    changed.append(a)
+                    deleted.remove(id)
+                default:  // delete
+                    guard let id = content.keys.randomElement(using: &rng) else { continue }
+                    content[id] = nil
+                    changed.removeAll { $0.id == id }
+                    deleted.insert(id)
+                }
+            }
+            if step % 50 == 25 { tagSlugs.append("t\(step)") }  // a new tag: the tag lists are rebuilt
+            if step % 70 == 35 { authorSlugs.append("au\(step)") }
+            snapshot = snapshot.applying(changed: changed, deleted: deleted, catalog: data(), generation: UInt64(step + 2))
+            if step % 10 == 0 || step == 299 { Self.same(snapshot, ContentSnapshot(data(), generation: 0)) }
+        }
+        #expect(snapshot.generation == 301)
+    }
+}
