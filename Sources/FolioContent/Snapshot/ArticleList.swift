@@ -40,6 +40,24 @@ public struct ArticleList: RandomAccessCollection, Sendable {
         return chunks[k].items[position - starts[k]]
     }
 
+    /// Calls `body(index, id)` for every article from index `from` on, reading only the ids (no
+    /// copy of an article, no search per element).
+    func forEachID(from start: Int, _ body: (Int, Int64) -> Void) {
+        guard start < count else { return }
+        var k = chunk(containing: start)
+        var i = start
+        while k < chunks.count {
+            let items = chunks[k].items
+            var j = i - starts[k]
+            while j < items.count {
+                body(i, items[j].id)
+                i += 1
+                j += 1
+            }
+            k += 1
+        }
+    }
+
     /// The chunk holding index `i` (the last chunk for `i == count`).
     private func chunk(containing i: Int) -> Int {
         var lo = 0, hi = starts.count - 1

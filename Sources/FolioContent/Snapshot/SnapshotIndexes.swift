@@ -38,14 +38,19 @@ struct IndexState {
     var positions: IDPositions
     var authorPositions: [[Int32]]
     var tagPositions: [[Int32]]
+    /// The latest `updated_at`, kept up to date by inserts; `newestRemoved` says a removal may
+    /// have taken it away (then the snapshot looks again).
+    var newest: Timestamp?
+    var newestRemoved = false
 
     mutating func remove(id: Int64) {
         guard let p32 = positions[id] else { return }
         let p = Int(p32)
         let old = articles.remove(at: p)
+        if let newest, old.updatedAt >= newest { newestRemoved = true }
         if slugIndex[old.slug] == id { slugIndex[old.slug] = nil }
         positions[id] = nil
-        for i in p..<articles.count { positions[articles[i].id] = Int32(i) }
+        articles.forEachID(from: p) { i, id in positions[id] = Int32(i) }
         Self.removeAndShift(p32, in: &authorPositions)
         Self.removeAndShift(p32, in: &tagPositions)
     }
@@ -59,8 +64,9 @@ struct IndexState {
         }
         let p32 = Int32(lo)
         articles.insert(a, at: lo)
+        if newest.map({ a.updatedAt > $0 }) ?? true { newest = a.updatedAt }
         slugIndex[a.slug] = a.id
-        for i in lo..<articles.count { positions[articles[i].id] = Int32(i) }
+        articles.forEachID(from: lo) { i, id in positions[id] = Int32(i) }
         Self.shiftUp(from: p32, in: &authorPositions)
         Self.shiftUp(from: p32, in: &tagPositions)
         for s in a.authors { if let k = authorIndex[s] { Self.insertSorted(p32, into: &authorPositions[Int(k)]) } }

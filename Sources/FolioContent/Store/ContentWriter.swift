@@ -69,15 +69,21 @@ public final class ContentWriter: Sendable {
     /// With `lock` held.
     private func applyNewChanges() throws -> Int {
         let after = applied.withLock { $0 }
-        let read = try store.withConnection { db -> (changes: [Change], articles: [Article], catalog: ContentData)? in
+        let current = snapshots.current()
+        let read = try store.withConnection { db -> (changes: [Change], articles: [Article], catalog: ContentData?)? in
             let changes = try ChangesLog.read(db, after: after, limit: Self.reloadThreshold + 1)
             guard !changes.isEmpty, changes.count <= Self.reloadThreshold else {
-                return changes.isEmpty ? nil : (changes, [], ContentData(site: nil, articles: [], authors: [], tags: [], redirects: [:]))
+                return changes.isEmpty ? nil : (changes, [], nil)
             }
             var ids: [Int64] = []
             var seen = Set<Int64>()
             for c in changes where c.kind == "article" && seen.insert(c.entityID).inserted { ids.append(c.entityID) }
-            return (changes, try ContentLoader.articles(db, ids: ids), try ContentLoader.catalog(db))
+            // The site, authors, tags and redirects are read again only when they may have
+            // changed: a change that is not an article's, a delete, or a rename.
+            let catalogChanged = changes.contains { c in
+                c.kind != "article" || c.op == "delete" || current.article(id: c.entityID).map { $0.slug != c.slug } ?? false
+            }
+            return (changes, try ContentLoader.articles(db, ids: ids), catalogChanged ? try ContentLoader.catalog(db) : nil)
         }
         guard let read else { return 0 }
         if read.changes.count > Self.reloadThreshold {
