@@ -25,3 +25,24 @@ struct CrashTests {
         #expect((summary["problems"] as? [Any])?.isEmpty == true)
     }
 }
+
+/// A full disk (`scripts/full-disk-test`, on a 24 MiB tmpfs it mounts: needs root, so it runs
+/// only with FOLIO_FULL_DISK_TEST=1): writes 503 and change nothing, reads go on, writes work
+/// again after space is freed, the file passes `integrity_check`.
+@Suite("Full disk", .enabled(if: ProcessInfo.processInfo.environment["FOLIO_FULL_DISK_TEST"] == "1"))
+struct FullDiskTests {
+    @Test func writesFailCleanlyAndResume() throws {
+        let p = Process()
+        p.executableURL = ServerProcess.repositoryRoot.appendingPathComponent("scripts/full-disk-test")
+        p.arguments = ["--folio", ServerProcess.binary.path]
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = out
+        try p.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0, "\(text)")
+        #expect(text.contains("\"integrity\": \"ok\""), "\(text)")
+        #expect(text.contains("\"503\": 1"), "\(text)")
+    }
+}
