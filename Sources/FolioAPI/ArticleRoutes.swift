@@ -18,7 +18,7 @@ extension FolioApp {
         }
         let vary = policy.negotiatedVary
         let key = CacheKey(target: request.targetBytes, variant: format + 1)
-        if let hit = cache.lookup(key, generation: snapshots.generation) {
+        if let hit = cache.lookup(key) {
             return hit.response(for: request, policy: policy)
         }
         let raw = parameters["slug"]
@@ -35,7 +35,7 @@ extension FolioApp {
             if format == 1 {
                 let body = try ContentEncoder(snapshot: snapshot, bodies: bodies).loadBody(a)
                 return Built(body: JSONLD.article(a, body: body, snapshot: snapshot, urls: urls),
-                             lastModified: a.updatedAt.epochSeconds, contentType: JSONLD.contentType, vary: vary)
+                             lastModified: a.updatedAt.epochSeconds, contentType: JSONLD.contentType, vary: vary, deps: .article(a))
             }
             var fields = ArticleFields.full
             let list = try params.list("fields")
@@ -49,7 +49,7 @@ extension FolioApp {
             w.key("data")
             try encoder.article(a, fields: fields, into: &w)
             w.endObject()
-            return Built(body: w.bytes, lastModified: a.updatedAt.epochSeconds, vary: vary)
+            return Built(body: w.bytes, lastModified: a.updatedAt.epochSeconds, vary: vary, deps: .article(a))
         }
     }
 

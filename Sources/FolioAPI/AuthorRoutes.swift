@@ -53,11 +53,13 @@ extension FolioApp {
             guard let a = snapshot.author(slug: slug) else { throw APIError.notFound("no author with slug \"\(slug)\"") }
             if format == 1 {
                 return Built(body: VCard.write(a, site: snapshot.site, urls: urls),
-                             lastModified: snapshot.newestUpdate?.epochSeconds, contentType: VCard.contentType, vary: vary)
+                             lastModified: snapshot.newestUpdate?.epochSeconds, contentType: VCard.contentType, vary: vary,
+                             deps: .author(a.slug))
             }
             if format == 2 {
                 return Built(body: JSONLD.author(a, site: snapshot.site, urls: urls),
-                             lastModified: snapshot.newestUpdate?.epochSeconds, contentType: JSONLD.contentType, vary: vary)
+                             lastModified: snapshot.newestUpdate?.epochSeconds, contentType: JSONLD.contentType, vary: vary,
+                             deps: .author(a.slug))
             }
             var encoder = ContentEncoder(snapshot: snapshot, bodies: bodies)
             var w = JSONWriter(capacity: 4 * 1024)
@@ -65,7 +67,8 @@ extension FolioApp {
             w.key("data")
             try encoder.author(a, latest: true, into: &w)
             w.endObject()
-            return Built(body: w.bytes, lastModified: encoder.newest ?? snapshot.newestUpdate?.epochSeconds, vary: vary)
+            return Built(body: w.bytes, lastModified: encoder.newest ?? snapshot.newestUpdate?.epochSeconds, vary: vary,
+                         deps: .author(a.slug))
         }
     }
 

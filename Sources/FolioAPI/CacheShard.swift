@@ -16,6 +16,8 @@ struct CacheShard {
         let hash: UInt64
         var value: Representation
         var inMain: Bool
+        /// `CacheDependencies` hashes: a write that changes one of them drops the entry.
+        var deps: [UInt64]
     }
 
     /// Counters since start (read for /metrics).
@@ -24,6 +26,8 @@ struct CacheShard {
         var misses = 0
         var evictions = 0
         var inserts = 0
+        /// Entries dropped because a write changed what they were built from.
+        var invalidations = 0
     }
 
     let maxEntries: Int
@@ -69,13 +73,14 @@ struct CacheShard {
 
     /// Stores `value` for `key`, evicting what must go to stay within the bounds. The caller has
     /// refused values too large to cache.
-    mutating func insert(_ key: CacheKey, hash: UInt64, _ value: Representation) {
+    mutating func insert(_ key: CacheKey, hash: UInt64, _ value: Representation, deps: [UInt64] = []) {
         let found = slot(for: key, hash: hash)
         if let id = found.id {
             let old = entries[Int(id)]!
             bytes += value.cost - old.value.cost
             if !old.inMain { smallBytes += value.cost - old.value.cost }
             entries[Int(id)]!.value = value
+            entries[Int(id)]!.deps = deps
             return
         }
         while count > 0, count + 1 > maxEntries || bytes + value.cost > maxBytes {
@@ -85,11 +90,11 @@ struct CacheShard {
         let id: Int32
         if let reused = freeIDs.popLast() {
             id = reused
-            entries[Int(id)] = Entry(target: Array(key.target), variant: key.variant, hash: hash, value: value, inMain: toMain)
+            entries[Int(id)] = Entry(target: Array(key.target), variant: key.variant, hash: hash, value: value, inMain: toMain, deps: deps)
             frequency[Int(id)] = 0
         } else {
             id = Int32(entries.count)
-            entries.append(Entry(target: Array(key.target), variant: key.variant, hash: hash, value: value, inMain: toMain))
+            entries.append(Entry(target: Array(key.target), variant: key.variant, hash: hash, value: value, inMain: toMain, deps: deps))
             frequency.append(0)
         }
         if toMain {
@@ -104,7 +109,7 @@ struct CacheShard {
         place(id, hash: hash)
     }
 
-    /// Drops everything and starts serving snapshot `generation` (counters are kept).
+    /// Drops everything (a full reload; counters are kept).
     mutating func reset(for generation: UInt64) {
         self.generation = generation
         guard count > 0 || !ghost.isEmpty else { return }
@@ -118,6 +123,20 @@ struct CacheShard {
         count = 0
         bytes = 0
         smallBytes = 0
+    }
+
+    /// Drops every entry built from one of `keys` (a write changed it). The entries' ids stay in
+    /// the FIFOs, dead, until they are popped there (then they are reused).
+    mutating func invalidate(_ keys: Set<UInt64>) {
+        for i in entries.indices {
+            guard let e = entries[i], e.deps.contains(where: keys.contains) else { continue }
+            unplace(Int32(i), hash: e.hash)
+            entries[i] = nil
+            count -= 1
+            bytes -= e.value.cost
+            if !e.inMain { smallBytes -= e.value.cost }
+            counters.invalidations += 1
+        }
     }
 
     // MARK: eviction
@@ -136,6 +155,10 @@ struct CacheShard {
     /// without evicting.
     private mutating func evictFromSmall() -> Bool {
         while let id = small.pop() {
+            guard entries[Int(id)] != nil else {  // invalidated while queued
+                freeIDs.append(id)
+                continue
+            }
             let cost = entries[Int(id)]!.value.cost
             smallBytes -= cost
             if frequency[Int(id)] > 0 {
@@ -154,6 +177,10 @@ struct CacheShard {
     /// Pops main: an entry read since its last pass goes round again with one read fewer.
     private mutating func evictFromMain() {
         while let id = main.pop() {
+            guard entries[Int(id)] != nil else {
+                freeIDs.append(id)
+                continue
+            }
             if frequency[Int(id)] > 0 {
                 frequency[Int(id)] -= 1
                 main.push(id)

@@ -28,6 +28,14 @@ public final class FolioApp: Sendable {
         self.writer = writer
         self.adminAuth = adminAuth
         self.changesLog = changesLog
+        // Before a write is answered, the responses built from what it changed are dropped.
+        writer?.onChange { [cache] change in
+            if change.everything {
+                cache.invalidateAll(generation: change.generation)
+            } else {
+                cache.invalidate(CacheDependencies.invalidated(by: change), generation: change.generation)
+            }
+        }
         self.urls = urls
         self.searchLimits = searchLimits
         self.searchScheduler = searchScheduler
@@ -66,6 +74,8 @@ public final class FolioApp: Sendable {
         var contentType = "application/json; charset=utf-8"
         /// Set on responses that vary by more than Accept-Encoding (content negotiation).
         var vary: String?
+        /// What it was built from (a write to one of these drops it from the cache).
+        var deps = CacheDependencies.list
     }
 
     /// The shared path of every cacheable GET: look up by raw target, else validate, build, store.
@@ -82,7 +92,7 @@ public final class FolioApp: Sendable {
     /// - on the search threads (`cachedSearch`): anything with `q`, within a CPU budget.
     func cached(_ request: HTTPRequest, variant: Int = 0, _ build: (ContentSnapshot) throws(APIError) -> Built) -> HTTPResponse {
         let key = CacheKey(target: request.targetBytes, variant: variant)
-        if let hit = cache.lookup(key, generation: snapshots.generation) {
+        if let hit = cache.lookup(key) {
             return hit.response(for: request, policy: policy)
         }
         return miss(request, key: key, build)
@@ -94,7 +104,7 @@ public final class FolioApp: Sendable {
     func cachedList(_ request: HTTPRequest,
                     _ build: @escaping @Sendable (QueryParameters, ContentSnapshot, SearchBudget) throws(APIError) -> Built) -> HTTPResponse {
         let key = CacheKey(target: request.targetBytes, variant: 0)
-        if let hit = cache.lookup(key, generation: snapshots.generation) {
+        if let hit = cache.lookup(key) {
             return hit.response(for: request, policy: policy)
         }
         let params: QueryParameters
@@ -142,7 +152,7 @@ public final class FolioApp: Sendable {
     /// Like `cached`, but a miss is built on a worker thread.
     func cachedOffLoop(_ request: HTTPRequest, _ build: @escaping @Sendable (ContentSnapshot) throws(APIError) -> Built) -> HTTPResponse {
         let key = CacheKey(target: request.targetBytes, variant: 0)
-        if let hit = cache.lookup(key, generation: snapshots.generation) {
+        if let hit = cache.lookup(key) {
             return hit.response(for: request, policy: policy)
         }
         return .deferred { [self] in miss(request, key: key, build) }
@@ -152,9 +162,15 @@ public final class FolioApp: Sendable {
         let snapshot = snapshots.current()
         do {
             let built = try build(snapshot)
+            var extra = built.extraHeaders
+            if let name = policy.surrogateKeyHeader {
+                var line = HTTPResponse(status: 200)
+                line.addHeader(name, built.deps.names.joined(separator: " "))
+                extra += line.headerBytes
+            }
             let rep = Representation(body: built.body, contentType: built.contentType, lastModified: built.lastModified,
-                                     extraHeaders: built.extraHeaders, vary: built.vary, policy: policy)
-            cache.store(key, rep, generation: snapshot.generation)
+                                     extraHeaders: extra, vary: built.vary, policy: policy)
+            cache.store(key, rep, generation: snapshot.generation, deps: built.deps.hashes)
             return rep.response(for: request, policy: policy)
         } catch {
             return problem(error, request)

@@ -6,14 +6,19 @@ import FolioHTTP
 public struct HeaderPolicy: Sendable {
     public var cacheControl: String
     public var corsOrigins: [String]
+    /// The header that names a cached response's dependency keys for a CDN to purge by
+    /// (`Surrogate-Key` for Fastly, `Cache-Tag` for Cloudflare); nil sends none.
+    public var surrogateKeyHeader: String?
     let staticCORS: [UInt8]
     var vary: String { staticCORS.isEmpty ? "Accept-Encoding, Origin" : "Accept-Encoding" }
     /// Vary for responses that also depend on Accept (content negotiation).
     var negotiatedVary: String { staticCORS.isEmpty ? "Accept, Accept-Encoding, Origin" : "Accept, Accept-Encoding" }
 
-    public init(cacheControl: String = "public, max-age=60, stale-while-revalidate=300", corsOrigins: [String] = ["*"]) {
+    public init(cacheControl: String = "public, max-age=60, stale-while-revalidate=300", corsOrigins: [String] = ["*"],
+                surrogateKeyHeader: String? = "Surrogate-Key") {
         self.cacheControl = cacheControl
         self.corsOrigins = corsOrigins
+        self.surrogateKeyHeader = surrogateKeyHeader
         var r = HTTPResponse(status: 200)
         if corsOrigins.contains("*") {
             r.addHeader("Access-Control-Allow-Origin", "*")

@@ -5,8 +5,12 @@ import Synchronization
 /// by the key's hash (so every shard fills evenly and two loops rarely meet on one mutex), each
 /// holding a sixteenth of the budget and evicting single entries (`CacheShard`, S3-FIFO). A
 /// response larger than 1/64 of the byte budget is served but not cached, so one huge list
-/// cannot push out hundreds of articles. A shard is emptied when the content snapshot changes
-/// (a response never outlives its snapshot).
+/// cannot push out hundreds of articles.
+///
+/// A write drops only what depends on what it changed (`CacheDependencies`, `invalidate`); a
+/// reload of everything empties the cache (`invalidateAll`). A response built from a snapshot
+/// older than the last invalidation of one of its dependencies is not stored, so a slow miss
+/// cannot put back what a write just dropped.
 public final class ResponseCache: Sendable {
     /// A mutex-guarded shard (Mutex is non-copyable, so each lives in its own box).
     final class ShardBox: Sendable {
@@ -21,6 +25,9 @@ public final class ResponseCache: Sendable {
     /// The largest representation cached (bytes of `Representation.cost`).
     let maxEntryBytes: Int
     private let tooLarge = Atomic<Int>(0)
+    /// Per dependency hash, the snapshot generation that last invalidated it; and the
+    /// generation of the last full flush.
+    private let invalidatedAt = Mutex<(byKey: [UInt64: UInt64], all: UInt64)>(([:], 0))
 
     public init(maxEntries: Int, maxBytes: Int) {
         self.maxEntries = max(0, maxEntries)
@@ -42,30 +49,45 @@ public final class ResponseCache: Sendable {
     @inline(__always)
     private func shard(_ hash: UInt64) -> ShardBox { shards[Int(hash >> 60) & (Self.shardCount - 1)] }
 
-    /// The cached representation for `key` in snapshot `generation`, if any.
-    func lookup(_ key: CacheKey, generation: UInt64) -> Representation? {
+    /// The cached representation for `key`, if any.
+    func lookup(_ key: CacheKey) -> Representation? {
         guard maxEntries > 0 else { return nil }
         let hash = Self.hash(key)
-        return shard(hash).state.withLock { shard -> Representation? in
-            if generation > shard.generation { shard.reset(for: generation) }
-            guard generation == shard.generation else { return nil }  // a reader still on an older snapshot
-            return shard.find(key, hash: hash)
-        }
+        return shard(hash).state.withLock { shard in shard.find(key, hash: hash) }
     }
 
-    /// Stores `value` unless it is larger than `maxEntryBytes`.
-    func store(_ key: CacheKey, _ value: Representation, generation: UInt64) {
+    /// Stores `value`, built from snapshot `generation` out of `deps`, unless it is larger than
+    /// `maxEntryBytes` or a dependency changed after that snapshot.
+    func store(_ key: CacheKey, _ value: Representation, generation: UInt64, deps: [UInt64] = []) {
         guard maxEntries > 0 else { return }
         guard value.cost <= maxEntryBytes else {
             tooLarge.add(1, ordering: .relaxed)
             return
         }
-        let hash = Self.hash(key)
-        shard(hash).state.withLock { shard in
-            if generation > shard.generation { shard.reset(for: generation) }
-            guard generation == shard.generation else { return }  // built from an older snapshot: not kept
-            shard.insert(key, hash: hash, value)
+        let stale = invalidatedAt.withLock { state in
+            state.all > generation || deps.contains { (state.byKey[$0] ?? 0) > generation }
         }
+        guard !stale else { return }
+        let hash = Self.hash(key)
+        shard(hash).state.withLock { shard in shard.insert(key, hash: hash, value, deps: deps) }
+    }
+
+    /// Drops every response built from one of `keys`; `generation` is the snapshot that has
+    /// the change (responses from older ones are not stored afterwards).
+    func invalidate(_ keys: Set<UInt64>, generation: UInt64) {
+        invalidatedAt.withLock { state in
+            for k in keys { state.byKey[k] = max(state.byKey[k] ?? 0, generation) }
+        }
+        for s in shards { s.state.withLock { $0.invalidate(keys) } }
+    }
+
+    /// Drops everything (a reload of the whole snapshot).
+    public func invalidateAll(generation: UInt64) {
+        invalidatedAt.withLock { state in
+            state.all = max(state.all, generation)
+            state.byKey.removeAll()
+        }
+        for s in shards { s.state.withLock { $0.reset(for: generation) } }
     }
 
     /// What the cache holds and has done, summed over shards (for /metrics).
@@ -75,6 +97,8 @@ public final class ResponseCache: Sendable {
         public var hits = 0
         public var misses = 0
         public var evictions = 0
+        /// Responses dropped because a write changed what they were built from.
+        public var invalidations = 0
         /// Responses served but not cached because they were over `maxEntryBytes`.
         public var tooLarge = 0
     }
@@ -88,6 +112,7 @@ public final class ResponseCache: Sendable {
                 u.hits += $0.counters.hits
                 u.misses += $0.counters.misses
                 u.evictions += $0.counters.evictions
+                u.invalidations += $0.counters.invalidations
             }
         }
         u.tooLarge = tooLarge.load(ordering: .relaxed)

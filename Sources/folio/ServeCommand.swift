@@ -86,6 +86,7 @@ struct ServeCommand: ParsableCommand {
                 ("folio_response_cache_hits_total", "Response cache lookups that found a response.", Double(usage.hits)),
                 ("folio_response_cache_misses_total", "Response cache lookups that found nothing.", Double(usage.misses)),
                 ("folio_response_cache_evictions_total", "Responses evicted to make room.", Double(usage.evictions)),
+                ("folio_response_cache_invalidations_total", "Responses dropped because a write changed what they were built from.", Double(usage.invalidations)),
                 ("folio_response_cache_too_large_total", "Responses served but not cached (over 1/64 of the byte budget).", Double(usage.tooLarge)),
             ]
         }
@@ -115,14 +116,14 @@ struct ServeCommand: ParsableCommand {
                 Console.event("folio: \(Signals.name(signal)) received, draining \(server.control.connectionCount) connections", json: jsonLogs)
                 break
             }
-            Console.event(Self.reload(content: content, logFile: logFile), json: jsonLogs)
+            Console.event(Self.reload(content: content, logFile: logFile, cache: app.cache), json: jsonLogs)
         }
         let report = server.shutdown()
         Console.event("folio: drained \(report.drained) connections, closed \(report.forced) at the deadline; bye", json: jsonLogs)
     }
 
     /// SIGHUP: reopen the access-log file, reload the content; one line saying what happened.
-    static func reload(content: LoadedContent, logFile: AccessLogFile?) -> String {
+    static func reload(content: LoadedContent, logFile: AccessLogFile?, cache: ResponseCache) -> String {
         var done: [String] = []
         if let logFile {
             do {
@@ -135,6 +136,7 @@ struct ServeCommand: ParsableCommand {
         let started = MonotonicClock.now()
         do {
             let snapshot = try content.reload()
+            if content.writer == nil { cache.invalidateAll(generation: snapshot.generation) }  // else the writer told the cache
             let ms = Int((MonotonicClock.now() - started) * 1000)
             done.append("reloaded the content: \(snapshot.articles.count) articles, generation \(snapshot.generation), in \(ms) ms")
         } catch {

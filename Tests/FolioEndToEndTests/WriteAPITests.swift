@@ -102,6 +102,12 @@ struct WriteAPITests {
         let related = try s.get("/api/v1/articles/\(SampleContent.turkiyeSlug)/related")
         #expect(related.text.contains("written-live"))
 
+        // Cached responses name what they were built from (for a CDN), and the write dropped
+        // the ones built from what it changed.
+        let page = try s.get("/api/v1/articles/\(SampleContent.electionsSlug)")
+        #expect(page.header("Surrogate-Key")?.hasPrefix("article-1 author-javid-valiyev tag-") == true, "\(page.header("Surrogate-Key") ?? "none")")
+        #expect(try s.get("/api/v1/articles?per_page=1").header("Surrogate-Key") == "articles")
+
         // Updates need the current revision.
         let put = Self.article.replacingOccurrences(of: "Written live", with: "Written again")
         #expect(try s.request("PUT", "/api/v1/articles/written-live", token: s.writeToken, body: put).status == 428)
@@ -111,6 +117,9 @@ struct WriteAPITests {
         let updated = try s.request("PUT", "/api/v1/articles/written-live", token: s.writeToken, ifMatch: "\"r1\"", body: put)
         #expect(updated.status == 200 && updated.header("ETag") == "\"r2\"", "\(updated.text)")
         #expect(Self.data(try s.get("/api/v1/articles/written-live"))?["title"] as? String == "Written again")
+        let metrics = try s.get("/metrics").text
+        #expect(metrics.contains("folio_response_cache_invalidations_total"), "\(metrics)")
+        #expect(!metrics.contains("folio_response_cache_invalidations_total 0\n"))
 
         // A merge patch changes only what it names; renaming keeps the old slug as a 301.
         let wrongType = try s.request("PATCH", "/api/v1/articles/written-live", token: s.writeToken, ifMatch: "\"r2\"",

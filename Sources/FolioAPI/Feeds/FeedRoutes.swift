@@ -79,7 +79,7 @@ extension FolioApp {
             w.endArray()
             w.endObject()
             w.endObject()
-            return Built(body: w.bytes, lastModified: encoder.newest ?? snapshot.newestUpdate?.epochSeconds)
+            return Built(body: w.bytes, lastModified: encoder.newest ?? snapshot.newestUpdate?.epochSeconds, deps: .tag(t.slug))
         }
     }
 }

@@ -17,6 +17,18 @@ public final class ContentWriter: Sendable {
     private let applied: Mutex<Int64>
     /// Serialises writes and catching up (one applier at a time, in log order).
     private let lock = Mutex<Void>(())
+    /// Told what each applied batch changed, after the new snapshot is in place and before the
+    /// write that caused it is answered (the response cache drops what depends on it).
+    private let observers = Mutex<[@Sendable (ContentChangeSet) -> Void]>([])
+
+    public func onChange(_ observer: @escaping @Sendable (ContentChangeSet) -> Void) {
+        observers.withLock { $0.append(observer) }
+    }
+
+    private func notify(_ change: ContentChangeSet) {
+        for o in observers.withLock({ $0 }) { o(change) }
+    }
+
     /// Above this many changes at once, reload the whole snapshot instead of applying them.
     static let reloadThreshold = 2_000
 
@@ -91,6 +103,10 @@ public final class ContentWriter: Sendable {
             let last = try store.lastChangeSequence()
             try snapshots.reload(from: store)
             applied.withLock { $0 = last }
+            var all = ContentChangeSet()
+            all.everything = true
+            all.generation = snapshots.generation
+            notify(all)
             return read.changes.count
         }
         let present = Set(read.articles.map(\.id))
@@ -99,10 +115,30 @@ public final class ContentWriter: Sendable {
             bodies?.invalidate(articleID: c.entityID)
             if c.op == "delete", !present.contains(c.entityID) { deleted.insert(c.entityID) }
         }
+        var change = ContentChangeSet()
+        for c in read.changes {
+            switch c.kind {
+            case "article":
+                change.articleIDs.insert(c.entityID)
+                if let old = current.article(id: c.entityID) {
+                    change.authors.formUnion(old.authors)
+                    change.tags.formUnion(old.tags)
+                }
+            case "author": change.authors.insert(c.slug)
+            case "tag": change.tags.insert(c.slug)
+            default: change.everything = true
+            }
+        }
+        for a in read.articles {
+            change.authors.formUnion(a.authors)
+            change.tags.formUnion(a.tags)
+        }
         snapshots.update { current, generation in
             current.applying(changed: read.articles, deleted: deleted, catalog: read.catalog, generation: generation)
         }
         applied.withLock { $0 = read.changes.last!.seq }
+        change.generation = snapshots.generation
+        notify(change)
         return read.changes.count
     }
 }
@@ -124,4 +160,18 @@ extension SQLiteStore {
     public func lastChangeSequence() throws -> Int64 {
         try withConnection { db in try db.scalarInt("SELECT coalesce(max(seq), 0) FROM changes") }
     }
+}
+
+/// What a batch of changes touched, for the response cache: the articles, and the authors and
+/// tags they had before and have after (or that changed themselves). `everything` when the
+/// snapshot was reloaded whole or the site changed.
+public struct ContentChangeSet: Sendable {
+    public var articleIDs: Set<Int64> = []
+    public var authors: Set<String> = []
+    public var tags: Set<String> = []
+    public var everything = false
+    /// The snapshot generation that has the changes.
+    public var generation: UInt64 = 0
+
+    public init() {}
 }
