@@ -12,6 +12,8 @@ struct Configuration {
     var logLevel = "info"
     var logFormat = "text"
     var cacheControl = "public, max-age=60, stale-while-revalidate=300"
+    /// Header naming a cached response's dependency keys for a CDN; "" sends none.
+    var surrogateKeyHeader = "Surrogate-Key"
     var corsOrigins = ["*"]
     var responseCacheEntries = 10_000
     var responseCacheBytes = 64 << 20
@@ -41,7 +43,7 @@ struct Configuration {
     static let topKeys: Set<String> = [
         "host", "port", "threads", "public", "log_level", "log_format", "access_log", "access_log_file", "cache_control",
         "cors_origins", "drain_timeout", "limits", "response_cache", "body_cache_bytes", "sample_content", "database",
-        "public_url", "article_url", "author_url", "search", "admin",
+        "public_url", "article_url", "author_url", "search", "admin", "surrogate_key_header",
     ]
     static let adminKeys: Set<String> = ["allow_plaintext", "require_if_match", "max_failures", "failure_window"]
     static let searchKeys: Set<String> = [
@@ -95,6 +97,11 @@ struct Configuration {
             case "log_level": logLevel = try file.string(v, key)
             case "log_format": logFormat = try file.string(v, key)
             case "cache_control": cacheControl = try file.string(v, key)
+            case "surrogate_key_header":
+                guard let name = v.string, name.isEmpty || name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }) else {
+                    throw file.problem(key, "a header name (letters, digits, -) or \"\" for none", v)
+                }
+                surrogateKeyHeader = name
             case "sample_content": sampleContent = try file.string(v, key)
             case "database": database = try file.string(v, key)
             case "access_log": http.accessLog = try file.bool(v, key)
