@@ -78,9 +78,10 @@ extension FolioApp {
             }
         }
         let outcome: WriteOutcome
+        let (slugConstant, bodyConstant, inputConstant) = (urlSlug, body, fullInput)  // constants for the writer's thread
         do {
             outcome = try writer.write(actor: token.name) { w throws -> WriteOutcome in
-                let target = urlSlug ?? fullInput?.slug ?? ""
+                let target = slugConstant ?? inputConstant?.slug ?? ""
                 let existing = try w.articleRevision(slug: target)
                 switch (method, existing) {
                 case (.post, .some):
@@ -100,12 +101,12 @@ extension FolioApp {
                     return WriteOutcome(status: 204, slug: nil, revision: existing?.revision ?? 0)
                 }
                 var input: ArticleInput
-                if method == .patch, let body {
+                if method == .patch, let body = bodyConstant {
                     guard let record = try w.record(slug: target) else { throw APIError.notFound("no article with slug \"\(target)\"") }
                     let merged = ArticleWriteInput.mergePatch(ArticleWriteInput.json(ArticleInput(record)), body)
                     input = try ArticleWriteInput.parse(merged, slug: target).get()
                 } else {
-                    input = fullInput!
+                    input = inputConstant!
                 }
                 input.id = existing?.id
                 let record = try ArticleWriteInput.record(input).get()

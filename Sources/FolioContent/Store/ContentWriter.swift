@@ -43,17 +43,86 @@ public final class ContentWriter: Sendable {
     /// The sequence number of the newest change the snapshot reflects.
     public var appliedSequence: Int64 { applied.withLock { $0 } }
 
-    /// Runs `body` in one write transaction (its changes logged as `actor`), then updates the
-    /// snapshot. Blocking: call off the event loops.
-    public func write<R: Sendable>(actor: String, _ body: (inout StoreWriter) throws -> R) throws -> R {
-        try lock.withLock { _ in
-            let result = try store.transaction { w in
-                w.actor = actor
-                return try body(&w)
-            }
-            _ = try applyNewChanges()
-            return result
+    /// One write waiting to be committed with others.
+    final class Job: Sendable {
+        let actor: String
+        let run: @Sendable (inout StoreWriter) throws -> Void
+        let failure = Mutex<(any Error)?>(nil)
+        let done = DispatchSemaphore(value: 0)
+
+        init(actor: String, run: @escaping @Sendable (inout StoreWriter) throws -> Void) {
+            self.actor = actor
+            self.run = run
         }
+    }
+
+    /// Writes waiting, and whether a caller is committing batches now (the leader).
+    private let pending = Mutex<(jobs: [Job], leading: Bool)>(([], false))
+
+    /// Runs `body` as one write (its changes logged as `actor`), committed and applied to the
+    /// snapshot before this returns. Blocking: call off the event loops.
+    ///
+    /// Concurrent writes are coalesced (group commit): the first caller becomes the leader and
+    /// commits everything queued meanwhile in ONE transaction, each write in a savepoint of its
+    /// own (a write that fails is rolled back alone), with one fsync and one snapshot update for
+    /// the batch; the others wait for their result.
+    public func write<R: Sendable>(actor: String, _ body: @escaping @Sendable (inout StoreWriter) throws -> R) throws -> R {
+        let result = Mutex<R?>(nil)
+        let job = Job(actor: actor) { w in
+            let r = try body(&w)
+            result.withLock { $0 = r }
+        }
+        let lead = pending.withLock { state -> Bool in
+            state.jobs.append(job)
+            if state.leading { return false }
+            state.leading = true
+            return true
+        }
+        if lead {
+            while true {
+                let batch = pending.withLock { state -> [Job] in
+                    if state.jobs.isEmpty {
+                        state.leading = false
+                        return []
+                    }
+                    defer { state.jobs.removeAll() }
+                    return state.jobs
+                }
+                if batch.isEmpty { break }
+                commit(batch)
+            }
+        }
+        job.done.wait()
+        if let error = job.failure.withLock({ $0 }) { throw error }
+        return result.withLock { $0 }!
+    }
+
+    /// Commits a batch in one transaction, updates the snapshot, and wakes every job's caller.
+    private func commit(_ batch: [Job]) {
+        lock.withLock { _ in
+            do {
+                try store.transaction { w in
+                    for job in batch {
+                        try w.beginSavepoint()
+                        w.actor = job.actor
+                        do {
+                            try job.run(&w)
+                            try w.releaseSavepoint()
+                        } catch {
+                            job.failure.withLock { $0 = error }
+                            try w.rollbackSavepoint()
+                        }
+                    }
+                }
+            } catch {
+                // The commit failed (disk full, read-only): nothing of the batch is stored.
+                for job in batch { job.failure.withLock { if $0 == nil { $0 = error } } }
+            }
+            // Committed writes are answered even if reading them back fails here: the follower
+            // thread applies them within a second.
+            _ = try? applyNewChanges()
+        }
+        for job in batch { job.done.signal() }
     }
 
     /// Applies changes other processes logged; returns how many. Blocking.

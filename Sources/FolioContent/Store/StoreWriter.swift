@@ -14,6 +14,18 @@ public struct StoreWriter: ~Copyable {
 
     init(db: SQLiteConnection) { self.db = db }
 
+    /// Starts a nested unit inside the transaction (one write of a coalesced batch).
+    mutating func beginSavepoint() throws { try db.execute("SAVEPOINT folio_write") }
+
+    mutating func releaseSavepoint() throws { try db.execute("RELEASE folio_write") }
+
+    /// Undoes the nested unit (and forgets ids it may have created).
+    mutating func rollbackSavepoint() throws {
+        try db.execute("ROLLBACK TO folio_write; RELEASE folio_write")
+        tagIDs.removeAll()
+        authorIDs.removeAll()
+    }
+
     /// Appends one entry to the changes log (same transaction as the write it records).
     mutating func logChange(_ kind: String, id: Int64, slug: String, _ op: String) throws {
         var now = timespec()
