@@ -19,7 +19,7 @@ extension FolioApp {
         guard let writer, let adminAuth else {
             return problem(APIError(503, "writes are off on this server (read-only store)"), request)
         }
-        return .deferred { [self] in
+        return .deferred(background: false) { [self] in
             switch performArticleWrite(request, slug: raw, writer: writer, auth: adminAuth) {
             case .success(let response): return response
             case .failure(let error): return problem(error, request)

@@ -11,4 +11,5 @@ public enum BackgroundThread {
     public static func lowerPriority() {
         _ = folio_set_thread_nice(nice)
     }
+
 }

@@ -14,13 +14,16 @@ public struct HTTPResponse: Sendable {
     /// A response computed off the event loop (a slow query) on the shared worker threads: the
     /// connection waits, the loop goes on serving other connections, and the result is written
     /// when it arrives.
-    public static func deferred(_ work: @escaping @Sendable () -> HTTPResponse) -> HTTPResponse {
+    /// `background` work (feeds, lists with bodies) runs on `BackgroundPool`'s threads, at a
+    /// lower priority than the event loops; foreground work (writes: a client waits, the store
+    /// serialises them) on the shared worker queue at normal priority.
+    public static func deferred(background: Bool = true, _ work: @escaping @Sendable () -> HTTPResponse) -> HTTPResponse {
         .deferred(DeferredResponse { completion in
-            DeferredResponse.workers.async {
-                BackgroundThread.lowerPriority()  // the pool's threads do only this kind of work
+            let job: @Sendable () -> Void = {
                 guard !completion.isCancelled else { return }
                 completion.complete(work())
             }
+            if background { BackgroundPool.shared.async(job) } else { DeferredResponse.workers.async(execute: job) }
         })
     }
 

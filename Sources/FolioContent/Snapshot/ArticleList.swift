@@ -47,12 +47,16 @@ public struct ArticleList: RandomAccessCollection, Sendable {
         var k = chunk(containing: start)
         var i = start
         while k < chunks.count {
-            let items = chunks[k].items
-            var j = i - starts[k]
-            while j < items.count {
-                body(i, items[j].id)
-                i += 1
-                j += 1
+            // Through a buffer pointer, `items[j].id` reads the field in place; through the array
+            // it copied the whole Article (a retain and a release per string and array in it:
+            // over half of a write's CPU at 100,000 articles, measured with perf).
+            chunks[k].items.withUnsafeBufferPointer { items in
+                var j = i - starts[k]
+                while j < items.count {
+                    body(i, items[j].id)
+                    i += 1
+                    j += 1
+                }
             }
             k += 1
         }

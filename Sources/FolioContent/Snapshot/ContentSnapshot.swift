@@ -19,7 +19,7 @@ public final class ContentSnapshot: Sendable {
     public let publishedBounds: ClosedRange<Timestamp>?
 
     /// Current slug → article id; id → position in `articles`.
-    private let slugIndex: [String: Int64]
+    private let slugIndex: SlugIndex
     private let positions: IDPositions
     private let redirects: [String: Int64]
     private let authorIndex: [String: Int32]
@@ -50,6 +50,7 @@ public final class ContentSnapshot: Sendable {
                                authorPositions: authorPositions, tagPositions: tagPositions, newest: newestUpdate)
         for id in deleted.union(changed.map(\.id)) { state.remove(id: id) }
         for a in changed where !deleted.contains(a.id) { state.insert(a, authorIndex: authorIndex, tagIndex: tagIndex) }
+        state.finish()
         guard let catalog else {
             return ContentSnapshot(state: state, site: site, authors: authors, tags: tags, redirects: redirects,
                                    authorIndex: authorIndex, tagIndex: tagIndex, generation: generation)
@@ -147,21 +148,21 @@ public final class ContentSnapshot: Sendable {
         var tagIndex: [String: Int32] = [:]
         for (i, t) in tags.enumerated() { tagIndex[t.slug] = Int32(i) }
 
-        var slugIndex: [String: Int64] = [:]
-        slugIndex.reserveCapacity(sorted.count)
+        var slugPairs: [(String, Int64)] = []
+        slugPairs.reserveCapacity(sorted.count)
         var positions = IDPositions()
         var authorPositions = [[Int32]](repeating: [], count: authors.count)
         var tagPositions = [[Int32]](repeating: [], count: tags.count)
         var newest: Timestamp?
         for (i, a) in sorted.enumerated() {
             let p = Int32(i)
-            slugIndex[a.slug] = a.id
+            slugPairs.append((a.slug, a.id))
             positions[a.id] = p
             for s in a.authors { if let k = authorIndex[s] { authorPositions[Int(k)].append(p) } }
             for s in a.tags { if let k = tagIndex[s] { tagPositions[Int(k)].append(p) } }
             if newest.map({ a.updatedAt > $0 }) ?? true { newest = a.updatedAt }
         }
-        self.slugIndex = slugIndex
+        self.slugIndex = SlugIndex(slugPairs)
         self.positions = positions
         self.authorIndex = authorIndex
         self.tagIndex = tagIndex
