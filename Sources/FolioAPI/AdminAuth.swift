@@ -12,6 +12,8 @@ public struct AdminSettings: Sendable {
     /// Failed authentications from one address within `failureWindow` seconds before 429.
     public var maxFailures = 10
     public var failureWindow = 60.0
+    /// How long an `Idempotency-Key`'s answer is kept, in seconds.
+    public var idempotencyTTL: Int64 = 24 * 3600
 
     public init() {}
 }
@@ -47,6 +49,18 @@ public final class AdminAuth: Sendable {
     let store: SQLiteStore
     public let settings: AdminSettings
     private let failures = Mutex<[PeerAddress: (count: Int, since: Double)]>([:])
+    /// Idempotency keys whose write is running now (token name + key).
+    private let running = Mutex<Set<String>>([])
+
+    /// Marks `key` of `token` as running; false when it already is (a retry while the first is
+    /// still being processed).
+    func begin(token: String, key: String) -> Bool {
+        running.withLock { $0.insert(token + "\u{0}" + key).inserted }
+    }
+
+    func end(token: String, key: String) {
+        _ = running.withLock { $0.remove(token + "\u{0}" + key) }
+    }
 
     public init(store: SQLiteStore, settings: AdminSettings) {
         self.store = store

@@ -32,6 +32,8 @@ extension FolioApp {
         var status: Int
         var slug: String?
         var revision: Int64
+        /// An earlier answer given again (`Idempotency-Key`): its ETag as it was.
+        var replayedETag: String?
     }
 
     private func performArticleWrite(_ request: HTTPRequest, slug raw: String?, writer: ContentWriter,
@@ -69,6 +71,25 @@ extension FolioApp {
         }
         let requireIfMatch = auth.settings.requireIfMatch
 
+        // Idempotency-Key (IETF httpapi draft): a retry with the same key and request gets the
+        // first answer; another request under the same key is a 422; a retry while the first
+        // still runs is a 409. The answer is stored in the write's own transaction.
+        var idempotency: (key: String, hash: String)?
+        if let key = request.header("idempotency-key") {
+            guard !key.isEmpty, key.count <= 255, key.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
+                return .failure(APIError(400, "Idempotency-Key must be 1–255 visible ASCII characters"))
+            }
+            let asked = Array(method.name.utf8) + [0] + Array(request.path.utf8) + [0] + request.body
+            idempotency = (key, Digest.sha256Hex(asked))
+            guard auth.begin(token: token.name, key: key) else {
+                return .failure(APIError(409, "a request with this Idempotency-Key is still being processed; retry when it is answered"))
+            }
+        }
+        defer { if let idempotency { auth.end(token: token.name, key: idempotency.key) } }
+        let ttl = auth.settings.idempotencyTTL
+        let tokenName = token.name
+        let idempotent = idempotency
+
         // Parse a full body before the transaction (a PATCH is parsed once the current article is read).
         var fullInput: ArticleInput?
         if method == .post || method == .put, let body {
@@ -81,6 +102,31 @@ extension FolioApp {
         let (slugConstant, bodyConstant, inputConstant) = (urlSlug, body, fullInput)  // constants for the writer's thread
         do {
             outcome = try writer.write(actor: token.name) { w throws -> WriteOutcome in
+                if let idempotency = idempotent, let earlier = try w.idempotentAnswer(token: tokenName, key: idempotency.key, ttl: ttl) {
+                    guard earlier.requestHash == idempotency.hash else {
+                        throw APIError(422, "this Idempotency-Key was used for another request; use a new key for a new request")
+                    }
+                    let slug = earlier.location.map { String($0.dropFirst("/api/v1/articles/".count)) }
+                        ?? (earlier.status == 204 ? nil : slugConstant)
+                    return WriteOutcome(status: earlier.status, slug: slug, revision: 0, replayedETag: earlier.etag ?? "")
+                }
+                let outcome = try writeArticle(&w)
+                if let idempotency = idempotent {
+                    try w.rememberAnswer(token: tokenName, key: idempotency.key, StoreWriter.IdempotentAnswer(
+                        requestHash: idempotency.hash, status: outcome.status,
+                        location: outcome.status == 201 ? outcome.slug.map { "/api/v1/articles/" + $0 } : nil,
+                        etag: outcome.slug == nil ? nil : "\"r\(outcome.revision)\""), ttl: ttl)
+                }
+                return outcome
+            }
+        } catch let e as APIError {
+            return .failure(e)
+        } catch {
+            return .failure(APIError(error: error))
+        }
+        return .success(writeResponse(outcome, request: request))
+
+        @Sendable func writeArticle(_ w: inout StoreWriter) throws -> WriteOutcome {
                 let target = slugConstant ?? inputConstant?.slug ?? ""
                 let existing = try w.articleRevision(slug: target)
                 switch (method, existing) {
@@ -114,19 +160,14 @@ extension FolioApp {
                 do { result = try w.upsertArticle(record) } catch let e as RepositoryError { throw APIError(e) }
                 return WriteOutcome(status: existing == nil ? 201 : 200, slug: record.article.slug, revision: result.revision)
             }
-        } catch let e as APIError {
-            return .failure(e)
-        } catch {
-            return .failure(APIError(error: error))
-        }
-        return .success(writeResponse(outcome, request: request))
     }
 
     /// 201/200 with the article as readers now see it (plus its revision), or 204.
     private func writeResponse(_ outcome: WriteOutcome, request: HTTPRequest) -> HTTPResponse {
-        guard let slug = outcome.slug else {
+        guard let slug = outcome.slug, outcome.status != 204 else {
             var r = HTTPResponse(status: 204)
             r.addHeader("Cache-Control", "no-store")
+            if outcome.replayedETag != nil { r.addHeader("Idempotent-Replayed", "true") }
             return r
         }
         let snapshot = snapshots.current()
@@ -138,12 +179,17 @@ extension FolioApp {
                 item.bytes.removeLast()  // reopen the object to add the revision
                 w.bytes.append(contentsOf: Array("{\"data\":".utf8))
                 w.bytes.append(contentsOf: item.bytes)
-                w.bytes.append(contentsOf: Array(",\"revision\":\(outcome.revision)}}".utf8))
+                w.bytes.append(contentsOf: Array(",\"revision\":\(outcome.replayedETag == nil ? outcome.revision : a.revision)}}".utf8))
             }
         }
         var r = HTTPResponse(status: outcome.status, contentType: "application/json; charset=utf-8", body: w.bytes)
         if outcome.status == 201 { r.addHeader("Location", "/api/v1/articles/" + slug) }
-        r.addHeader("ETag", "\"r\(outcome.revision)\"")
+        if let replayed = outcome.replayedETag {
+            if !replayed.isEmpty { r.addHeader("ETag", replayed) }
+            r.addHeader("Idempotent-Replayed", "true")
+        } else {
+            r.addHeader("ETag", "\"r\(outcome.revision)\"")
+        }
         r.addHeader("Cache-Control", "no-store")
         policy.addCORS(to: &r, request: request)
         return r

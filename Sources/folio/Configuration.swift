@@ -45,7 +45,7 @@ struct Configuration {
         "cors_origins", "drain_timeout", "limits", "response_cache", "body_cache_bytes", "sample_content", "database",
         "public_url", "article_url", "author_url", "search", "admin", "surrogate_key_header",
     ]
-    static let adminKeys: Set<String> = ["allow_plaintext", "require_if_match", "max_failures", "failure_window"]
+    static let adminKeys: Set<String> = ["allow_plaintext", "require_if_match", "max_failures", "failure_window", "idempotency_hours"]
     static let searchKeys: Set<String> = [
         "max_length", "max_terms", "max_prefix_terms", "min_prefix_length", "cpu_budget_ms", "workers",
         "expensive_workers", "max_queue", "max_expensive_queue",
@@ -130,6 +130,7 @@ struct Configuration {
                     case "require_if_match": admin.requireIfMatch = try file.bool(m.value, name)
                     case "max_failures": admin.maxFailures = try file.int(m.value, name, 1...1_000_000)
                     case "failure_window": admin.failureWindow = try file.seconds(m.value, name)
+                    case "idempotency_hours": admin.idempotencyTTL = Int64(try file.int(m.value, name, 1...24 * 30)) * 3600
                     default: break
                     }
                 }

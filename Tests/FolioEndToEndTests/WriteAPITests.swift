@@ -32,8 +32,9 @@ struct WriteAPITests {
         }
 
         func request(_ method: String, _ path: String, token: String? = nil, contentType: String? = "application/json",
-                     ifMatch: String? = nil, body: String? = nil) throws -> Response {
+                     ifMatch: String? = nil, idempotencyKey: String? = nil, body: String? = nil) throws -> Response {
             var head = "\(method) \(path) HTTP/1.1\r\nHost: t\r\n"
+            if let idempotencyKey { head += "Idempotency-Key: \(idempotencyKey)\r\n" }
             if let token { head += "Authorization: Bearer \(token)\r\n" }
             if let contentType, body != nil { head += "Content-Type: \(contentType)\r\n" }
             if let ifMatch { head += "If-Match: \(ifMatch)\r\n" }
@@ -179,6 +180,37 @@ struct WriteAPITests {
         let log = try s.get("/api/v1/changes?since=0&limit=1000")
         let seqs = ((log.json?["data"] as? [[String: Any]]) ?? []).compactMap { $0["seq"] as? Int }
         #expect(seqs == Array(1...seqs.count))
+    }
+
+    /// A retried write with its Idempotency-Key gets the first answer and changes nothing more;
+    /// the same key for another request is a 422.
+    @Test func idempotentRetries() throws {
+        let s = try Writable()
+        let first = try s.request("POST", "/api/v1/articles", token: s.writeToken, idempotencyKey: "order-1", body: Self.article)
+        #expect(first.status == 201)
+        let retry = try s.request("POST", "/api/v1/articles", token: s.writeToken, idempotencyKey: "order-1", body: Self.article)
+        #expect(retry.status == 201, "\(retry.text)")
+        #expect(retry.header("Location") == first.header("Location"))
+        #expect(retry.header("ETag") == "\"r1\"")
+        #expect(retry.header("Idempotent-Replayed") == "true")
+        #expect(first.header("Idempotent-Replayed") == nil)
+        let other = try s.request("POST", "/api/v1/articles", token: s.writeToken, idempotencyKey: "order-1",
+                                  body: Self.article.replacingOccurrences(of: "written-live", with: "another-one"))
+        #expect(other.status == 422)
+        #expect(try s.get("/api/v1/articles/another-one").status == 404)
+        // A retried PATCH applies once: its If-Match would fail a second application.
+        let patch = #"{"title": "Patched once"}"#
+        let p1 = try s.request("PATCH", "/api/v1/articles/written-live", token: s.writeToken, contentType: "application/merge-patch+json",
+                               ifMatch: "\"r1\"", idempotencyKey: "patch-1", body: patch)
+        let p2 = try s.request("PATCH", "/api/v1/articles/written-live", token: s.writeToken, contentType: "application/merge-patch+json",
+                               ifMatch: "\"r1\"", idempotencyKey: "patch-1", body: patch)
+        #expect(p1.status == 200 && p2.status == 200, "\(p2.text)")
+        #expect(p2.header("ETag") == "\"r2\"")
+        #expect(Self.data(p2)?["revision"] as? Int == 2)
+        let log = try s.get("/api/v1/changes?since=0&limit=1000")
+        let writes = ((log.json?["data"] as? [[String: Any]]) ?? []).filter { $0["slug"] as? String == "written-live" }
+        #expect(writes.count == 2, "create and one update, not more: \(writes)")
+        #expect(try s.request("POST", "/api/v1/articles", token: s.writeToken, idempotencyKey: "bad key", body: Self.article).status == 400)
     }
 
     @Test func repeatedFailuresAreSlowedDown() throws {

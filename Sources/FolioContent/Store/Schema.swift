@@ -119,6 +119,20 @@ enum Schema {
             revoked_at INTEGER
         ) WITHOUT ROWID;
         """,
+        // 3 → 4: Idempotency-Key answers, stored in the transaction of the write they answer.
+        """
+        CREATE TABLE idempotency_keys (
+            token TEXT NOT NULL,
+            key TEXT NOT NULL,
+            request_hash TEXT NOT NULL,
+            status INTEGER NOT NULL,
+            location TEXT,
+            etag TEXT,
+            created_at INTEGER NOT NULL,
+            PRIMARY KEY (token, key)
+        ) WITHOUT ROWID;
+        CREATE INDEX idempotency_keys_created ON idempotency_keys (created_at);
+        """,
     ]
 
     /// The version a fully migrated file has.

@@ -47,6 +47,44 @@ public struct StoreWriter: ~Copyable {
         try ContentLoader.record(db, slug: slug)
     }
 
+    /// A write's remembered answer for an `Idempotency-Key`: what was asked (its hash) and what
+    /// was answered.
+    public struct IdempotentAnswer: Sendable, Hashable {
+        public var requestHash: String
+        public var status: Int
+        public var location: String?
+        public var etag: String?
+
+        public init(requestHash: String, status: Int, location: String?, etag: String?) {
+            self.requestHash = requestHash
+            self.status = status
+            self.location = location
+            self.etag = etag
+        }
+    }
+
+    /// The answer remembered for `key` of `token`, if it is younger than `ttl` seconds.
+    public func idempotentAnswer(token: String, key: String, ttl: Int64) throws -> IdempotentAnswer? {
+        var found: IdempotentAnswer?
+        try db.prepare("""
+            SELECT request_hash, status, location, etag FROM idempotency_keys WHERE token = ? AND key = ? AND created_at >= ?
+            """).query([.text(token), .text(key), .int(Int64(time(nil)) - ttl)]) { r in
+            found = IdempotentAnswer(requestHash: r.string(0), status: r.int(1), location: r.optionalString(2), etag: r.optionalString(3))
+        }
+        return found
+    }
+
+    /// Remembers a write's answer (in its transaction) and forgets answers older than `ttl`.
+    public func rememberAnswer(token: String, key: String, _ answer: IdempotentAnswer, ttl: Int64) throws {
+        let now = Int64(time(nil))
+        try db.prepare("DELETE FROM idempotency_keys WHERE created_at < ?").run([.int(now - ttl)])
+        try db.prepare("""
+            INSERT OR REPLACE INTO idempotency_keys (token, key, request_hash, status, location, etag, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """).run([.text(token), .text(key), .text(answer.requestHash), .int(Int64(answer.status)), .optional(answer.location),
+                      .optional(answer.etag), .int(now)])
+    }
+
     /// Marks a token as used now (in the transaction of the write it authorised).
     public func touchToken(name: String) throws {
         try db.prepare("UPDATE tokens SET last_used_at = ? WHERE name = ?").run([.int(Int64(time(nil))), .text(name)])
