@@ -26,6 +26,7 @@ import FolioHTTP
         let refusals: Set<String> = ["400", "401", "403", "413", "415", "422", "429", "503"]
         switch method {
         case "POST": return refusals.union(["201", "409"])
+        case "PUT" where pattern == "/api/v1/site": return refusals.union(["200"])
         case "PUT": return refusals.union(["200", "201", "409", "412", "428"])
         case "PATCH": return refusals.union(["200", "404", "409", "412", "428"])
         case "DELETE": return ["204", "401", "403", "404", "412", "428", "429", "503"]

@@ -213,6 +213,44 @@ struct WriteAPITests {
         #expect(try s.request("POST", "/api/v1/articles", token: s.writeToken, idempotencyKey: "bad key", body: Self.article).status == 400)
     }
 
+    @Test func authorsTagsAndTheSite() throws {
+        let s = try Writable()
+        let t = s.writeToken
+        // A new author, then an article by them; their card shows it; they cannot go while it exists.
+        let created = try s.request("PUT", "/api/v1/authors/mira-example", token: t,
+                                    body: #"{"name": "Mira Example", "email": "mira@example.org", "links": [{"rel": "website", "url": "https://example.org"}]}"#)
+        #expect(created.status == 201, "\(created.text)")
+        #expect(created.header("Location") == "/api/v1/authors/mira-example")
+        let bad = try s.request("PUT", "/api/v1/authors/mira-example", token: t, ifMatch: "\"r1\"", body: #"{"name": "", "email": "nope", "links": [3]}"#)
+        #expect(bad.status == 422)
+        let pointers = ((bad.json?["errors"] as? [[String: Any]]) ?? []).compactMap { $0["pointer"] as? String }
+        #expect(pointers.contains("/links/0"), "\(pointers)")
+        #expect(try s.request("PUT", "/api/v1/authors/mira-example", token: t, body: #"{"name": "Mira E."}"#).status == 428)
+        #expect(try s.request("PUT", "/api/v1/authors/mira-example", token: t, ifMatch: "\"r1\"", body: #"{"name": "Mira E."}"#).status == 200)
+        #expect(Self.data(try s.get("/api/v1/authors/mira-example"))?["name"] as? String == "Mira E.")
+        let article = Self.article.replacingOccurrences(of: "javid-valiyev", with: "mira-example")
+        #expect(try s.request("POST", "/api/v1/articles", token: t, body: article).status == 201)
+        let card = Self.data(try s.get("/api/v1/authors/mira-example"))
+        #expect((card?["latest_articles"] as? [[String: Any]])?.first?["slug"] as? String == "written-live")
+        #expect(try s.request("DELETE", "/api/v1/authors/mira-example", token: t, ifMatch: "\"r2\"").status == 409)
+
+        // A tag renamed shows on its articles; deleted, it leaves them.
+        #expect(try s.request("PUT", "/api/v1/tags/live-desk", token: t, ifMatch: "\"r1\"", body: #"{"name": "Live desk"}"#).status == 200)
+        let tags = Self.data(try s.get("/api/v1/articles/written-live"))?["tags"] as? [[String: Any]]
+        #expect(tags?.contains { $0["slug"] as? String == "live-desk" && $0["name"] as? String == "Live desk" } == true, "\(tags ?? [])")
+        #expect(try s.request("DELETE", "/api/v1/tags/live-desk", token: t, ifMatch: "\"r2\"").status == 204)
+        #expect(try s.get("/api/v1/tags/live-desk").status == 404)
+        let after = Self.data(try s.get("/api/v1/articles/written-live"))?["tags"] as? [[String: Any]]
+        #expect(after?.contains { $0["slug"] as? String == "live-desk" } == false)
+
+        // The site.
+        let site = try s.request("PUT", "/api/v1/site", token: t,
+                                 body: #"{"name": "Renamed Desk", "url": "https://desk.example.org/", "description": "d", "language": "en"}"#)
+        #expect(site.status == 200, "\(site.text)")
+        #expect(Self.data(try s.get("/api/v1/site"))?["name"] as? String == "Renamed Desk")
+        #expect(try s.get("/feed.json").json?["title"] as? String == "Renamed Desk")
+    }
+
     @Test func repeatedFailuresAreSlowedDown() throws {
         let s = try Writable(config: ["admin": ["max_failures": 3, "failure_window": 60]])
         for _ in 0..<3 { #expect(try s.request("POST", "/api/v1/articles", token: "folio_nope", body: Self.article).status == 401) }

@@ -75,6 +75,30 @@ extension OpenAPIDocument {
                         + [notFound("No article with this slug")],
                     description: "Deletes the article and its old slugs; later reads answer 404."))
             }
+            let catalog: [(path: String, id: String, noun: String, schema: String)] = [
+                ("/api/v1/authors/{slug}", "Author", "author", "AuthorInput"), ("/api/v1/tags/{slug}", "Tag", "tag", "TagInput"),
+            ]
+            for c in catalog where path == c.path {
+                item.set("put", writeOperation(
+                    "put\(c.id)", "Create or replace an \(c.noun)", parameters: [param("slug"), ifMatch],
+                    body: ("application/json", ref(c.schema)),
+                    responses: [("200", ["description": "Replaced"]), ("201", ["description": "Created; `Location` names it"])]
+                        + writeRefusals + revisionRefusals + [problem(409, "Conflicts with what is stored")],
+                    description: "Creates the \(c.noun) or replaces it whole; articles show the change at once."))
+                item.set("delete", writeOperation(
+                    "delete\(c.id)", "Delete an \(c.noun)", parameters: [param("slug"), ifMatch], body: nil,
+                    responses: [("204", ["description": "Deleted"])]
+                        + writeRefusals.filter { !["400", "413", "415", "422"].contains($0.0) } + revisionRefusals
+                        + [notFound("No \(c.noun) with this slug")] + (c.noun == "author" ? [problem(409, "The author still has articles")] : []),
+                    description: c.noun == "author" ? "Deletes an author who has no articles (409 otherwise)."
+                        : "Deletes the tag and takes it off its articles."))
+            }
+            if path == "/api/v1/site" {
+                item.set("put", writeOperation(
+                    "putSite", "Replace the publication's details", parameters: [], body: ("application/json", ref("SiteInput")),
+                    responses: [("200", ["description": "Replaced"])] + writeRefusals,
+                    description: "Replaces the site record (name, url, description, language, contact)."))
+            }
             return (path, item)
         }
         out.append(("/api/v1/changes", get(operation(
@@ -107,6 +131,29 @@ extension OpenAPIDocument {
                             "html": ["type": ["string", "null"], "description": "The body in HTML (sanitised)"],
                             "old_slugs": ["type": "array", "items": ["type": "string"], "description": "Slugs that redirect here"],
                           ]]),
+        ("AuthorInput", ["type": "object", "description": "An author as written", "required": ["name"], "additionalProperties": false,
+                         "properties": [
+                            "slug": ["type": "string", "description": "The URL's slug (authors are not renamed)"],
+                            "name": ["type": "string", "description": "Full name"],
+                            "role": ["type": ["string", "null"], "description": "Job title"],
+                            "organization": ["type": ["string", "null"], "description": "Where they work"],
+                            "email": ["type": ["string", "null"], "description": "E-mail address"],
+                            "phone": ["type": ["string", "null"], "description": "Telephone with a country code"],
+                            "bio": ["type": ["string", "null"], "description": "Short biography"],
+                            "image_url": ["type": ["string", "null"], "description": "Portrait URL"],
+                            "links": ["type": "array", "description": "Typed links", "items": [
+                                "type": "object", "description": "A link", "properties": [
+                                    "rel": ["type": "string", "description": "Kind (website, twitter, …)"],
+                                    "url": ["type": "string", "description": "http(s) URL"]]]],
+                         ]]),
+        ("TagInput", ["type": "object", "description": "A tag as written", "required": ["name"], "additionalProperties": false,
+                      "properties": ["slug": ["type": "string", "description": "The URL's slug"], "name": ["type": "string", "description": "Display name"]]]),
+        ("SiteInput", ["type": "object", "description": "The publication as written", "required": ["name", "url"], "additionalProperties": false,
+                       "properties": [
+                        "name": ["type": "string", "description": "Name"], "url": ["type": "string", "description": "Home page"],
+                        "description": ["type": "string", "description": "What it is"], "language": ["type": "string", "description": "BCP 47 tag"],
+                        "contact": ["type": "object", "description": "email, phone, address"],
+                       ]]),
         ("WrittenArticle", ["type": "object", "description": "The article as readers now see it, with its revision",
                             "properties": ["data": ["type": "object", "description": "The article (as GET returns it) plus `revision`"]]]),
         ("ChangeList", ["type": "object", "description": "A page of the changes log",

@@ -42,6 +42,32 @@ public struct StoreWriter: ~Copyable {
         return found
     }
 
+    /// The id and revision of the author or tag with this slug (`table`: "authors" or "tags").
+    public func revision(of table: String, slug: String) throws -> (id: Int64, revision: Int64)? {
+        precondition(table == "authors" || table == "tags")
+        var found: (Int64, Int64)?
+        try db.prepare("SELECT id, revision FROM \(table) WHERE slug = ?").query([.text(slug)]) { found = ($0.int64(0), $0.int64(1)) }
+        return found
+    }
+
+    /// Deletes a tag (it is taken off its articles); false when there is none.
+    public mutating func deleteTag(slug: String) throws -> Bool {
+        guard let id = try lookupID("SELECT id FROM tags WHERE slug = ?", slug) else { return false }
+        var articles: [Int64] = []
+        try db.prepare("SELECT article_id FROM article_tags WHERE tag_id = ?").query([.int(id)]) { articles.append($0.int64(0)) }
+        try db.prepare("DELETE FROM article_tags WHERE tag_id = ?").run([.int(id)])
+        try db.prepare("DELETE FROM tags WHERE id = ?").run([.int(id)])
+        tagIDs[slug] = nil
+        try logChange("tag", id: id, slug: slug, "delete")
+        for a in articles {
+            var slugOf = ""
+            try db.prepare("SELECT slug FROM articles WHERE id = ?").query([.int(a)]) { slugOf = $0.string(0) }
+            try db.prepare("UPDATE articles SET revision = revision + 1 WHERE id = ?").run([.int(a)])
+            try logChange("article", id: a, slug: slugOf, "update")
+        }
+        return true
+    }
+
     /// The whole article with this slug as stored now (for a partial update), or nil.
     public func record(slug: String) throws -> ArticleRecord? {
         try ContentLoader.record(db, slug: slug)
