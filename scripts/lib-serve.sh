@@ -26,6 +26,8 @@ for _ in $(seq 1 100); do
   sleep 0.1
 done
 [ -n "$FOLIO_URL" ] || { cat "$FOLIO_TMP/serve.log" >&2; echo "folio serve did not start" >&2; exit 1; }
+# A write token (for the write routes), in FOLIO_TOKEN.
+FOLIO_TOKEN=$("$FOLIO_BIN" token create --name lib-serve --scope content:write --database "$FOLIO_TMP/folio.sqlite" 2>/dev/null)
 
 # pip_need MODULE PACKAGE: installs PACKAGE from PyPI when MODULE cannot be imported.
 pip_need() {

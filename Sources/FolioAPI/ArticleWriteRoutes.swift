@@ -47,6 +47,9 @@ extension FolioApp {
         var urlSlug: String?
         if let raw {
             do { urlSlug = try Self.slugParameter(raw) } catch { return .failure(error) }
+            if let s = urlSlug, !Slug.isValid(s), method != .put {
+                return .failure(APIError.notFound("no article with slug \"\(s)\""))  // nothing can have it
+            }
         }
 
         var body: JSONValue?
@@ -63,11 +66,6 @@ extension FolioApp {
             do { body = try JSONParser().parse(request.body) } catch {
                 return .failure(APIError(400, "the body is not valid JSON: line \(error.line), column \(error.column): \(error.message)"))
             }
-        }
-        let ifMatch: IfMatch
-        switch IfMatch.parse(request.header("if-match")) {
-        case .success(let m): ifMatch = m
-        case .failure(let e): return .failure(e)
         }
         let requireIfMatch = auth.settings.requireIfMatch
 
@@ -97,6 +95,11 @@ extension FolioApp {
             case .success(let input): fullInput = input
             case .failure(let e): return .failure(e)
             }
+        }
+        let ifMatch: IfMatch
+        switch IfMatch.parse(request.header("if-match")) {
+        case .success(let m): ifMatch = m
+        case .failure(let e): return .failure(e)
         }
         let outcome: WriteOutcome
         let (slugConstant, bodyConstant, inputConstant) = (urlSlug, body, fullInput)  // constants for the writer's thread

@@ -47,6 +47,11 @@ extension FolioApp {
             do { slug = try Self.slugParameter(raw) } catch { return .failure(error) }
         }
         let delete = request.method == .delete
+        if kind != .site, !Slug.isValid(slug) {
+            // Nothing can have this slug: a delete finds nothing, a create is refused.
+            return .failure(delete ? APIError.notFound("no \(kind.noun) with slug \"\(slug)\"")
+                                   : ArticleWriteInput.invalid([("/slug", "\"\(slug)\" is not a slug (lowercase letters, digits and hyphens)")]))
+        }
         var value: JSONValue?
         if !delete {
             let media = (request.header("content-type") ?? "").split(separator: ";").first.map {
@@ -56,11 +61,6 @@ extension FolioApp {
             do { value = try JSONParser().parse(request.body) } catch {
                 return .failure(APIError(400, "the body is not valid JSON: line \(error.line), column \(error.column): \(error.message)"))
             }
-        }
-        let ifMatch: IfMatch
-        switch IfMatch.parse(request.header("if-match")) {
-        case .success(let m): ifMatch = m
-        case .failure(let e): return .failure(e)
         }
         // Parse before the transaction.
         var author: Author?, tag: Tag?, site: Site?
@@ -72,6 +72,11 @@ extension FolioApp {
             case .site: parsed = CatalogInput.site(value).map { site = $0 }
             }
             if case .failure(let e) = parsed { return .failure(e) }
+        }
+        let ifMatch: IfMatch
+        switch IfMatch.parse(request.header("if-match")) {
+        case .success(let m): ifMatch = m
+        case .failure(let e): return .failure(e)
         }
         let requireIfMatch = auth.settings.requireIfMatch
         let (authorC, tagC, siteC, slugC) = (author, tag, site, slug)

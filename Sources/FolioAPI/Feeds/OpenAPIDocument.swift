@@ -348,17 +348,19 @@ enum OpenAPIDocument {
                              ("article_count", d(integer, "Number of articles"))]),
                      "The publication")
         let problemItem: JSONTree = d(["type": "object",
-                                        "properties": ["parameter": d(string, "The query parameter concerned"),
+                                        "properties": ["parameter": d(string, "The query parameter concerned (a 400)"),
                                                        "field": d(string, "The field concerned"),
-                                                       "message": d(string, "What is wrong with it")],
-                                        "required": ["message"]], "One problem with one parameter or field")
+                                                       "message": d(string, "What is wrong with it (with `parameter`)"),
+                                                       "pointer": d(string, "JSON Pointer into the request body (a 422)"),
+                                                       "detail": d(string, "What is wrong there (with `pointer`)")]],
+                                      "One problem: a query parameter's (`parameter`, `message`) or a body's (`pointer`, `detail`)")
         let problem = d(object([
             ("type", d(string, "`about:blank`: the status says what kind of problem it is")),
             ("title", d(string, "The status's reason phrase")),
             ("status", d(integer, "The HTTP status code")),
             ("detail", d(string, "What went wrong, naming the parameter or slug")),
             ("instance", d(string, "The request path")),
-            ("errors", d(array(problemItem), "Per-parameter problems of a 400")),
+            ("errors", d(array(problemItem), "Every problem of a 400 (per parameter) or a 422 (per JSON Pointer)")),
         ], required: ["type", "title", "status", "detail"], closed: false), "An RFC 9457 problem (`application/problem+json`)")
         let feedAuthor = d(object([("name", d(string, "Name")), ("url", d(string, "Web page, or the author's card on this API"))],
                                   required: ["name"], closed: false), "A JSON Feed author")
