@@ -67,10 +67,11 @@ public final class AdminAuth: Sendable {
         self.settings = settings
     }
 
-    /// The token behind `request` if it may use `scope`; else the problem to answer (401, 403,
-    /// 429, or 403 for plaintext from afar). Nothing is written in any refusal.
-    public func authorize(_ request: HTTPRequest, scope: String) -> Result<TokenRecord, APIError> {
-        if !settings.allowPlaintext, !request.peer.isLoopback, request.peer != .unknown {
+    /// The token behind `request` if it may use `scope` (nil: any scope, for reads that only show
+    /// more); else the problem to answer (401, 403, 429, or 403 for a plaintext write from afar).
+    /// Nothing is written in any refusal.
+    public func authorize(_ request: HTTPRequest, scope: String?) -> Result<TokenRecord, APIError> {
+        if scope != nil, !settings.allowPlaintext, !request.peer.isLoopback, request.peer != .unknown {
             return .failure(APIError(403, "writes need HTTPS: this server takes them over plain HTTP only from loopback "
                                           + "(set admin.allow_plaintext when a proxy in front terminates TLS)"))
         }
@@ -94,7 +95,7 @@ public final class AdminAuth: Sendable {
             fail(request.peer, now)
             return .failure(Self.unauthorized("the token is not valid (unknown or revoked)"))
         }
-        guard record.scope == "admin" || record.scope == scope else {
+        if let scope, record.scope != "admin", record.scope != scope {
             return .failure(APIError(403, "the token \"\(record.name)\" has scope \(record.scope); this request needs \(scope)"))
         }
         return .success(record)

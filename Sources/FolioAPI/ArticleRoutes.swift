@@ -16,6 +16,12 @@ extension FolioApp {
         guard let format = Negotiation.choose(request.headerBytes("accept"), offers: Self.articleOffers) else {
             return notAcceptable(request, offers: Self.articleOffers)
         }
+        // A reader with a token sees the article's revision (for If-Match): not from the cache,
+        // off the loop (the token is checked against the store). The field-name summary answers
+        // "no Authorization" without a scan, so public reads pay nothing for this.
+        if format == 0, adminAuth != nil, request.headerBytes("authorization") != nil {
+            return authorisedArticle(request, slug: parameters["slug"])
+        }
         let vary = policy.negotiatedVary
         let key = CacheKey(target: request.targetBytes, variant: format + 1)
         if let hit = cache.lookup(key) {

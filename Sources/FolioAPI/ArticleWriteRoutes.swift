@@ -165,6 +165,34 @@ extension FolioApp {
             }
     }
 
+    /// GET of an article with a token (any scope): the article with its `revision`, uncached
+    /// (`Cache-Control: private, no-store`), `ETag: "r<revision>"` for the next write's If-Match.
+    func authorisedArticle(_ request: HTTPRequest, slug raw: String?) -> HTTPResponse {
+        guard let adminAuth else { return problem(APIError(503, "tokens are not available"), request) }
+        return .deferred(background: false) { [self] in
+            if case .failure(let e) = adminAuth.authorize(request, scope: nil) { return problem(e, request) }
+            guard let slug = try? Self.slugParameter(raw) else { return problem(APIError.notFound("no such resource"), request) }
+            let snapshot = snapshots.current()
+            guard let a = snapshot.article(slug: slug) else { return problem(APIError.notFound("no article with slug \"\(slug)\""), request) }
+            var r = HTTPResponse(status: 200, contentType: "application/json; charset=utf-8",
+                                 body: articleWithRevision(a, snapshot: snapshot, revision: a.revision))
+            r.addHeader("ETag", "\"r\(a.revision)\"")
+            r.addHeader("Cache-Control", "private, no-store")
+            r.addHeader("Vary", "Authorization")
+            policy.addCORS(to: &r, request: request)
+            return r
+        }
+    }
+
+    /// `{"data": {…the article…, "revision": N}}`.
+    func articleWithRevision(_ a: Article, snapshot: ContentSnapshot, revision: Int64) -> [UInt8] {
+        var encoder = ContentEncoder(snapshot: snapshot, bodies: bodies)
+        var item = JSONWriter(capacity: 8 * 1024)
+        guard (try? encoder.article(a, fields: .full, into: &item)) != nil else { return [] }
+        item.bytes.removeLast()  // reopen the object to add the revision
+        return Array("{\"data\":".utf8) + item.bytes + Array(",\"revision\":\(revision)}}".utf8)
+    }
+
     /// 201/200 with the article as readers now see it (plus its revision), or 204.
     private func writeResponse(_ outcome: WriteOutcome, request: HTTPRequest) -> HTTPResponse {
         guard let slug = outcome.slug, outcome.status != 204 else {
@@ -174,18 +202,11 @@ extension FolioApp {
             return r
         }
         let snapshot = snapshots.current()
-        var w = JSONWriter(capacity: 8 * 1024)
+        var body: [UInt8] = []
         if let a = snapshot.article(slug: slug) {
-            var encoder = ContentEncoder(snapshot: snapshot, bodies: bodies)
-            var item = JSONWriter(capacity: 8 * 1024)
-            if (try? encoder.article(a, fields: .full, into: &item)) != nil {
-                item.bytes.removeLast()  // reopen the object to add the revision
-                w.bytes.append(contentsOf: Array("{\"data\":".utf8))
-                w.bytes.append(contentsOf: item.bytes)
-                w.bytes.append(contentsOf: Array(",\"revision\":\(outcome.replayedETag == nil ? outcome.revision : a.revision)}}".utf8))
-            }
+            body = articleWithRevision(a, snapshot: snapshot, revision: outcome.replayedETag == nil ? outcome.revision : a.revision)
         }
-        var r = HTTPResponse(status: outcome.status, contentType: "application/json; charset=utf-8", body: w.bytes)
+        var r = HTTPResponse(status: outcome.status, contentType: "application/json; charset=utf-8", body: body)
         if outcome.status == 201 { r.addHeader("Location", "/api/v1/articles/" + slug) }
         if let replayed = outcome.replayedETag {
             if !replayed.isEmpty { r.addHeader("ETag", replayed) }

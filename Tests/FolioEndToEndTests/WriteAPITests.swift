@@ -111,6 +111,14 @@ struct WriteAPITests {
         #expect(page.header("Surrogate-Key")?.hasPrefix("article-1 author-javid-valiyev tag-") == true, "\(page.header("Surrogate-Key") ?? "none")")
         #expect(try s.get("/api/v1/articles?per_page=1").header("Surrogate-Key") == "articles")
 
+        // A reader with a token sees the revision (uncached); a wrong token is a 401 even on a read.
+        let withToken = try s.request("GET", "/api/v1/articles/written-live", token: s.readToken)
+        #expect(withToken.status == 200 && withToken.header("ETag") == "\"r1\"")
+        #expect(Self.data(withToken)?["revision"] as? Int == 1)
+        #expect(withToken.header("Cache-Control") == "private, no-store")
+        #expect(try s.request("GET", "/api/v1/articles/written-live", token: "folio_nope").status == 401)
+        #expect(Self.data(try s.get("/api/v1/articles/written-live"))?["revision"] == nil)
+
         // Updates need the current revision.
         let put = Self.article.replacingOccurrences(of: "Written live", with: "Written again")
         #expect(try s.request("PUT", "/api/v1/articles/written-live", token: s.writeToken, body: put).status == 428)

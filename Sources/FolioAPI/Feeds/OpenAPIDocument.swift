@@ -303,7 +303,9 @@ enum OpenAPIDocument {
         let summary = d(object(summaryProperties, required: []),
                         "An article's summary fields, or the ones `fields` names; `html` and `text` only when asked for")
         let full = d(object(summaryProperties + [("related", d(array(ref("ArticleSummary")),
-                                                                "The first five related articles, as summaries"))], required: []),
+                                                                "The first five related articles, as summaries")),
+                                                 ("revision", d(integer, "Bumped by every write; shown only to a request with a token (for If-Match)"))],
+                            required: []),
                      "A whole article: the summary fields, `html`, `text` and `related` (or the ones `fields` names)")
         let hit = d(object(summaryProperties + [
             ("snippet", d(string, "The best-matching passage as plain text, matched words in `<mark>…</mark>`")),
