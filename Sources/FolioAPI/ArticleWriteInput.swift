@@ -11,40 +11,13 @@ enum ArticleWriteInput {
 
     /// The input, or the pointers and what is wrong at each. `slug` fills a missing `slug`.
     static func parse(_ value: JSONValue, slug defaultSlug: String?) -> Result<ArticleInput, APIError> {
-        guard let members = value.members else {
+        guard value.members != nil else {
             return .failure(invalid([("", "the body must be a JSON object (an article)")]))
         }
         var problems: [(String, String)] = []
-        for m in members where !keys.contains(m.name) {
-            problems.append(("/" + escape(m.name), "unknown field (known: \(keys.sorted().joined(separator: ", ")))"))
-        }
-        func string(_ key: String, required: Bool) -> String? {
-            switch value[key] {
-            case nil, .null?:
-                if required { problems.append(("/" + key, "is required")) }
-                return nil
-            case .string(let s)?: return s
-            case let other?:
-                problems.append(("/" + key, "must be a string, not \(other.kind)"))
-                return nil
-            }
-        }
-        func strings(_ key: String, required: Bool) -> [String] {
-            switch value[key] {
-            case nil, .null?:
-                if required { problems.append(("/" + key, "is required")) }
-                return []
-            case .array(let items)?:
-                var out: [String] = []
-                for (i, item) in items.enumerated() {
-                    if let s = item.string { out.append(s) } else { problems.append(("/\(key)/\(i)", "must be a string, not \(item.kind)")) }
-                }
-                return out
-            case let other?:
-                problems.append(("/" + key, "must be an array of slugs, not \(other.kind)"))
-                return []
-            }
-        }
+        let fields = JSONBodyFields(value, known: keys, into: &problems)
+        func string(_ key: String, required: Bool) -> String? { fields.string(key, &problems, required: required) }
+        func strings(_ key: String, required: Bool) -> [String] { fields.strings(key, &problems, required: required) }
         let slug = string("slug", required: defaultSlug == nil) ?? defaultSlug ?? ""
         let input = ArticleInput(
             slug: slug, title: string("title", required: true) ?? "", excerpt: string("excerpt", required: false),

@@ -124,7 +124,7 @@ extension FolioApp {
 enum CatalogInput {
     static func author(_ v: JSONValue, slug: String) -> Result<Author, APIError> {
         var problems: [(String, String)] = []
-        let fields = Fields(v, known: ["slug", "name", "role", "organization", "email", "phone", "bio", "image_url", "links"], into: &problems)
+        let fields = JSONBodyFields(v, known: ["slug", "name", "role", "organization", "email", "phone", "bio", "image_url", "links"], into: &problems)
         var links: [Link] = []
         if let list = v["links"], list != .null {
             if let items = list.array {
@@ -153,7 +153,7 @@ enum CatalogInput {
 
     static func tag(_ v: JSONValue, slug: String) -> Result<Tag, APIError> {
         var problems: [(String, String)] = []
-        let fields = Fields(v, known: ["slug", "name"], into: &problems)
+        let fields = JSONBodyFields(v, known: ["slug", "name"], into: &problems)
         if let s = fields.string("slug", &problems), s != slug { problems.append(("/slug", "must match the URL's slug \"\(slug)\"")) }
         let t = Tag(slug: slug, name: fields.string("name", &problems, required: true) ?? "")
         guard problems.isEmpty else { return .failure(ArticleWriteInput.invalid(problems)) }
@@ -165,7 +165,7 @@ enum CatalogInput {
 
     static func site(_ v: JSONValue) -> Result<Site, APIError> {
         var problems: [(String, String)] = []
-        let fields = Fields(v, known: ["name", "url", "description", "language", "contact"], into: &problems)
+        let fields = JSONBodyFields(v, known: ["name", "url", "description", "language", "contact"], into: &problems)
         let contact = v["contact"]
         if let contact, contact != .null, contact.members == nil { problems.append(("/contact", "must be an object")) }
         let site = Site(name: fields.string("name", &problems, required: true) ?? "", url: fields.string("url", &problems, required: true) ?? "",
@@ -176,33 +176,5 @@ enum CatalogInput {
             return .failure(ArticleWriteInput.invalid(error.issues.map { (ArticleWriteInput.pointer(forField: $0.field), $0.message) }))
         }
         return .success(site)
-    }
-
-    /// String members of an object body, with unknown and mistyped ones reported.
-    struct Fields {
-        let value: JSONValue
-
-        init(_ value: JSONValue, known: Set<String>, into problems: inout [(String, String)]) {
-            self.value = value
-            guard let members = value.members else {
-                problems.append(("", "the body must be a JSON object"))
-                return
-            }
-            for m in members where !known.contains(m.name) {
-                problems.append(("/" + ArticleWriteInput.escape(m.name), "unknown field (known: \(known.sorted().joined(separator: ", ")))"))
-            }
-        }
-
-        func string(_ key: String, _ problems: inout [(String, String)], required: Bool = false) -> String? {
-            switch value[key] {
-            case nil, .null?:
-                if required { problems.append(("/" + key, "is required")) }
-                return nil
-            case .string(let s)?: return s
-            case let other?:
-                problems.append(("/" + key, "must be a string, not \(other.kind)"))
-                return nil
-            }
-        }
     }
 }

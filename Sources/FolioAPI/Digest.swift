@@ -20,21 +20,8 @@ enum Digest {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// The first 16 bytes of SHA-256 as 32 lowercase hex digits.
+    /// The first 16 bytes of SHA-256 as 32 lowercase hex digits (strong ETags; a miss-path cost).
     static func sha256Prefix(_ bytes: [UInt8]) -> String {
-        var digest = [UInt8](repeating: 0, count: 32)
-        bytes.withUnsafeBufferPointer { b in
-            digest.withUnsafeMutableBufferPointer { d in
-                _ = SHA256(b.baseAddress, b.count, d.baseAddress)
-            }
-        }
-        let hex: [UInt8] = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(32)
-        for b in digest.prefix(16) {
-            out.append(hex[Int(b >> 4)])
-            out.append(hex[Int(b & 15)])
-        }
-        return String(decoding: out, as: UTF8.self)
+        String(sha256Hex(bytes).prefix(32))
     }
 }

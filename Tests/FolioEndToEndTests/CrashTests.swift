@@ -8,16 +8,8 @@ import Testing
 @Suite("Crash", .enabled(if: ProcessInfo.processInfo.environment["FOLIO_CRASH_TEST"] == "1"))
 struct CrashTests {
     @Test func writesSurviveKillNine() throws {
-        let p = Process()
-        p.executableURL = ServerProcess.repositoryRoot.appendingPathComponent("scripts/crash-test")
-        p.arguments = ["--folio", ServerProcess.binary.path, "--rounds", "10"]
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = out
-        try p.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 0, "\(text)")
+        let (status, text) = try runScript("scripts/crash-test", ["--rounds", "10"])
+        #expect(status == 0, "\(text)")
         let summary = try #require(text.split(separator: "\n").last.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] })
         #expect(summary["kills"] as? Int == 10)
         #expect((summary["acknowledged"] as? Int ?? 0) > 100)
@@ -32,17 +24,23 @@ struct CrashTests {
 @Suite("Full disk", .enabled(if: ProcessInfo.processInfo.environment["FOLIO_FULL_DISK_TEST"] == "1"))
 struct FullDiskTests {
     @Test func writesFailCleanlyAndResume() throws {
-        let p = Process()
-        p.executableURL = ServerProcess.repositoryRoot.appendingPathComponent("scripts/full-disk-test")
-        p.arguments = ["--folio", ServerProcess.binary.path]
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = out
-        try p.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 0, "\(text)")
+        let (status, text) = try runScript("scripts/full-disk-test", [])
+        #expect(status == 0, "\(text)")
         #expect(text.contains("\"integrity\": \"ok\""), "\(text)")
         #expect(text.contains("\"503\": 1"), "\(text)")
     }
+}
+
+/// Runs one of the repository's test scripts with this build's binary; its status and output.
+func runScript(_ path: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+    let p = Process()
+    p.executableURL = ServerProcess.repositoryRoot.appendingPathComponent(path)
+    p.arguments = ["--folio", ServerProcess.binary.path] + arguments
+    let out = Pipe()
+    p.standardOutput = out
+    p.standardError = out
+    try p.run()
+    let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    p.waitUntilExit()
+    return (p.terminationStatus, text)
 }
