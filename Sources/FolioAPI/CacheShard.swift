@@ -32,7 +32,6 @@ struct CacheShard {
 
     let maxEntries: Int
     let maxBytes: Int
-    private(set) var generation: UInt64 = 0
     private(set) var count = 0
     private(set) var bytes = 0
     private(set) var counters = Counters()
@@ -110,8 +109,7 @@ struct CacheShard {
     }
 
     /// Drops everything (a full reload; counters are kept).
-    mutating func reset(for generation: UInt64) {
-        self.generation = generation
+    mutating func removeAll() {
         guard count > 0 || !ghost.isEmpty else { return }
         entries.removeAll(keepingCapacity: true)
         frequency.removeAll(keepingCapacity: true)

@@ -87,7 +87,7 @@ public final class ResponseCache: Sendable {
             state.all = max(state.all, generation)
             state.byKey.removeAll()
         }
-        for s in shards { s.state.withLock { $0.reset(for: generation) } }
+        for s in shards { s.state.withLock { $0.removeAll() } }
     }
 
     /// What the cache holds and has done, summed over shards (for /metrics).

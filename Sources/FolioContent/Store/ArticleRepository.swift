@@ -39,8 +39,6 @@ public struct WriteResult: Sendable, Hashable {
     public var created: Bool
     /// The revision after the write.
     public var revision: Int64 = 1
-    /// The slug before the write, when it changed (a rename).
-    public var previousSlug: String?
 }
 
 /// Errors a repository reports for requests that conflict with its content.

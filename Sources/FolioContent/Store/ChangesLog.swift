@@ -28,11 +28,6 @@ public final class ChangesLog: Sendable {
     public func changes(after seq: Int64, limit: Int) throws -> [Change] {
         try pool.with { db in try Self.read(db, after: seq, limit: limit) }
     }
-
-    /// The newest sequence number (0 when nothing was ever written).
-    public func lastSequence() throws -> Int64 {
-        try pool.with { db in try db.scalarInt("SELECT coalesce(max(seq), 0) FROM changes") }
-    }
 }
 
 /// An API token as stored: its name, scope and SHA-256 (hex) — never the token itself.

@@ -42,21 +42,11 @@ enum ContentLoader {
         var articleIndex: [Int64: Int] = [:]
         articleIndex.reserveCapacity(articles.capacity)
         var languages: [String: String] = [:]  // intern the few distinct values
-        try db.prepare("""
-            SELECT id, slug, title, excerpt, published_at, published_offset, updated_at, updated_offset,
-                   language, canonical_url, reading_time, word_count, revision
-            FROM articles ORDER BY id
-            """).query { r in
-            let id = r.int64(0)
+        try db.prepare("SELECT \(articleColumns) FROM articles ORDER BY id").query { r in
             let lang = r.string(8)
             let language = languages[lang] ?? { languages[lang] = lang; return lang }()
-            articleIndex[id] = articles.count
-            articles.append(Article(
-                id: id, slug: r.string(1), title: r.string(2), excerpt: r.string(3),
-                publishedAt: Timestamp(epochSeconds: r.int64(4), utcOffsetSeconds: Int32(truncatingIfNeeded: r.int64(5))),
-                updatedAt: Timestamp(epochSeconds: r.int64(6), utcOffsetSeconds: Int32(truncatingIfNeeded: r.int64(7))),
-                language: language, canonicalURL: r.optionalString(9), readingTimeMinutes: r.int(10),
-                wordCount: r.int(11), authors: [], tags: [], revision: r.int64(12)))
+            articleIndex[r.int64(0)] = articles.count
+            articles.append(article(r, language: language))
         }
         try db.prepare("SELECT article_id, author_id FROM article_authors ORDER BY article_id, position").query { r in
             if let i = articleIndex[r.int64(0)], let slug = authorSlugs[r.int64(1)] { articles[i].authors.append(slug) }
@@ -83,27 +73,7 @@ enum ContentLoader {
     }
 
     static func record(_ db: SQLiteConnection, id: Int64) throws -> ArticleRecord? {
-        var article: Article?
-        try db.prepare("""
-            SELECT id, slug, title, excerpt, published_at, published_offset, updated_at, updated_offset,
-                   language, canonical_url, reading_time, word_count, revision
-            FROM articles WHERE id = ?
-            """).query([.int(id)]) { r in
-            article = Article(
-                id: id, slug: r.string(1), title: r.string(2), excerpt: r.string(3),
-                publishedAt: Timestamp(epochSeconds: r.int64(4), utcOffsetSeconds: Int32(truncatingIfNeeded: r.int64(5))),
-                updatedAt: Timestamp(epochSeconds: r.int64(6), utcOffsetSeconds: Int32(truncatingIfNeeded: r.int64(7))),
-                language: r.string(8), canonicalURL: r.optionalString(9), readingTimeMinutes: r.int(10),
-                wordCount: r.int(11), authors: [], tags: [], revision: r.int64(12))
-        }
-        guard var article, let body = try body(db, id: id) else { return nil }
-        try db.prepare("""
-            SELECT a.slug FROM article_authors aa JOIN authors a ON a.id = aa.author_id
-            WHERE aa.article_id = ? ORDER BY aa.position
-            """).query([.int(id)]) { article.authors.append($0.string(0)) }
-        try db.prepare("""
-            SELECT t.slug FROM article_tags at JOIN tags t ON t.id = at.tag_id WHERE at.article_id = ? ORDER BY at.position
-            """).query([.int(id)]) { article.tags.append($0.string(0)) }
+        guard let article = try articles(db, ids: [id]).first, let body = try body(db, id: id) else { return nil }
         var oldSlugs: [String] = []
         try db.prepare("SELECT old_slug FROM slug_history WHERE article_id = ? ORDER BY old_slug").query([.int(id)]) {
             oldSlugs.append($0.string(0))
@@ -113,16 +83,28 @@ enum ContentLoader {
 }
 
 extension ContentLoader {
+    /// The columns `article(_:language:)` reads, in its order.
+    static let articleColumns = """
+        id, slug, title, excerpt, published_at, published_offset, updated_at, updated_offset,
+        language, canonical_url, reading_time, word_count, revision
+        """
+
+    /// An article's metadata from a row of `articleColumns` (authors and tags still empty).
+    static func article(_ r: Statement, language: String) -> Article {
+        Article(
+            id: r.int64(0), slug: r.string(1), title: r.string(2), excerpt: r.string(3),
+            publishedAt: Timestamp(epochSeconds: r.int64(4), utcOffsetSeconds: Int32(truncatingIfNeeded: r.int64(5))),
+            updatedAt: Timestamp(epochSeconds: r.int64(6), utcOffsetSeconds: Int32(truncatingIfNeeded: r.int64(7))),
+            language: language, canonicalURL: r.optionalString(9), readingTimeMinutes: r.int(10),
+            wordCount: r.int(11), authors: [], tags: [], revision: r.int64(12))
+    }
+
     /// The articles with these ids (those that exist), with their authors, tags and revision:
     /// what a write changed, read back for the snapshot.
     static func articles(_ db: SQLiteConnection, ids: [Int64]) throws -> [Article] {
         guard !ids.isEmpty else { return [] }
         var out: [Article] = []
-        let meta = try db.prepare("""
-            SELECT id, slug, title, excerpt, published_at, published_offset, updated_at, updated_offset,
-                   language, canonical_url, reading_time, word_count, revision
-            FROM articles WHERE id = ?
-            """)
+        let meta = try db.prepare("SELECT \(articleColumns) FROM articles WHERE id = ?")
         let authors = try db.prepare("""
             SELECT a.slug FROM article_authors aa JOIN authors a ON a.id = aa.author_id WHERE aa.article_id = ? ORDER BY aa.position
             """)
@@ -131,14 +113,7 @@ extension ContentLoader {
             """)
         for id in ids {
             var found: Article?
-            try meta.query([.int(id)]) { r in
-                found = Article(
-                    id: r.int64(0), slug: r.string(1), title: r.string(2), excerpt: r.string(3),
-                    publishedAt: Timestamp(epochSeconds: r.int64(4), utcOffsetSeconds: Int32(truncatingIfNeeded: r.int64(5))),
-                    updatedAt: Timestamp(epochSeconds: r.int64(6), utcOffsetSeconds: Int32(truncatingIfNeeded: r.int64(7))),
-                    language: r.string(8), canonicalURL: r.optionalString(9), readingTimeMinutes: r.int(10),
-                    wordCount: r.int(11), authors: [], tags: [], revision: r.int64(12))
-            }
+            try meta.query([.int(id)]) { found = article($0, language: $0.string(8)) }
             guard var a = found else { continue }
             try authors.query([.int(id)]) { a.authors.append($0.string(0)) }
             try tags.query([.int(id)]) { a.tags.append($0.string(0)) }

@@ -9,8 +9,6 @@ public struct StoreWriter: ~Copyable {
     private var authorIDs: [String: Int64] = [:]
     /// Who the changes log names for this transaction's writes (a token's name, "import", …).
     public var actor = "import"
-    /// Sequence numbers this transaction appended to the changes log.
-    public private(set) var changes: [Int64] = []
 
     init(db: SQLiteConnection) { self.db = db }
 
@@ -27,24 +25,20 @@ public struct StoreWriter: ~Copyable {
     }
 
     /// Appends one entry to the changes log (same transaction as the write it records).
-    mutating func logChange(_ kind: String, id: Int64, slug: String, _ op: String) throws {
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
+    func logChange(_ kind: String, id: Int64, slug: String, _ op: String) throws {
         try db.prepare("INSERT INTO changes (kind, entity_id, slug, op, actor, at) VALUES (?, ?, ?, ?, ?, ?)")
-            .run([.text(kind), .int(id), .text(slug), .text(op), .text(actor), .int(Int64(now.tv_sec))])
-        changes.append(db.lastInsertRowID)
+            .run([.text(kind), .int(id), .text(slug), .text(op), .text(actor), .int(Int64(time(nil)))])
     }
 
     /// The id and revision of the article with this slug, or nil.
     public func articleRevision(slug: String) throws -> (id: Int64, revision: Int64)? {
-        var found: (Int64, Int64)?
-        try db.prepare("SELECT id, revision FROM articles WHERE slug = ?").query([.text(slug)]) { found = ($0.int64(0), $0.int64(1)) }
-        return found
+        try revision(of: "articles", slug: slug)
     }
 
-    /// The id and revision of the author or tag with this slug (`table`: "authors" or "tags").
+    /// The id and revision of the article, author or tag with this slug (`table`: "articles",
+    /// "authors" or "tags").
     public func revision(of table: String, slug: String) throws -> (id: Int64, revision: Int64)? {
-        precondition(table == "authors" || table == "tags")
+        precondition(["articles", "authors", "tags"].contains(table))
         var found: (Int64, Int64)?
         try db.prepare("SELECT id, revision FROM \(table) WHERE slug = ?").query([.text(slug)]) { found = ($0.int64(0), $0.int64(1)) }
         return found
@@ -118,7 +112,7 @@ public struct StoreWriter: ~Copyable {
 
     // MARK: site, authors, tags
 
-    public mutating func setSite(_ site: Site) throws {
+    public func setSite(_ site: Site) throws {
         try db.prepare("""
             INSERT OR REPLACE INTO site (id, name, url, description, language, contact_email, contact_phone, contact_address)
             VALUES (1, ?, ?, ?, ?, ?, ?, ?)
@@ -213,7 +207,6 @@ public struct StoreWriter: ~Copyable {
         let body: [SQLValue] = [record.body.markdown.isEmpty ? .null : .text(record.body.markdown),
                                 .text(record.body.html), .text(record.body.text)]
         let id: Int64
-        var renamedFrom: String?
         if let existingID = existing {
             id = existingID
             let oldSlug = try db.prepare("SELECT slug FROM articles WHERE id = ?")
@@ -232,7 +225,6 @@ public struct StoreWriter: ~Copyable {
             if previous != a.slug {
                 try db.prepare("INSERT OR REPLACE INTO slug_history (old_slug, article_id) VALUES (?, ?)")
                     .run([.text(previous), .int(id)])
-                renamedFrom = previous
             }
             try db.prepare("UPDATE articles SET revision = revision + 1 WHERE id = ?").run([.int(id)])
         } else {
@@ -261,11 +253,11 @@ public struct StoreWriter: ~Copyable {
             .run([.int(id), .text(a.title), .text(a.excerpt), .text(record.body.text)])
         try logChange("article", id: id, slug: a.slug, existing == nil ? "create" : "update")
         let revision = try db.scalarInt("SELECT revision FROM articles WHERE id = ?", [.int(id)])
-        return WriteResult(id: id, created: existing == nil, revision: revision, previousSlug: renamedFrom)
+        return WriteResult(id: id, created: existing == nil, revision: revision)
     }
 
     @discardableResult
-    public mutating func deleteArticle(slug: String) throws -> Bool {
+    public func deleteArticle(slug: String) throws -> Bool {
         guard let id = try lookupID("SELECT id FROM articles WHERE slug = ?", slug) else { return false }
         try removeFromSearch(id)
         try db.prepare("DELETE FROM articles WHERE id = ?").run([.int(id)])
@@ -273,7 +265,7 @@ public struct StoreWriter: ~Copyable {
         return true
     }
 
-    public mutating func renameArticle(from oldSlug: String, to newSlug: String) throws {
+    public func renameArticle(from oldSlug: String, to newSlug: String) throws {
         guard oldSlug != newSlug else { return }
         guard let id = try lookupID("SELECT id FROM articles WHERE slug = ?", oldSlug) else {
             throw RepositoryError.articleNotFound(slug: oldSlug)
