@@ -16,14 +16,41 @@ extension FolioApp {
     }
 
     func articleWrite(_ request: HTTPRequest, slug raw: String?) -> HTTPResponse {
+        writeRoute(request) { [self] token, writer, auth in
+            performArticleWrite(request, slug: raw, token: token, writer: writer, auth: auth)
+        }
+    }
+
+    /// The frame of every write: writes must be on (not a read-only store), the work runs off
+    /// the loop at normal priority, the token must allow `content:write`, and a refusal is
+    /// answered as a problem.
+    func writeRoute(_ request: HTTPRequest,
+                    _ perform: @escaping @Sendable (TokenRecord, ContentWriter, AdminAuth) -> Result<HTTPResponse, APIError>) -> HTTPResponse {
         guard let writer, let adminAuth else {
             return problem(APIError(503, "writes are off on this server (read-only store)"), request)
         }
         return .deferred(background: false) { [self] in
-            switch performArticleWrite(request, slug: raw, writer: writer, auth: adminAuth) {
+            let result = adminAuth.authorize(request, scope: "content:write").flatMap { perform($0, writer, adminAuth) }
+            switch result {
             case .success(let response): return response
             case .failure(let error): return problem(error, request)
             }
+        }
+    }
+
+    /// A write's JSON body: 415 unless the request says `mediaType` (`Accept-Patch` names it for
+    /// a merge patch), 400 saying where when it is not valid JSON.
+    static func writeBody(_ request: HTTPRequest, mediaType wanted: String) -> Result<JSONValue, APIError> {
+        let media = (request.header("content-type") ?? "").split(separator: ";").first.map {
+            $0.trimmingCharacters(in: .whitespaces).lowercased()
+        } ?? ""
+        guard media == wanted else {
+            var e = APIError(415, "the body must be \(wanted)" + (media.isEmpty ? "" : ", not \(media)"))
+            if wanted == "application/merge-patch+json" { e.headers = [("Accept-Patch", wanted)] }
+            return .failure(e)
+        }
+        do { return .success(try JSONParser().parse(request.body)) } catch {
+            return .failure(APIError(400, "the body is not valid JSON: line \(error.line), column \(error.column): \(error.message)"))
         }
     }
 
@@ -36,13 +63,8 @@ extension FolioApp {
         var replayedETag: String?
     }
 
-    private func performArticleWrite(_ request: HTTPRequest, slug raw: String?, writer: ContentWriter,
+    private func performArticleWrite(_ request: HTTPRequest, slug raw: String?, token: TokenRecord, writer: ContentWriter,
                                      auth: AdminAuth) -> Result<HTTPResponse, APIError> {
-        let token: TokenRecord
-        switch auth.authorize(request, scope: "content:write") {
-        case .success(let t): token = t
-        case .failure(let e): return .failure(e)
-        }
         let method = request.method
         var urlSlug: String?
         if let raw {
@@ -54,17 +76,9 @@ extension FolioApp {
 
         var body: JSONValue?
         if method != .delete {
-            let media = (request.header("content-type") ?? "").split(separator: ";").first.map {
-                $0.trimmingCharacters(in: .whitespaces).lowercased()
-            } ?? ""
-            let wanted = method == .patch ? "application/merge-patch+json" : "application/json"
-            guard media == wanted else {
-                var e = APIError(415, "the body must be \(wanted)" + (media.isEmpty ? "" : ", not \(media)"))
-                if method == .patch { e.headers = [("Accept-Patch", "application/merge-patch+json")] }
-                return .failure(e)
-            }
-            do { body = try JSONParser().parse(request.body) } catch {
-                return .failure(APIError(400, "the body is not valid JSON: line \(error.line), column \(error.column): \(error.message)"))
+            switch Self.writeBody(request, mediaType: method == .patch ? "application/merge-patch+json" : "application/json") {
+            case .success(let v): body = v
+            case .failure(let e): return .failure(e)
             }
         }
         let requireIfMatch = auth.settings.requireIfMatch

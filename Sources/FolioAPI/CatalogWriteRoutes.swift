@@ -24,24 +24,13 @@ extension FolioApp {
     }
 
     func catalogWrite(_ request: HTTPRequest, kind: CatalogKind, slug raw: String?) -> HTTPResponse {
-        guard let writer, let adminAuth else {
-            return problem(APIError(503, "writes are off on this server (read-only store)"), request)
-        }
-        return .deferred(background: false) { [self] in
-            switch performCatalogWrite(request, kind: kind, slug: raw, writer: writer, auth: adminAuth) {
-            case .success(let response): return response
-            case .failure(let error): return problem(error, request)
-            }
+        writeRoute(request) { [self] token, writer, auth in
+            performCatalogWrite(request, kind: kind, slug: raw, token: token, writer: writer, auth: auth)
         }
     }
 
-    private func performCatalogWrite(_ request: HTTPRequest, kind: CatalogKind, slug raw: String?, writer: ContentWriter,
-                                     auth: AdminAuth) -> Result<HTTPResponse, APIError> {
-        let token: TokenRecord
-        switch auth.authorize(request, scope: "content:write") {
-        case .success(let t): token = t
-        case .failure(let e): return .failure(e)
-        }
+    private func performCatalogWrite(_ request: HTTPRequest, kind: CatalogKind, slug raw: String?, token: TokenRecord,
+                                     writer: ContentWriter, auth: AdminAuth) -> Result<HTTPResponse, APIError> {
         var slug = ""
         if let raw {
             do { slug = try Self.slugParameter(raw) } catch { return .failure(error) }
@@ -54,12 +43,9 @@ extension FolioApp {
         }
         var value: JSONValue?
         if !delete {
-            let media = (request.header("content-type") ?? "").split(separator: ";").first.map {
-                $0.trimmingCharacters(in: .whitespaces).lowercased()
-            } ?? ""
-            guard media == "application/json" else { return .failure(APIError(415, "the body must be application/json")) }
-            do { value = try JSONParser().parse(request.body) } catch {
-                return .failure(APIError(400, "the body is not valid JSON: line \(error.line), column \(error.column): \(error.message)"))
+            switch Self.writeBody(request, mediaType: "application/json") {
+            case .success(let v): value = v
+            case .failure(let e): return .failure(e)
             }
         }
         // Parse before the transaction.
