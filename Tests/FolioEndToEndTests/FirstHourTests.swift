@@ -81,7 +81,7 @@ struct FirstHourTests {
         #expect(try get("/api/v1/articles/after-the-signal", id: "not-yet").status == 404)
 
         kill(server.process.processIdentifier, SIGHUP)
-        #expect(FolioTool.eventually { server.printed.contains("folio: SIGHUP:") }, "\(server.printed)")
+        #expect(server.waitForOutput("folio: SIGHUP:"), "\(server.printed)")
         #expect(server.printed.contains("reopened the access log \(accessLog.path)"), "\(server.printed)")
         #expect(server.printed.contains("reloaded the content: 5 articles, generation 2"), "\(server.printed)")
         #expect(server.process.isRunning)

@@ -41,13 +41,7 @@ final class ServerProcess {
         let serve = ["serve", "--config", configFile.path,
                      "--database", (database ?? directory.appendingPathComponent("folio.sqlite")).path,
                      "--port", "0", "--host", "127.0.0.1", "--public", publicDir.path] + arguments
-        if asNobody && getuid() == 0 {
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-            process.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", ServerProcess.binary.path] + serve
-        } else {
-            process.executableURL = ServerProcess.binary
-            process.arguments = serve
-        }
+        (process.executableURL, process.arguments) = FolioTool.command(serve, asNobody: asNobody)
         var env = ProcessInfo.processInfo.environment
         env["SWIFT_BACKTRACE"] = "enable=no"
         for (k, v) in environment { env[k] = v }
