@@ -18,10 +18,10 @@ DB=$WORK/corpus-$ARTICLES.sqlite
 [ -f "$DB" ] || "$FOLIO" generate --articles "$ARTICLES" --seed 7 --database "$DB"
 python3 -c "import sqlite3,sys; [print(r[0]) for r in sqlite3.connect(sys.argv[1]).execute('select slug from articles order by id')]" "$DB" > "$WORK/slugs.txt"
 
-(cd "$WORK" && exec taskset -c 0 "$FOLIO" serve --database "$DB" --port "$PORT" --host 127.0.0.1 --threads 1 > "$WORK/server.log" 2>&1) &
-FOLIO_PID=$!
-trap 'kill -TERM $FOLIO_PID 2>/dev/null || true' EXIT
-for _ in $(seq 1 1200); do curl -sf "http://127.0.0.1:$PORT/readyz" > /dev/null 2>&1 && break; sleep 0.05; done
+# Started in $WORK (start_folio in scripts/lib.sh: CPU 0, one loop), so the repository's
+# Config/folio.json is not read: every setting is its default.
+trap stop_folio EXIT
+pushd "$WORK" > /dev/null && start_folio "$DB" "$PORT" && popd > /dev/null
 
 metric() { curl -s "http://127.0.0.1:$PORT/metrics" | awk -v m="$1" '$1 == m {print $2}'; }
 SLUGS=$WORK/slugs.txt taskset -c 1 wrk -t1 -c16 -d"${WARMUP}s" -s "$(dirname "$0")/scripts/zipf.lua" "http://127.0.0.1:$PORT" > "$WORK/warmup.txt"

@@ -18,12 +18,10 @@ mkdir -p "$WORK"
 DB=$WORK/corpus-$ARTICLES.sqlite
 [ -f "$DB" ] || "$FOLIO" generate --articles "$ARTICLES" --seed 7 --database "$DB" > /dev/null
 
-# Started in $WORK, so the repository's Config/folio.json is not read: every setting is its default.
-(cd "$WORK" && exec taskset -c 0 "$FOLIO" serve --database "$DB" --port "$PORT" --host 127.0.0.1 --threads 1 > "$WORK/server.log" 2>&1) &
-FOLIO_PID=$!
-wait_ready() { for _ in $(seq 1 600); do curl -sf "http://127.0.0.1:$PORT/readyz" > /dev/null 2>&1 && return; sleep 0.05; done; }
-wait_ready
-trap 'kill -TERM $FOLIO_PID 2>/dev/null || true' EXIT
+# Started in $WORK (start_folio in scripts/lib.sh: CPU 0, one loop), so the repository's
+# Config/folio.json is not read: every setting is its default.
+trap stop_folio EXIT
+pushd "$WORK" > /dev/null && start_folio "$DB" "$PORT" && popd > /dev/null
 AUTHOR=$(curl -s "http://127.0.0.1:$PORT/api/v1/authors" | python3 -c 'import json,sys; print(json.load(sys.stdin)["data"][0]["slug"])')
 
 taskset -c 1 python3 "$(dirname "$0")/scripts/attack-measure.py" "$PORT" "$DURATION" > "$WORK/measure.json" &

@@ -18,10 +18,10 @@ DB=$WORK/corpus-$ARTICLES.sqlite
 [ -f "$WORK/slugs.txt" ] || python3 -c "import sqlite3,sys; [print(r[0]) for r in sqlite3.connect(sys.argv[1]).execute('select slug from articles order by id')]" "$DB" > "$WORK/slugs.txt"
 TOKEN=$("$FOLIO" token create --name "load-$RANDOM$RANDOM" --scope content:write --database "$DB" 2>/dev/null)
 
-(cd "$WORK" && exec taskset -c 0 "$FOLIO" serve --database "$DB" --port "$PORT" --host 127.0.0.1 --threads 1 > "$WORK/write-server.log" 2>&1) &
-FOLIO_PID=$!
-trap 'kill -TERM $FOLIO_PID 2>/dev/null || true' EXIT
-for _ in $(seq 1 1200); do curl -sf "http://127.0.0.1:$PORT/readyz" > /dev/null 2>&1 && break; sleep 0.05; done
+# Started in $WORK (start_folio in scripts/lib.sh: CPU 0, one loop), so the repository's
+# Config/folio.json is not read: every setting is its default.
+trap stop_folio EXIT
+pushd "$WORK" > /dev/null && start_folio "$DB" "$PORT" && popd > /dev/null
 AUTHOR=$(curl -s "http://127.0.0.1:$PORT/api/v1/authors?per_page=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["data"][0]["slug"])')
 W="taskset -c 1 python3 $(dirname "$0")/scripts/write-load.py $PORT $TOKEN $AUTHOR"
 reads() { SLUGS=$WORK/slugs.txt taskset -c 1 wrk -t1 -c64 -d"${DURATION}s" -s "$(dirname "$0")/scripts/zipf.lua" "http://127.0.0.1:$PORT" | awk '/Requests\/sec/ {print $2}'; }

@@ -13,7 +13,7 @@ start_folio() {
   local t0=$(date +%s%N)
   taskset -c 0 "$FOLIO" serve --database "$db" --port "$port" --host 127.0.0.1 --threads 1 "$@" > /tmp/folio-bench-$port.log 2>&1 &
   FOLIO_PID=$!
-  for _ in $(seq 1 600); do
+  for _ in $(seq 1 6000); do  # up to 60 s: a first start may migrate a large store
     if curl -sf "http://127.0.0.1:$port/readyz" > /dev/null 2>&1; then break; fi
     sleep 0.01
   done
