@@ -3,45 +3,45 @@ import FolioContent
 /// Runs an `ArticleListQuery` against a snapshot: filters intersected (author AND tag AND dates
 /// AND q), sorted, then cut to one page or one cursor step.
 struct ArticleListing {
-    /// Positions in `snapshot.articles` for this page, in order.
-    var page: [Int32]
+    /// Refs of this page's articles in the snapshot, in order.
+    var page: [ArticleRef]
     var total: Int
     var nextCursor: String?
-    /// Search rank by position (relevance and snippets), when q was given.
-    var ranks = RankTable(count: 0)
+    /// Search rank by article (relevance and snippets), when q was given.
+    var ranks: [ArticleRef: Double] = [:]
 
     /// `budget` bounds the search (when `q` was given); it must have been made on this thread.
     static func run(_ query: ArticleListQuery, snapshot: ContentSnapshot, search: SearchIndex?,
                     budget: SearchBudget) throws(APIError) -> ArticleListing {
-        var lists: [[Int32]] = []
-        if !query.authors.isEmpty { lists.append(union(query.authors.map { snapshot.articlePositions(author: $0) })) }
-        if !query.tags.isEmpty { lists.append(union(query.tags.map { snapshot.articlePositions(tag: $0) })) }
-        var ranks = RankTable(count: 0)
-        var hitOrder: [Int32] = []  // positions in rank order, best first, as the index returned them
+        var lists: [[ArticleRef]] = []
+        if !query.authors.isEmpty { lists.append(union(query.authors.map { snapshot.articleRefs(author: $0) })) }
+        if !query.tags.isEmpty { lists.append(union(query.tags.map { snapshot.articleRefs(tag: $0) })) }
+        var ranks: [ArticleRef: Double] = [:]
+        var hitOrder: [ArticleRef] = []  // in rank order, best first, as the index returned them
         if let parsed = query.search {
             guard let search else { throw APIError(503, "search is not available") }
             let hits: [SearchHit]
             do { hits = try search.search(parsed, limit: Int(Int32.max), budget: budget) } catch { throw APIError(error) }
-            ranks = RankTable(count: snapshot.articles.count)
+            ranks.reserveCapacity(hits.count)
             hitOrder.reserveCapacity(hits.count)
             for h in hits {
-                guard let p = snapshot.position(ofArticleID: h.articleID) else { continue }
-                hitOrder.append(Int32(p))
-                ranks[Int32(p)] = h.rank
+                guard let p = snapshot.ref(ofArticleID: h.articleID) else { continue }
+                hitOrder.append(p)
+                ranks[p] = h.rank
             }
             lists.append(hitOrder.sorted())
         }
-        var candidates: [Int32]
+        var candidates: [ArticleRef]
         if lists.isEmpty {
-            candidates = Array(0..<Int32(snapshot.articles.count))
+            candidates = snapshot.allArticleRefs()
         } else {
             lists.sort { $0.count < $1.count }
             candidates = lists[0]
             for other in lists.dropFirst() { candidates = intersect(candidates, other) }
         }
         if query.since != nil || query.until != nil {
-            let range = snapshot.positions(publishedSince: query.since, until: query.until)
-            candidates = candidates.filter { range.contains(Int($0)) }
+            let range = snapshot.refs(publishedSince: query.since, until: query.until)
+            candidates = candidates.filter { range.contains($0) }
         }
         let articles = snapshot.articles
         switch query.sort {
@@ -50,25 +50,24 @@ struct ArticleListing {
         case .oldest:
             candidates.reverse()
         case .title, .titleDescending:
-            let keys = Dictionary(uniqueKeysWithValues: candidates.map { ($0, articles[Int($0)].title.lowercased()) })
+            let keys = Dictionary(uniqueKeysWithValues: candidates.map { ($0, articles[$0].title.lowercased()) })
             let asc = query.sort == .title
             candidates.sort {
                 let a = keys[$0]!, b = keys[$1]!
                 if a != b { return asc ? a < b : a > b }
-                return articles[Int($0)].id < articles[Int($1)].id
+                return articles[$0].id < articles[$1].id
             }
         case .relevance:
             // The index returns hits best first, ties by id descending (the order
             // `after(_:rank:cursor:)` continues in): keep that order, filtered to the candidates,
             // instead of sorting again.
-            var member = [Bool](repeating: false, count: articles.count)
-            for p in candidates { member[Int(p)] = true }
-            candidates = hitOrder.filter { member[Int($0)] }
+            let member = Set(candidates)
+            candidates = hitOrder.filter { member.contains($0) }
         }
 
         let start: Int
         if let cursor = query.cursor {
-            start = candidates.firstIndex { after(articles[Int($0)], rank: ranks[$0], cursor: cursor) } ?? candidates.count
+            start = candidates.firstIndex { after(articles[$0], rank: ranks[$0], cursor: cursor) } ?? candidates.count
         } else {
             start = min(candidates.count, ((query.page ?? 1) - 1) * query.perPage)
         }
@@ -76,7 +75,7 @@ struct ArticleListing {
         let page = Array(candidates[start..<end])
         var next: String?
         if end < candidates.count, let last = page.last {
-            next = cursor(for: articles[Int(last)], rank: ranks[last], sort: query.sort).encoded
+            next = cursor(for: articles[last], rank: ranks[last], sort: query.sort).encoded
         }
         return ArticleListing(page: page, total: candidates.count, nextCursor: next, ranks: ranks)
     }
@@ -110,31 +109,15 @@ struct ArticleListing {
         }
     }
 
-    /// Search ranks by article position; a flat array, so sorting and cursors need no hashing.
-    struct RankTable {
-        private var values: [Double]
-
-        init(count: Int) { values = [Double](repeating: .nan, count: count) }
-
-        subscript(_ position: Int32) -> Double? {
-            get {
-                guard Int(position) < values.count else { return nil }
-                let v = values[Int(position)]
-                return v.isNaN ? nil : v
-            }
-            set { values[Int(position)] = newValue ?? .nan }
-        }
-    }
-
-    /// Sorted union of sorted position lists.
-    static func union(_ lists: [[Int32]]) -> [Int32] {
+    /// Sorted union of sorted ref lists.
+    static func union(_ lists: [[ArticleRef]]) -> [ArticleRef] {
         if lists.count == 1 { return lists[0] }
         return Array(Set(lists.joined())).sorted()
     }
 
     /// Intersection of two sorted lists.
-    static func intersect(_ a: [Int32], _ b: [Int32]) -> [Int32] {
-        var out: [Int32] = []
+    static func intersect(_ a: [ArticleRef], _ b: [ArticleRef]) -> [ArticleRef] {
+        var out: [ArticleRef] = []
         var i = 0, j = 0
         while i < a.count, j < b.count {
             if a[i] == b[j] { out.append(a[i]); i += 1; j += 1 } else if a[i] < b[j] { i += 1 } else { j += 1 }

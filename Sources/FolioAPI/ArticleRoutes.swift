@@ -100,7 +100,7 @@ extension FolioApp {
         let listing = try ArticleListing.run(query, snapshot: snapshot, search: search, budget: budget)
         var snippetTexts: [String] = []
         if snippets, let search, let parsed = query.search {
-            let ids = listing.page.map { snapshot.articles[Int($0)].id }
+            let ids = listing.page.map { snapshot.article(at: $0).id }
             do { snippetTexts = try search.snippets(articleIDs: ids, query: parsed, budget: budget) } catch { throw APIError(error) }
         }
         var encoder = ContentEncoder(snapshot: snapshot, bodies: bodies)
@@ -109,7 +109,7 @@ extension FolioApp {
         w.key("data")
         w.beginArray()
         for (n, p) in listing.page.enumerated() {
-            let a = snapshot.articles[Int(p)]
+            let a = snapshot.article(at: p)
             if snippets {
                 // Search hits: the summary fields plus snippet and score.
                 var item = JSONWriter(capacity: 1024)

@@ -101,8 +101,8 @@ struct ContentEncoder {
         if latest {
             w.key("latest_articles")
             w.beginArray()
-            for p in snapshot.articlePositions(author: a.slug).prefix(5) {
-                try article(snapshot.articles[Int(p)], fields: .summary, into: &w)
+            for p in snapshot.articleRefs(author: a.slug).prefix(5) {
+                try article(snapshot.article(at: p), fields: .summary, into: &w)
             }
             w.endArray()
         }

@@ -11,7 +11,7 @@ import Testing
 
     @Test func matchesAnArrayThroughEdits() {
         var reference = (0..<3_000).map { Self.article(Int64($0)) }
-        var list = ArticleList(reference)
+        var list = ArticleList(reference, chunkSize: 64)
         var rng = SystemRandomNumberGenerator()
         var next: Int64 = 10_000
         for step in 0..<6_000 {
@@ -20,21 +20,27 @@ import Testing
             if (step < 3_000 ? step % 3 != 0 : step % 3 == 2) || reference.isEmpty {
                 let i = Int.random(in: region, using: &rng)
                 reference.insert(Self.article(next), at: i)
-                list.insert(Self.article(next), at: i)
+                let inserted = list.insert(Self.article(next), at: i)
+                #expect(list.index(of: inserted.ref) == i || inserted.splitAt != nil)
                 next += 1
             } else {
                 let i = Int.random(in: 0..<reference.count, using: &rng)
-                #expect(list.remove(at: i).id == reference.remove(at: i).id)
+                #expect(list.remove(at: list.ref(at: i)).id == reference.remove(at: i).id)
             }
             if step % 500 == 0 {
                 #expect(list.count == reference.count)
                 #expect(list.map(\.id) == reference.map(\.id))
+                let refs = list.allRefs()
+                #expect(refs == refs.sorted())
+                #expect(refs.map { list[$0].id } == reference.map(\.id))
+                #expect(refs.map { list.index(of: $0) } == Array(0..<reference.count))
+                #expect(list.ref(at: list.count) > (refs.last ?? ArticleRef(raw: 0)) || list.isEmpty)
             }
         }
         var emptied = ArticleList([Self.article(1)])
-        emptied.remove(at: 0)
+        emptied.remove(at: emptied.ref(at: 0))
         #expect(emptied.isEmpty)
-        emptied.insert(Self.article(2), at: 0)
+        _ = emptied.insert(Self.article(2), at: 0)
         #expect(emptied.map(\.id) == [2])
         #expect(ArticleList([]).isEmpty)
     }

@@ -26,12 +26,12 @@ import Testing
         #expect(snap.articles.map(\.id) == [3, 2, 1, 4])  // published desc, then id desc
         #expect(snap.authors.map(\.slug) == ["y", "x", "z"])  // by name, case-insensitive
         #expect(snap.tags.map(\.slug) == ["t2", "t1", "t3"])
-        #expect(snap.articlePositions(author: "x") == [1, 2])
-        #expect(snap.articlePositions(tag: "t1") == [0, 2])
+        #expect(snap.articleRefs(author: "x").map { snap.article(at: $0).id } == [2, 1])
+        #expect(snap.articleRefs(tag: "t1").map { snap.article(at: $0).id } == [3, 1])
         #expect(snap.articleCount(author: "y") == 2)
         #expect(snap.articleCount(tag: "t3") == 0)
         #expect(snap.articleCount(author: "nobody") == 0)
-        #expect(snap.position(ofArticleID: 4) == 3)
+        #expect(snap.ref(ofArticleID: 4).map { snap.articles.index(of: $0) } == 3)
         #expect(snap.redirectTarget(forOldSlug: "old") == "a2")
         #expect(snap.redirectTarget(forOldSlug: "a1") == nil)
         #expect(snap.newestUpdate?.epochSeconds == 303)

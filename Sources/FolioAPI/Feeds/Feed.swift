@@ -81,30 +81,30 @@ struct FeedPage {
     static func make(scope: FeedScope, page: Int, snapshot: ContentSnapshot, urls: PublicURLs) throws(APIError) -> FeedPage {
         let site = snapshot.site
         let title: String, description: String, scopePath: String, home: String
-        let positions: [Int32]?
+        let refs: [ArticleRef]?
         switch scope {
         case .site:
             title = site.name
             description = site.description
             scopePath = ""
             home = site.url
-            positions = nil
+            refs = nil
         case .author(let slug):
             guard let a = snapshot.author(slug: slug) else { throw APIError.notFound("no author with slug \"\(slug)\"") }
             title = a.name + " — " + site.name
             description = "Articles by " + a.name
             scopePath = "/api/v1/authors/" + a.slug
             home = urls.authorLink(a.slug)
-            positions = snapshot.articlePositions(author: a.slug)
+            refs = snapshot.articleRefs(author: a.slug)
         case .tag(let slug):
             guard let t = snapshot.tag(slug: slug) else { throw APIError.notFound("no tag with slug \"\(slug)\"") }
             title = t.name + " — " + site.name
             description = "Articles tagged " + t.name
             scopePath = "/api/v1/tags/" + t.slug
             home = urls.tagAPI(t.slug)
-            positions = snapshot.articlePositions(tag: t.slug)
+            refs = snapshot.articleRefs(tag: t.slug)
         }
-        let total = positions?.count ?? snapshot.articles.count
+        let total = refs?.count ?? snapshot.articles.count
         let pages = max(1, (total + pageSize - 1) / pageSize)
         guard page <= pages else {
             throw APIError(404, "page \(page) is past the last page (\(pages)) of this feed")
@@ -115,7 +115,7 @@ struct FeedPage {
         articles.reserveCapacity(end - start)
         var updated: Timestamp?
         for i in start..<end {
-            let a = snapshot.articles[Int(positions?[i] ?? Int32(i))]
+            let a = refs.map { snapshot.article(at: $0[i]) } ?? snapshot.articles[i]
             articles.append(a)
             if updated.map({ a.updatedAt > $0 }) ?? true { updated = a.updatedAt }
         }

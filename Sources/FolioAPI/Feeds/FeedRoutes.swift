@@ -73,8 +73,8 @@ extension FolioApp {
             w.field("url", "/api/v1/articles?tag=" + t.slug)
             w.key("latest_articles")
             w.beginArray()
-            for p in snapshot.articlePositions(tag: t.slug).prefix(5) {
-                try encoder.article(snapshot.articles[Int(p)], fields: .summary, into: &w)
+            for p in snapshot.articleRefs(tag: t.slug).prefix(5) {
+                try encoder.article(snapshot.article(at: p), fields: .summary, into: &w)
             }
             w.endArray()
             w.endObject()

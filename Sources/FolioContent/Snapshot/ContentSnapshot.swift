@@ -18,18 +18,24 @@ public final class ContentSnapshot: Sendable {
     /// Earliest and latest `published_at`, nil when empty.
     public let publishedBounds: ClosedRange<Timestamp>?
 
-    /// Current slug → article id; id → position in `articles`.
+    /// Current slug → article id; id → ref in `articles`.
     private let slugIndex: SlugIndex
-    private let positions: IDPositions
+    private let refsByID: IDPositions
     private let redirects: [String: Int64]
     private let authorIndex: [String: Int32]
-    private let authorPositions: [[Int32]]
+    /// Per author and per tag, the refs of their articles in `articles` order.
+    private let authorRefs: [[ArticleRef]]
     private let tagIndex: [String: Int32]
-    private let tagPositions: [[Int32]]
+    private let tagRefs: [[ArticleRef]]
 
     /// Builds the indexes from loaded content. O(n log n) in articles.
     public convenience init(_ data: ContentData, generation: UInt64) {
-        self.init(data, sortedArticles: data.articles.sorted(by: Self.newerFirst), generation: generation)
+        self.init(data, generation: generation, chunkSize: ArticleList.defaultChunkSize)
+    }
+
+    /// With `articles` in chunks of `chunkSize` (tests choose a small one).
+    convenience init(_ data: ContentData, generation: UInt64, chunkSize: Int) {
+        self.init(data, sortedArticles: data.articles.sorted(by: Self.newerFirst), generation: generation, chunkSize: chunkSize)
     }
 
     /// The order of `articles`: newer `published_at` first, then higher id.
@@ -39,18 +45,18 @@ public final class ContentSnapshot: Sendable {
 
     /// The next snapshot after a write: `changed` articles (as they are now) put in their place
     /// and `deleted` ids taken out of a copy of this one's articles and indexes, which are
-    /// adjusted rather than rebuilt: a change costs one copy of the arrays and a shift of the
-    /// positions after it (integers), not a hash of every slug — at 100,000 articles a few
-    /// milliseconds, where rebuilding took over 200 ms and loading from the store 600 ms. The site,
+    /// adjusted rather than rebuilt: a change costs a copy of one chunk of articles, of the id
+    /// index (integers) and of the author and tag lists it touches, and moves the refs after it in
+    /// its chunk (see `IndexState`) — at 100,000 articles well under a millisecond, where
+    /// rebuilding took over 200 ms and loading from the store 600 ms. The site,
     /// authors, tags and redirects come from `catalog`; when the authors or tags themselves
     /// changed, their article lists are rebuilt from the articles.
     /// `catalog` nil keeps this snapshot's site, authors, tags and redirects.
     public func applying(changed: [Article], deleted: Set<Int64>, catalog: ContentData?, generation: UInt64) -> ContentSnapshot {
-        var state = IndexState(articles: articles, slugIndex: slugIndex, positions: positions,
-                               authorPositions: authorPositions, tagPositions: tagPositions, newest: newestUpdate)
+        var state = IndexState(articles: articles, slugIndex: slugIndex, positions: refsByID, authorRefs: authorRefs,
+                               tagRefs: tagRefs, authorIndex: authorIndex, tagIndex: tagIndex, newest: newestUpdate)
         for id in deleted.union(changed.map(\.id)) { state.remove(id: id) }
-        for a in changed where !deleted.contains(a.id) { state.insert(a, authorIndex: authorIndex, tagIndex: tagIndex) }
-        state.finish()
+        for a in changed where !deleted.contains(a.id) { state.insert(a) }
         guard let catalog else {
             return ContentSnapshot(state: state, site: site, authors: authors, tags: tags, redirects: redirects,
                                    authorIndex: authorIndex, tagIndex: tagIndex, generation: generation)
@@ -73,11 +79,11 @@ public final class ContentSnapshot: Sendable {
         self.authors = authors
         self.tags = tags
         slugIndex = state.slugIndex
-        positions = state.positions
+        refsByID = state.positions
         self.authorIndex = authorIndex
         self.tagIndex = tagIndex
-        authorPositions = state.authorPositions
-        tagPositions = state.tagPositions
+        authorRefs = state.authorRefs
+        tagRefs = state.tagRefs
         self.redirects = redirects
         var newest = state.newest
         if state.newestRemoved {
@@ -104,16 +110,16 @@ public final class ContentSnapshot: Sendable {
         for (i, a) in authors.enumerated() { authorIndex[a.slug] = Int32(i) }
         var tagIndex: [String: Int32] = [:]
         for (i, t) in tags.enumerated() { tagIndex[t.slug] = Int32(i) }
-        var authorPositions = keepAuthorLists ? state.authorPositions : [[Int32]](repeating: [], count: authors.count)
-        var tagPositions = keepTagLists ? state.tagPositions : [[Int32]](repeating: [], count: tags.count)
+        var authorRefs = keepAuthorLists ? state.authorRefs : [[ArticleRef]](repeating: [], count: authors.count)
+        var tagRefs = keepTagLists ? state.tagRefs : [[ArticleRef]](repeating: [], count: tags.count)
         // Only when authors or tags were added or removed: one pass over the articles (each
         // element read is a copy of an Article, which retains and releases its strings and
         // arrays: about 20 ms at 100,000).
         let list = state.articles
         if !keepAuthorLists || !keepTagLists {
-            for (i, a) in list.enumerated() {
-                if !keepAuthorLists { for s in a.authors { if let k = authorIndex[s] { authorPositions[Int(k)].append(Int32(i)) } } }
-                if !keepTagLists { for s in a.tags { if let k = tagIndex[s] { tagPositions[Int(k)].append(Int32(i)) } } }
+            list.forEachWithRef { ref, a in
+                if !keepAuthorLists { for s in a.authors { if let k = authorIndex[s] { authorRefs[Int(k)].append(ref) } } }
+                if !keepTagLists { for s in a.tags { if let k = tagIndex[s] { tagRefs[Int(k)].append(ref) } } }
             }
         }
         var newest = state.newest
@@ -122,11 +128,11 @@ public final class ContentSnapshot: Sendable {
             for a in list where newest.map({ a.updatedAt > $0 }) ?? true { newest = a.updatedAt }
         }
         slugIndex = state.slugIndex
-        positions = state.positions
+        refsByID = state.positions
         self.authorIndex = authorIndex
         self.tagIndex = tagIndex
-        self.authorPositions = authorPositions
-        self.tagPositions = tagPositions
+        self.authorRefs = authorRefs
+        self.tagRefs = tagRefs
         self.redirects = redirects
         newestUpdate = newest
         if let first = state.articles.first, let last = state.articles.last {
@@ -136,10 +142,10 @@ public final class ContentSnapshot: Sendable {
         }
     }
 
-    private init(_ data: ContentData, sortedArticles sorted: [Article], generation: UInt64) {
+    private init(_ data: ContentData, sortedArticles sorted: [Article], generation: UInt64, chunkSize: Int) {
         self.generation = generation
         site = data.site ?? Site.placeholder
-        articles = ArticleList(sorted)
+        articles = ArticleList(sorted, chunkSize: chunkSize)
         authors = data.authors.sorted { Self.nameOrder($0.name, $0.slug, $1.name, $1.slug) }
         tags = data.tags.sorted { Self.nameOrder($0.name, $0.slug, $1.name, $1.slug) }
 
@@ -151,23 +157,23 @@ public final class ContentSnapshot: Sendable {
         var slugPairs: [(String, Int64)] = []
         slugPairs.reserveCapacity(sorted.count)
         var positions = IDPositions()
-        var authorPositions = [[Int32]](repeating: [], count: authors.count)
-        var tagPositions = [[Int32]](repeating: [], count: tags.count)
+        var authorRefs = [[ArticleRef]](repeating: [], count: authors.count)
+        var tagRefs = [[ArticleRef]](repeating: [], count: tags.count)
         var newest: Timestamp?
         for (i, a) in sorted.enumerated() {
-            let p = Int32(i)
+            let p = articles.initialRef(i)
             slugPairs.append((a.slug, a.id))
             positions[a.id] = p
-            for s in a.authors { if let k = authorIndex[s] { authorPositions[Int(k)].append(p) } }
-            for s in a.tags { if let k = tagIndex[s] { tagPositions[Int(k)].append(p) } }
+            for s in a.authors { if let k = authorIndex[s] { authorRefs[Int(k)].append(p) } }
+            for s in a.tags { if let k = tagIndex[s] { tagRefs[Int(k)].append(p) } }
             if newest.map({ a.updatedAt > $0 }) ?? true { newest = a.updatedAt }
         }
         self.slugIndex = SlugIndex(slugPairs)
-        self.positions = positions
+        self.refsByID = positions
         self.authorIndex = authorIndex
         self.tagIndex = tagIndex
-        self.authorPositions = authorPositions
-        self.tagPositions = tagPositions
+        self.authorRefs = authorRefs
+        self.tagRefs = tagRefs
         self.redirects = data.redirects
         newestUpdate = newest
         if let first = sorted.first, let last = sorted.last {
@@ -191,17 +197,21 @@ public final class ContentSnapshot: Sendable {
 
     /// The article with this current slug.
     public func article(slug: String) -> Article? {
-        slugIndex[slug].flatMap { positions[$0] }.map { articles[Int($0)] }
+        slugIndex[slug].flatMap { refsByID[$0] }.map { articles[$0] }
     }
 
     public func article(id: Int64) -> Article? {
-        positions[id].map { articles[Int($0)] }
+        refsByID[id].map { articles[$0] }
     }
 
-    /// Index of the article in `articles`.
-    public func position(ofArticleID id: Int64) -> Int? {
-        positions[id].map(Int.init)
-    }
+    /// The article at `ref` (a ref from this snapshot).
+    public func article(at ref: ArticleRef) -> Article { articles[ref] }
+
+    /// Where the article is in `articles`.
+    public func ref(ofArticleID id: Int64) -> ArticleRef? { refsByID[id] }
+
+    /// Every article's ref, newest first.
+    public func allArticleRefs() -> [ArticleRef] { articles.allRefs() }
 
     /// The current slug for a slug the article had before a rename, or nil.
     public func redirectTarget(forOldSlug slug: String) -> String? {
@@ -209,8 +219,15 @@ public final class ContentSnapshot: Sendable {
         return article(id: id)?.slug
     }
 
-    /// Positions in `articles` published within the bounds (inclusive),
-    /// found by binary search. O(log n).
+    /// The refs of the articles published within the bounds (inclusive), found by binary
+    /// search. O(log n).
+    public func refs(publishedSince since: Timestamp?, until: Timestamp?) -> Range<ArticleRef> {
+        let r = positions(publishedSince: since, until: until)
+        return articles.ref(at: r.lowerBound)..<articles.ref(at: r.upperBound)
+    }
+
+    /// Indexes in `articles` of the articles published within the bounds (inclusive), found by
+    /// binary search. O(log n).
     public func positions(publishedSince since: Timestamp?, until: Timestamp?) -> Range<Int> {
         // articles are descending by published_at: [newer … older]
         let lower = until.map { u in partitionPoint { $0.publishedAt.epochSeconds <= u.epochSeconds } } ?? 0
@@ -235,12 +252,12 @@ public final class ContentSnapshot: Sendable {
     }
 
     public func articleCount(author slug: String) -> Int {
-        authorIndex[slug].map { authorPositions[Int($0)].count } ?? 0
+        authorIndex[slug].map { authorRefs[Int($0)].count } ?? 0
     }
 
-    /// Positions in `articles` of this author's articles, ascending (newest first).
-    public func articlePositions(author slug: String) -> [Int32] {
-        authorIndex[slug].map { authorPositions[Int($0)] } ?? []
+    /// The refs of this author's articles, ascending (newest first).
+    public func articleRefs(author slug: String) -> [ArticleRef] {
+        authorIndex[slug].map { authorRefs[Int($0)] } ?? []
     }
 
     public func tag(slug: String) -> Tag? {
@@ -248,12 +265,12 @@ public final class ContentSnapshot: Sendable {
     }
 
     public func articleCount(tag slug: String) -> Int {
-        tagIndex[slug].map { tagPositions[Int($0)].count } ?? 0
+        tagIndex[slug].map { tagRefs[Int($0)].count } ?? 0
     }
 
-    /// Positions in `articles` of articles with this tag, ascending (newest first).
-    public func articlePositions(tag slug: String) -> [Int32] {
-        tagIndex[slug].map { tagPositions[Int($0)] } ?? []
+    /// The refs of the articles with this tag, ascending (newest first).
+    public func articleRefs(tag slug: String) -> [ArticleRef] {
+        tagIndex[slug].map { tagRefs[Int($0)] } ?? []
     }
 
     // MARK: related
@@ -267,7 +284,7 @@ public final class ContentSnapshot: Sendable {
     /// recency (newest first); never `article` itself.
     ///
     /// Cost: candidates are gathered from the per-author and per-tag
-    /// position lists, which are newest first, taking at most
+    /// ref lists, which are newest first, taking at most
     /// W = `relatedWindow(limit:)` entries from each. With A authors and T
     /// tags that is k ≤ (A + T)·W candidates, counted in a dictionary and
     /// sorted: O(k log k), independent of the corpus size. The ranking is
@@ -276,18 +293,18 @@ public final class ContentSnapshot: Sendable {
     public func related(to article: Article, limit: Int) -> [Article] {
         guard limit > 0 else { return [] }
         let window = Self.relatedWindow(limit: limit)
-        let me = positions[article.id] ?? -1
-        var scores: [Int32: UInt32] = [:]
+        let me = refsByID[article.id]
+        var scores: [ArticleRef: UInt32] = [:]
         scores.reserveCapacity(min(4096, (article.authors.count + article.tags.count) * window))
         for slug in Set(article.authors) {
             guard let k = authorIndex[slug] else { continue }
-            for p in authorPositions[Int(k)].prefix(window) where p != me { scores[p, default: 0] += 1 << 16 }
+            for p in authorRefs[Int(k)].prefix(window) where p != me { scores[p, default: 0] += 1 << 16 }
         }
         for slug in Set(article.tags) {
             guard let k = tagIndex[slug] else { continue }
-            for p in tagPositions[Int(k)].prefix(window) where p != me { scores[p, default: 0] += 1 }
+            for p in tagRefs[Int(k)].prefix(window) where p != me { scores[p, default: 0] += 1 }
         }
         let ranked = scores.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
-        return ranked.prefix(limit).map { articles[Int($0.key)] }
+        return ranked.prefix(limit).map { articles[$0.key] }
     }
 }

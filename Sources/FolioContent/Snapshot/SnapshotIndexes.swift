@@ -1,43 +1,44 @@
-/// Article id → position in a snapshot's `articles`. Store ids are small dense integers, so
-/// they index an array (a shift after an insert is a loop of integer stores, no hashing); ids
-/// outside 0..<4,194,304 (an import that chose its own) go to a dictionary.
+/// Article id → its `ArticleRef` in a snapshot's `articles`. Store ids are small dense
+/// integers, so they index an array (updating the refs of one chunk is a loop of integer stores,
+/// no hashing); ids outside 0..<4,194,304 (an import that chose its own) go to a dictionary.
 struct IDPositions: Sendable {
     static let denseLimit: Int64 = 1 << 22
-    private var dense: [Int32] = []
-    private var sparse: [Int64: Int32] = [:]
+    static let none = UInt32.max
+    private var dense: [UInt32] = []
+    private var sparse: [Int64: ArticleRef] = [:]
 
-    subscript(id: Int64) -> Int32? {
+    subscript(id: Int64) -> ArticleRef? {
         get {
             if id >= 0 && id < Self.denseLimit {
                 guard id < dense.count else { return nil }
-                let p = dense[Int(id)]
-                return p < 0 ? nil : p
+                let r = dense[Int(id)]
+                return r == Self.none ? nil : ArticleRef(raw: r)
             }
             return sparse[id]
         }
         set { set(id, newValue) }
     }
 
-    /// Positions `i` of every article from index `start` of `list` on, in one pass: stores go
-    /// straight into the array through one buffer pointer (through the subscript, each store
-    /// checked the array's uniqueness; this loop was a quarter of a write's CPU at 100,000).
-    mutating func assign(from list: ArticleList, start: Int) {
-        var later: [(Int64, Int32)] = []  // ids outside the array's current range
+    /// The refs of the articles of chunk `chunk` from `offset` on (and with `throughEnd`, of
+    /// every later chunk), in one pass: stores go straight into the array through one buffer
+    /// pointer (through the subscript, each store checked the array's uniqueness).
+    mutating func assign(from list: ArticleList, chunk: Int, offset: Int, throughEnd: Bool) {
+        var later: [(Int64, ArticleRef)] = []  // ids outside the array's current range
         dense.withUnsafeMutableBufferPointer { buffer in
-            list.forEachID(from: start) { i, id in
-                if id >= 0, id < Self.denseLimit, id < buffer.count { buffer[Int(id)] = Int32(i) } else { later.append((id, Int32(i))) }
+            list.forEachID(chunk: chunk, offset: offset, throughEnd: throughEnd) { ref, id in
+                if id >= 0, id < Self.denseLimit, id < buffer.count { buffer[Int(id)] = ref.raw } else { later.append((id, ref)) }
             }
         }
-        for (id, p) in later { set(id, p) }
+        for (id, ref) in later { set(id, ref) }
     }
 
-    private mutating func set(_ id: Int64, _ newValue: Int32?) {
+    private mutating func set(_ id: Int64, _ newValue: ArticleRef?) {
         if id >= 0 && id < Self.denseLimit {
             if id >= dense.count {
                 guard newValue != nil else { return }
-                dense.append(contentsOf: repeatElement(-1, count: Int(id) + 1 - dense.count + 1024))
+                dense.append(contentsOf: repeatElement(Self.none, count: Int(id) + 1 - dense.count + 1024))
             }
-            dense[Int(id)] = newValue ?? -1
+            dense[Int(id)] = newValue?.raw ?? Self.none
         } else {
             sparse[id] = newValue
         }
@@ -45,93 +46,118 @@ struct IDPositions: Sendable {
 }
 
 /// A snapshot's article order and indexes while a change is applied to a copy of them
-/// (`ContentSnapshot.applying`): removing or inserting an article shifts the positions after it
-/// by one, in the id index and in every author's and tag's list.
+/// (`ContentSnapshot.applying`). Inserting or removing an article moves the refs of the articles
+/// after it in its chunk by one, in the id index and in the author and tag lists that hold any
+/// of them (found by binary search: the other lists are not touched, so not copied); a chunk
+/// split renumbers the chunks after it, which touches every later ref, once per few hundred
+/// inserts into one chunk.
 struct IndexState {
     var articles: ArticleList
     var slugIndex: SlugIndex
     var positions: IDPositions
-    var authorPositions: [[Int32]]
-    var tagPositions: [[Int32]]
+    var authorRefs: [[ArticleRef]]
+    var tagRefs: [[ArticleRef]]
+    /// The catalog the author and tag lists follow.
+    let authorIndex: [String: Int32]
+    let tagIndex: [String: Int32]
     /// The latest `updated_at`, kept up to date by inserts; `newestRemoved` says a removal may
     /// have taken it away (then the snapshot looks again).
     var newest: Timestamp?
     var newestRemoved = false
-    /// Positions from here on are out of date in `positions` until `finish()` (one pass for a
-    /// whole batch instead of one per article).
-    var firstStale = Int.max
 
     mutating func remove(id: Int64) {
-        finish()  // `positions` must be right to find the article
-        guard let p32 = positions[id] else { return }
-        let p = Int(p32)
-        let old = articles.remove(at: p)
+        guard let ref = positions[id] else { return }
+        let old = articles.remove(at: ref)
         if let newest, old.updatedAt >= newest { newestRemoved = true }
         if slugIndex[old.slug] == id { slugIndex[old.slug] = nil }
         positions[id] = nil
-        firstStale = Swift.min(firstStale, p)
-        Self.removeAndShift(p32, in: &authorPositions)
-        Self.removeAndShift(p32, in: &tagPositions)
+        for s in old.authors { if let k = authorIndex[s] { Self.removeSorted(ref, from: &authorRefs[Int(k)]) } }
+        for s in old.tags { if let k = tagIndex[s] { Self.removeSorted(ref, from: &tagRefs[Int(k)]) } }
+        Self.shift(chunk: ref.chunk, from: ref.offset + 1, by: -1, in: &authorRefs)
+        Self.shift(chunk: ref.chunk, from: ref.offset + 1, by: -1, in: &tagRefs)
+        positions.assign(from: articles, chunk: ref.chunk, offset: ref.offset, throughEnd: false)
     }
 
-    mutating func insert(_ a: Article, authorIndex: [String: Int32], tagIndex: [String: Int32]) {
-        // First position whose article sorts after `a` (articles are newest first).
+    mutating func insert(_ a: Article) {
+        // First index whose article sorts after `a` (articles are newest first).
         var lo = 0, hi = articles.count
         while lo < hi {
             let mid = (lo + hi) / 2
             if ContentSnapshot.newerFirst(articles[mid], a) { lo = mid + 1 } else { hi = mid }
         }
-        let p32 = Int32(lo)
-        articles.insert(a, at: lo)
+        let inserted = articles.insert(a, at: lo)
+        var ref = inserted.ref
         if newest.map({ a.updatedAt > $0 }) ?? true { newest = a.updatedAt }
         slugIndex[a.slug] = a.id
-        firstStale = Swift.min(firstStale, lo)
-        Self.shiftUp(from: p32, in: &authorPositions)
-        Self.shiftUp(from: p32, in: &tagPositions)
-        for s in a.authors { if let k = authorIndex[s] { Self.insertSorted(p32, into: &authorPositions[Int(k)]) } }
-        for s in a.tags { if let k = tagIndex[s] { Self.insertSorted(p32, into: &tagPositions[Int(k)]) } }
+        Self.shift(chunk: ref.chunk, from: ref.offset, by: 1, in: &authorRefs)
+        Self.shift(chunk: ref.chunk, from: ref.offset, by: 1, in: &tagRefs)
+        if let half = inserted.splitAt {
+            Self.split(chunk: ref.chunk, at: half, in: &authorRefs)
+            Self.split(chunk: ref.chunk, at: half, in: &tagRefs)
+            positions.assign(from: articles, chunk: ref.chunk, offset: 0, throughEnd: true)
+            if ref.offset >= half { ref = ArticleRef(chunk: ref.chunk + 1, offset: ref.offset - half) }
+        } else {
+            positions.assign(from: articles, chunk: ref.chunk, offset: ref.offset, throughEnd: false)
+        }
+        for s in a.authors { if let k = authorIndex[s] { Self.insertSorted(ref, into: &authorRefs[Int(k)]) } }
+        for s in a.tags { if let k = tagIndex[s] { Self.insertSorted(ref, into: &tagRefs[Int(k)]) } }
     }
 
-    /// Brings `positions` up to date (after the last insert or remove of a batch).
-    mutating func finish() {
-        guard firstStale < Int.max else { return }
-        positions.assign(from: articles, start: firstStale)
-        firstStale = Int.max
-    }
-
-    /// Takes `p` out of every list and moves the positions after it down by one.
-    /// (Each list is changed through one buffer pointer: element by element through the outer
-    /// array, every step checked the inner array's uniqueness and retained it.)
-    static func removeAndShift(_ p: Int32, in lists: inout [[Int32]]) {
-        for k in lists.indices where !lists[k].isEmpty && lists[k].last! >= p {
-            lists[k].removeAll { $0 == p }
+    /// Moves the refs in chunk `chunk` at or after `offset` by `delta`, in every list holding any
+    /// (each changed through one buffer pointer; lists without any are not copied).
+    static func shift(chunk: Int, from offset: Int, by delta: Int32, in lists: inout [[ArticleRef]]) {
+        let low = ArticleRef(chunk: chunk, offset: offset), high = ArticleRef(chunk: chunk + 1, offset: 0)
+        for k in lists.indices {
+            let start = lowerBound(low, in: lists[k])
+            guard start < lists[k].count, lists[k][start] < high else { continue }
             lists[k].withUnsafeMutableBufferPointer { list in
-                for j in list.indices where list[j] > p { list[j] -= 1 }
+                var j = start
+                while j < list.count, list[j] < high {
+                    list[j] = ArticleRef(raw: UInt32(Int64(list[j].raw) + Int64(delta)))
+                    j += 1
+                }
             }
         }
     }
 
-    /// Moves the positions at or after `p` up by one.
-    static func shiftUp(from p: Int32, in lists: inout [[Int32]]) {
-        for k in lists.indices where !lists[k].isEmpty && lists[k].last! >= p {
+    /// After chunk `chunk` split at `half`: its refs from `half` on move to the next chunk, and
+    /// every later chunk's number goes up by one.
+    static func split(chunk: Int, at half: Int, in lists: inout [[ArticleRef]]) {
+        let low = ArticleRef(chunk: chunk, offset: half)
+        for k in lists.indices {
+            let start = lowerBound(low, in: lists[k])
+            guard start < lists[k].count else { continue }
             lists[k].withUnsafeMutableBufferPointer { list in
-                for j in list.indices where list[j] >= p { list[j] += 1 }
+                for j in start..<list.count {
+                    let r = list[j]
+                    list[j] = r.chunk == chunk ? ArticleRef(chunk: chunk + 1, offset: r.offset - half)
+                        : ArticleRef(chunk: r.chunk + 1, offset: r.offset)
+                }
             }
         }
     }
 
-    static func insertSorted(_ p: Int32, into list: inout [Int32]) {
+    static func lowerBound(_ r: ArticleRef, in list: [ArticleRef]) -> Int {
         var lo = 0, hi = list.count
         while lo < hi {
             let mid = (lo + hi) / 2
-            if list[mid] < p { lo = mid + 1 } else { hi = mid }
+            if list[mid] < r { lo = mid + 1 } else { hi = mid }
         }
-        list.insert(p, at: lo)
+        return lo
+    }
+
+    static func insertSorted(_ r: ArticleRef, into list: inout [ArticleRef]) {
+        list.insert(r, at: lowerBound(r, in: list))
+    }
+
+    static func removeSorted(_ r: ArticleRef, from list: inout [ArticleRef]) {
+        let i = lowerBound(r, in: list)
+        if i < list.count, list[i] == r { list.remove(at: i) }
     }
 }
 
-/// Current slug → article id, in 64 shards that snapshots share: a write copies the shard its
-/// slug falls in (about 1,600 keys at 100,000 articles), not the whole map — copying and later
+/// Current slug → article id, in 256 shards that snapshots share: a write copies the shard its
+/// slug falls in (about 400 keys at 100,000 articles), not the whole map — copying and later
 /// freeing a 100,000-key dictionary (a retain and a release per key) was 60 % of a write's CPU.
 struct SlugIndex: Sendable {
     final class Shard: Sendable {
@@ -139,7 +165,7 @@ struct SlugIndex: Sendable {
         init(_ map: [String: Int64]) { self.map = map }
     }
 
-    static let shardCount = 64
+    static let shardCount = 256
     private var shards: [Shard]
 
     init(_ pairs: [(String, Int64)] = []) {
