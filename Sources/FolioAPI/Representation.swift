@@ -1,10 +1,14 @@
 import FolioHTTP
+import Synchronization
 
-/// An encoded 200 response, built once per snapshot and canonical request: the body, its gzip
-/// form, strong ETags for both, and the header lines ready to write. Immutable and shared.
+/// An encoded 200 response, built once per snapshot and canonical request: the body, strong
+/// ETags for it and its gzip form, and the header lines ready to write. Shared; immutable but for
+/// the gzip body, made the first time a client that accepts gzip asks and kept (compressing every
+/// miss whether or not the client wanted it was 63 % of the long-tail CPU, issue 15).
 public final class Representation: Sendable {
     let body: [UInt8]
-    let gzipBody: [UInt8]?
+    /// The gzip body, once a client asked for it (nil before, and always for small bodies).
+    private let gzipBody = Mutex<[UInt8]?>(nil)
     let etag: String
     let gzipETag: String
     let lastModified: Int64?
@@ -13,11 +17,14 @@ public final class Representation: Sendable {
     let notModifiedHeaders: [UInt8]
     let gzipNotModifiedHeaders: [UInt8]
 
-    /// Bytes this entry holds, for the cache's byte bound.
-    var cost: Int { body.count + (gzipBody?.count ?? 0) + plainHeaders.count * 2 + 256 }
+    /// Bytes this entry holds, for the cache's byte bound: fixed when it is made, so it counts
+    /// the gzip body it may come to hold at a third of the body (JSON articles compress to
+    /// between a fifth and a third).
+    let cost: Int
 
-    /// Bodies at least this large are also stored gzip-compressed.
+    /// Bodies at least this large are sent gzip-compressed to clients that accept it.
     static let gzipThreshold = 1024
+    var compressible: Bool { body.count >= Self.gzipThreshold }
 
     init(body: [UInt8], contentType: String, lastModified: Int64?, extraHeaders: [UInt8] = [], vary: String? = nil,
          policy: HeaderPolicy) {
@@ -26,8 +33,7 @@ public final class Representation: Sendable {
         etag = "\"" + hash + "\""
         gzipETag = "\"" + hash + "-gz\""
         self.lastModified = lastModified
-        let gz = body.count >= Self.gzipThreshold ? Gzip.compress(body) : nil
-        gzipBody = gz
+        let compressible = body.count >= Self.gzipThreshold
 
         func headers(etag: String, encoding: Bool, notModified: Bool) -> [UInt8] {
             var r = HTTPResponse(status: 200)
@@ -43,18 +49,34 @@ public final class Representation: Sendable {
         }
         plainHeaders = headers(etag: etag, encoding: false, notModified: false)
         notModifiedHeaders = headers(etag: etag, encoding: false, notModified: true)
-        gzipHeaders = gz == nil ? nil : headers(etag: gzipETag, encoding: true, notModified: false)
+        gzipHeaders = compressible ? headers(etag: gzipETag, encoding: true, notModified: false) : nil
         gzipNotModifiedHeaders = headers(etag: gzipETag, encoding: true, notModified: true)
+        cost = body.count + (compressible ? body.count / 3 : 0) + plainHeaders.count * 2 + 256
+    }
+
+    /// Whether the gzip body has been made (for tests).
+    var holdsGzipBody: Bool { gzipBody.withLock { $0 != nil } }
+
+    /// The gzip body, compressed now if no client asked for it before. (Two loops asking at once
+    /// may both compress; one result is kept.) Nil if zlib fails: the plain body is sent.
+    func gzipped() -> [UInt8]? {
+        if let done = gzipBody.withLock({ $0 }) { return done }
+        guard let made = Gzip.compress(body) else { return nil }
+        return gzipBody.withLock { stored in
+            if let kept = stored { return kept }
+            stored = made
+            return made
+        }
     }
 
     /// The response for `request`: 304 when its validators match, gzip when it accepts gzip.
     func response(for request: HTTPRequest, policy: HeaderPolicy) -> HTTPResponse {
-        let wantsGzip = gzipBody != nil && AcceptEncoding.acceptsGzip(request.headerBytes("accept-encoding"))
+        let wantsGzip = compressible && AcceptEncoding.acceptsGzip(request.headerBytes("accept-encoding"))
         var response: HTTPResponse
         if isNotModified(request) {
             response = HTTPResponse(status: 304, headerBytes: wantsGzip ? gzipNotModifiedHeaders : notModifiedHeaders)
-        } else if wantsGzip, let gzipBody, let gzipHeaders {
-            response = HTTPResponse(status: 200, headerBytes: gzipHeaders, body: gzipBody)
+        } else if wantsGzip, let gzipHeaders, let gz = gzipped() {
+            response = HTTPResponse(status: 200, headerBytes: gzipHeaders, body: gz)
         } else {
             response = HTTPResponse(status: 200, headerBytes: plainHeaders, body: body)
         }

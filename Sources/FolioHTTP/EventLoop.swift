@@ -62,14 +62,19 @@ final class EventLoop {
             // answered with Connection: close, even when its bytes and the wake-up arrive together.
             if !drainStarted, control.draining.load(ordering: .acquiring) { beginDrain() }
             if n > 0 {
+                // Finished deferred responses first (writes, searches): their clients have waited
+                // already, and a busy loop's batch of reads can take tens of milliseconds.
+                if fds[0..<Int(n)].contains(wakeFD) {
+                    var value: UInt64 = 0
+                    _ = Glibc.read(wakeFD, &value, 8)
+                    for delivery in mailbox.take() { deliver(delivery) }
+                }
                 for i in 0..<Int(n) {
                     let fd = fds[i]
                     if fd == listener {
                         acceptConnections()
                     } else if fd == wakeFD {
-                        var value: UInt64 = 0
-                        _ = Glibc.read(wakeFD, &value, 8)
-                        for delivery in mailbox.take() { deliver(delivery) }
+                        continue
                     } else if Int(fd) < connections.count, let conn = connections[Int(fd)] {
                         handle(conn, events: masks[i])
                     }

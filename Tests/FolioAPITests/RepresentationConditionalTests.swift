@@ -34,6 +34,24 @@ import FolioHTTP
         }
     }
 
+    /// gzip is made for the first client that accepts it, not before (a client without
+    /// Accept-Encoding never pays for it), and is then kept. (The end-to-end tests unpack it.)
+    @Test func gzipIsMadeOnDemandAndKept() throws {
+        let body = Array(String(repeating: "{\"slug\":\"an-article\"},", count: 200).utf8)
+        let r = Representation(body: body, contentType: "application/json", lastModified: nil, policy: HeaderPolicy())
+        let plain = HTTPRequest(method: .get, target: "/x", headers: [])
+        #expect(r.response(for: plain, policy: HeaderPolicy()).body == body)
+        #expect(!r.holdsGzipBody)
+        let gzip = HTTPRequest(method: .get, target: "/x", headers: [("Accept-Encoding", "br;q=1, gzip;q=0.5")])
+        let first = r.response(for: gzip, policy: HeaderPolicy())
+        #expect(r.holdsGzipBody)
+        #expect(first.body.count < body.count / 5 && first.body.starts(with: [0x1F, 0x8B]))
+        #expect(r.response(for: gzip, policy: HeaderPolicy()).body == first.body)
+        let small = Representation(body: Array("{}".utf8), contentType: "application/json", lastModified: nil, policy: HeaderPolicy())
+        #expect(small.response(for: gzip, policy: HeaderPolicy()).body == Array("{}".utf8))
+        #expect(!small.holdsGzipBody)
+    }
+
     @Test func notModifiedHeaders() throws {
         let v = try validators()
         let r = f.get(Self.list, [("If-None-Match", v.etag), ("Accept-Encoding", "gzip")])
