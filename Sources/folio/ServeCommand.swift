@@ -65,7 +65,7 @@ struct ServeCommand: ParsableCommand {
                            searchScheduler: SearchScheduler(config.searchScheduler), writer: content.writer,
                            adminAuth: AdminAuth(store: content.store, settings: config.admin), changesLog: content.changes)
         // Writes by other processes (`folio import` while serving) appear within a second.
-        content.writer?.follow(every: 1) { error in Console.event("folio: following the changes log failed: \(error)", json: jsonLogs, level: "warning") }
+        content.writer?.follow(every: 1) { error in Console.event("folio: following the changes log or checkpointing the WAL failed: \(error)", json: jsonLogs, level: "warning") }
         let files = StaticFiles(root: config.publicDirectory)
         let metrics = Metrics()
         metrics.addGauges { [snapshots = content.snapshots, cache = app.cache, scheduler = app.searchScheduler] in

@@ -32,12 +32,26 @@ public final class ContentWriter: Sendable {
     /// Above this many changes at once, reload the whole snapshot instead of applying them.
     static let reloadThreshold = 2_000
 
+    /// Where the background threads (following the log, checkpoints) report failures.
+    private let backgroundErrors: ErrorSink
+
+    final class ErrorSink: Sendable {
+        let handler = Mutex<@Sendable (any Error) -> Void>({ _ in })
+        func report(_ error: any Error) { handler.withLock { $0 }(error) }
+    }
+    /// Checkpoints the WAL off the write path (see `WALCheckpointer`).
+    private let checkpointer: WALCheckpointer
+
     /// `snapshots` must have been loaded from `store` (its changes up to now are in it).
     public init(store: SQLiteStore, snapshots: SnapshotHolder, bodies: BodyStore?) throws {
         self.store = store
         self.snapshots = snapshots
         self.bodies = bodies
         applied = Mutex(try store.lastChangeSequence())
+        let errors = ErrorSink()
+        backgroundErrors = errors
+        checkpointer = try WALCheckpointer(path: store.path) { error in errors.report(error) }
+        try store.withConnection { db in try db.execute("PRAGMA wal_autocheckpoint = 0") }
     }
 
     /// The sequence number of the newest change the snapshot reflects.
@@ -122,6 +136,7 @@ public final class ContentWriter: Sendable {
             // thread applies them within a second.
             _ = try? applyNewChanges()
         }
+        checkpointer.committed()
         for job in batch { job.done.signal() }
     }
 
@@ -132,7 +147,9 @@ public final class ContentWriter: Sendable {
     }
 
     /// Checks the log every `interval` seconds on a thread of its own, for the life of the process.
+    /// `onError` also hears of failed WAL checkpoints.
     public func follow(every interval: Double, onError: @escaping @Sendable (any Error) -> Void = { _ in }) {
+        backgroundErrors.handler.withLock { $0 = onError }
         let thread = Thread { [self] in
             while true {
                 Thread.sleep(forTimeInterval: interval)
