@@ -15,8 +15,14 @@ public final class ContentWriter: Sendable {
     let bodies: BodyStore?
     /// The newest change the snapshot reflects.
     private let applied: Mutex<Int64>
-    /// Serialises writes and catching up (one applier at a time, in log order).
-    private let lock = Mutex<Void>(())
+    /// Serialises writes and catching up (one applier at a time, in log order), and the
+    /// maintenance thread's index merges.
+    private let lock = WriterLock()
+
+    final class WriterLock: Sendable {
+        private let mutex = Mutex<Void>(())
+        func withLock<R>(_ body: (inout Void) throws -> R) rethrows -> R { try mutex.withLock { try body(&$0) } }
+    }
     /// Told what each applied batch changed, after the new snapshot is in place and before the
     /// write that caused it is answered (the response cache drops what depends on it).
     private let observers = Mutex<[@Sendable (ContentChangeSet) -> Void]>([])
@@ -39,8 +45,8 @@ public final class ContentWriter: Sendable {
         let handler = Mutex<@Sendable (any Error) -> Void>({ _ in })
         func report(_ error: any Error) { handler.withLock { $0 }(error) }
     }
-    /// Checkpoints the WAL off the write path (see `WALCheckpointer`).
-    private let checkpointer: WALCheckpointer
+    /// Checkpoints and index merges off the write path (see `StoreMaintenance`).
+    private let maintenance: StoreMaintenance
 
     /// `snapshots` must have been loaded from `store` (its changes up to now are in it).
     public init(store: SQLiteStore, snapshots: SnapshotHolder, bodies: BodyStore?) throws {
@@ -50,8 +56,16 @@ public final class ContentWriter: Sendable {
         applied = Mutex(try store.lastChangeSequence())
         let errors = ErrorSink()
         backgroundErrors = errors
-        checkpointer = try WALCheckpointer(path: store.path) { error in errors.report(error) }
-        try store.withConnection { db in try db.execute("PRAGMA wal_autocheckpoint = 0") }
+        // The maintenance thread's merge steps take `lock` like a batch: they never interleave
+        // with one (a transaction refused as busy would sleep in SQLite's busy handler).
+        let lock = self.lock
+        maintenance = try StoreMaintenance(path: store.path, mergeStep: { [store] in
+            try lock.withLock { _ in try store.mergeSearchIndex(pages: StoreMaintenance.mergePages) }
+        }, onError: { error in errors.report(error) })
+        try store.withConnection { db in
+            try db.execute("PRAGMA wal_autocheckpoint = 0")
+            try db.execute("INSERT INTO article_search(article_search, rank) VALUES('automerge', 0)")
+        }
     }
 
     /// The sequence number of the newest change the snapshot reflects.
@@ -136,7 +150,7 @@ public final class ContentWriter: Sendable {
             // thread applies them within a second.
             _ = try? applyNewChanges()
         }
-        checkpointer.committed()
+        maintenance.committed()
         for job in batch { job.done.signal() }
     }
 

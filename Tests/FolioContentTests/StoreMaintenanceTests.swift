@@ -1,0 +1,51 @@
+import Foundation
+import Synchronization
+import Testing
+@testable import FolioContent
+
+/// The serving writer never checkpoints or merges the full-text index inside a commit; the
+/// maintenance thread does both after commits.
+@Suite struct StoreMaintenanceTests {
+    func size(_ path: String) -> Int {
+        ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0
+    }
+
+    @Test func checkpointsAndMergesOffTheWriter() throws {
+        let dir = TempFolder()
+        let path = dir.file("c.sqlite")
+        let store = try SQLiteStore(path: path)
+        let writer = try ContentWriter(store: store, snapshots: SnapshotHolder(ContentSnapshot(try store.loadContent(), generation: 1)),
+                                       bodies: nil)
+        #expect(try store.withConnection { try $0.scalarInt("PRAGMA wal_autocheckpoint") } == 0)
+        #expect(try store.withConnection { try $0.scalarInt("SELECT v FROM article_search_config WHERE k = 'automerge'") } == 0)
+        _ = try store.transaction { w in try w.upsertAuthor(Author(slug: "a", name: "A")) }
+        let before = size(path)
+        // About 2 MB of articles in the WAL (far over 1,000 pages), in many transactions (each an
+        // index segment); nothing copied into the database by the commits.
+        for batch in 0..<40 {
+            try store.transaction { w in
+                for i in 0..<3 {
+                    _ = try w.upsertArticle(try makeArticle("a-\(batch)-\(i)", authors: ["a"],
+                                                            body: String(repeating: "words and more words ", count: 1_000)))
+                }
+            }
+        }
+        #expect(size(path) == before, "a commit checkpointed")
+        #expect(size(path + "-wal") > 1 << 20)
+
+        let merges = Atomic<Int>(0)
+        let maintenance = try StoreMaintenance(path: path, interval: 0.01, mergeStep: {
+            merges.add(1, ordering: .relaxed)
+            try store.mergeSearchIndex(pages: StoreMaintenance.mergePages)
+        }, onError: { Issue.record($0) })
+        maintenance.committed()
+        let deadline = Date().addingTimeInterval(10)
+        while size(path) < 1 << 20, Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+        #expect(size(path) >= 1 << 20, "the maintenance thread did not copy the WAL into the database")
+        #expect(merges.load(ordering: .relaxed) == 1)
+        // The index still answers after merging.
+        let search = try SearchIndex(path: path, connections: 1)
+        #expect(try search.search(SearchQuery.parse("words"), limit: 200, budget: .unlimited).count == 120)
+        _ = writer
+    }
+}
