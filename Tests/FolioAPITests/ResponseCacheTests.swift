@@ -126,6 +126,32 @@ import Testing
 
     /// A write drops what depends on what it changed, and nothing else; a response built from a
     /// snapshot older than that write is not stored afterwards; a full reload empties all.
+    /// Through inserts, replacements, evictions and id reuse, invalidating keys drops exactly the
+    /// entries built from them (the shard finds them through its dependency map, which keeps
+    /// stale ids and is rebuilt now and then).
+    @Test func invalidationDropsExactlyTheDependents() {
+        var shard = CacheShard(maxEntries: 200, maxBytes: 1 << 30)
+        var rng = SystemRandomNumberGenerator()
+        var deps: [String: [UInt64]] = [:]  // what each target was last stored with
+        for step in 0..<20_000 {
+            let target = "/k/\(Int.random(in: 0..<600, using: &rng))"
+            let d = (0..<Int.random(in: 0...3, using: &rng)).map { _ in UInt64.random(in: 1...40, using: &rng) }
+            let k = Self.key(target)
+            shard.insert(k, hash: ResponseCache.hash(k), Self.representation(target), deps: d)
+            deps[target] = d
+            if step % 50 == 0 {
+                let keys = Set((0..<Int.random(in: 1...3, using: &rng)).map { _ in UInt64.random(in: 1...40, using: &rng) })
+                let before = deps.keys.filter { t in let k = Self.key(t); return shard.find(k, hash: ResponseCache.hash(k)) != nil }
+                shard.invalidate(keys)
+                for t in before {
+                    let k = Self.key(t)
+                    let present = shard.find(k, hash: ResponseCache.hash(k)) != nil
+                    #expect(present == !deps[t]!.contains(where: keys.contains), "\(t) \(deps[t]!) after \(keys)")
+                }
+            }
+        }
+    }
+
     @Test func writesDropOnlyTheirDependents() {
         let cache = ResponseCache(maxEntries: 100, maxBytes: 1 << 20)
         let a5 = CacheDependencies.article(Article(id: 5, slug: "five", title: "", excerpt: "", publishedAt: Timestamp(epochSeconds: 0),
