@@ -1,7 +1,7 @@
 /// Where an article sits in a snapshot's `ArticleList`: its chunk and its offset in that chunk,
 /// packed in 32 bits. Refs order like the list (newest first), so sorted ref lists intersect and
 /// merge like positions; unlike a position, inserting or removing an article changes only the
-/// refs of the articles after it in the same chunk (a few hundred integers), not of every article
+/// refs of the articles after it in the same chunk (at most a few hundred), not of every article
 /// after it — at 100,000 articles, shifting every position after a new article (which goes to the
 /// front) was half of a write's CPU. A chunk split or a bulk change renumbers the chunks after it.
 public struct ArticleRef: Hashable, Comparable, Sendable {
@@ -17,11 +17,11 @@ public struct ArticleRef: Hashable, Comparable, Sendable {
     public static func < (a: ArticleRef, b: ArticleRef) -> Bool { a.raw < b.raw }
 }
 
-/// A snapshot's articles in order, held in chunks of a few hundred that snapshots share: a
+/// A snapshot's articles in order, held in chunks (128 articles at first, at most 256) that snapshots share: a
 /// write copies the chunk it changes and the small arrays that list the chunks, not every
 /// article (copying an `Article` retains each of its strings and arrays: copying 100,000 of them
 /// took 60 ms, and freeing the old copy as long again). Reading element `i` finds its chunk by
-/// binary search over the chunks' start offsets (about eight steps at 100,000 articles); reading
+/// binary search over the chunks' start offsets (about ten steps at 100,000 articles); reading
 /// by `ArticleRef` is two array indexes. A chunk that empties stays (refs keep their chunk
 /// numbers); one that grows past twice the chunk size splits.
 public struct ArticleList: RandomAccessCollection, Sendable {
@@ -33,7 +33,7 @@ public struct ArticleList: RandomAccessCollection, Sendable {
 
     /// A chunk splits above `2 * chunkSize` articles, which must stay below 1 << offsetBits.
     /// (Tests choose a small size to split and empty chunks often.)
-    static let defaultChunkSize = 512
+    static let defaultChunkSize = 128
     let chunkSize: Int
 
     private var chunks: [Chunk]

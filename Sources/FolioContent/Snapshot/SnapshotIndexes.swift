@@ -156,8 +156,8 @@ struct IndexState {
     }
 }
 
-/// Current slug → article id, in 256 shards that snapshots share: a write copies the shard its
-/// slug falls in (about 400 keys at 100,000 articles), not the whole map — copying and later
+/// Current slug → article id, in 1,024 shards that snapshots share: a write copies the shard its
+/// slug falls in (about 100 keys at 100,000 articles), not the whole map — copying and later
 /// freeing a 100,000-key dictionary (a retain and a release per key) was 60 % of a write's CPU.
 struct SlugIndex: Sendable {
     final class Shard: Sendable {
@@ -165,7 +165,7 @@ struct SlugIndex: Sendable {
         init(_ map: [String: Int64]) { self.map = map }
     }
 
-    static let shardCount = 256
+    static let shardCount = 1024
     private var shards: [Shard]
 
     init(_ pairs: [(String, Int64)] = []) {

@@ -174,14 +174,6 @@ public final class SQLiteStore: ArticleRepository {
         }
     }
 
-    /// One step of merging the full-text index's segments (FTS5 'merge', about `pages` pages
-    /// written), in a transaction of its own. A no-op when nothing is worth merging.
-    func mergeSearchIndex(pages: Int) throws {
-        try connection.withLock { db in
-            try db.execute("INSERT INTO article_search(article_search, rank) VALUES('merge', \(pages))")
-        }
-    }
-
     /// Checkpoints the WAL and optimises the FTS index (after big imports).
     public func optimize() throws {
         try connection.withLock { db in

@@ -1,16 +1,15 @@
 import Foundation
-import Synchronization
 import Testing
 @testable import FolioContent
 
-/// The serving writer never checkpoints or merges the full-text index inside a commit; the
-/// maintenance thread does both after commits.
-@Suite struct StoreMaintenanceTests {
+/// The serving writer never checkpoints inside a commit, nor merges the full-text index there
+/// beyond FTS5's crisis merges; the checkpointer's thread copies the WAL after commits.
+@Suite struct WALCheckpointerTests {
     func size(_ path: String) -> Int {
         ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0
     }
 
-    @Test func checkpointsAndMergesOffTheWriter() throws {
+    @Test func checkpointsOffTheWriter() throws {
         let dir = TempFolder()
         let path = dir.file("c.sqlite")
         let store = try SQLiteStore(path: path)
@@ -33,17 +32,12 @@ import Testing
         #expect(size(path) == before, "a commit checkpointed")
         #expect(size(path + "-wal") > 1 << 20)
 
-        let merges = Atomic<Int>(0)
-        let maintenance = try StoreMaintenance(path: path, interval: 0.01, mergeStep: {
-            merges.add(1, ordering: .relaxed)
-            try store.mergeSearchIndex(pages: StoreMaintenance.mergePages)
-        }, onError: { Issue.record($0) })
-        maintenance.committed()
+        let checkpointer = try WALCheckpointer(path: path, interval: 0.01) { Issue.record($0) }
+        checkpointer.committed()
         let deadline = Date().addingTimeInterval(10)
         while size(path) < 1 << 20, Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
-        #expect(size(path) >= 1 << 20, "the maintenance thread did not copy the WAL into the database")
-        #expect(merges.load(ordering: .relaxed) == 1)
-        // The index still answers after merging.
+        #expect(size(path) >= 1 << 20, "the checkpointer did not copy the WAL into the database")
+        // 40 segments in the index: crisis merges kept it whole.
         let search = try SearchIndex(path: path, connections: 1)
         #expect(try search.search(SearchQuery.parse("words"), limit: 200, budget: .unlimited).count == 120)
         _ = writer
