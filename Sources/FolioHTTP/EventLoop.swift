@@ -62,8 +62,9 @@ final class EventLoop {
             // answered with Connection: close, even when its bytes and the wake-up arrive together.
             if !drainStarted, control.draining.load(ordering: .acquiring) { beginDrain() }
             if n > 0 {
-                // Finished deferred responses first (writes, searches): their clients have waited
-                // already, and a busy loop's batch of reads can take tens of milliseconds.
+                // Finished deferred responses (writes, searches) first, and again between
+                // connections as they arrive: their clients have waited already, and a busy
+                // loop's batch of cache misses can take several milliseconds.
                 if fds[0..<Int(n)].contains(wakeFD) {
                     var value: UInt64 = 0
                     _ = Glibc.read(wakeFD, &value, 8)
@@ -77,6 +78,7 @@ final class EventLoop {
                         continue
                     } else if Int(fd) < connections.count, let conn = connections[Int(fd)] {
                         handle(conn, events: masks[i])
+                        if mailbox.hasDeliveries { for delivery in mailbox.take() { deliver(delivery) } }
                     }
                 }
             }

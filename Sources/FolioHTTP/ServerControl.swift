@@ -68,20 +68,27 @@ final class LoopMailbox: Sendable {
     }
 
     private let items = Mutex<[Delivery]>([])
+    /// Set by `post`, cleared by `take`: lets the loop look between connections without a lock.
+    private let posted = Atomic<Bool>(false)
     let wakeFD: Int32
 
     init(wakeFD: Int32) { self.wakeFD = wakeFD }
 
+    /// Whether anything was posted since the last `take` (one relaxed load).
+    var hasDeliveries: Bool { posted.load(ordering: .relaxed) }
+
     /// Called from a worker thread: hands the response over and wakes the loop.
     func post(_ delivery: Delivery) {
         items.withLock { $0.append(delivery) }
+        posted.store(true, ordering: .releasing)
         var one: UInt64 = 1
         _ = Glibc.write(wakeFD, &one, 8)
     }
 
     /// Called by the loop: takes everything delivered so far.
     func take() -> [Delivery] {
-        items.withLock { list in
+        posted.store(false, ordering: .relaxed)
+        return items.withLock { list in
             let out = list
             list.removeAll()
             return out
