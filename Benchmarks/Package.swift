@@ -17,9 +17,12 @@ let package = Package(
     targets: [
         // Codable models, the in-memory store and the queries shared by both framework peers.
         .target(name: "PeerModel"),
+        // SQLite for the Hummingbird peer's write route (issue 13), called directly as a Swift user
+        // without an ORM would.
+        .systemLibrary(name: "CSQLitePeer", path: "Sources/CSQLitePeer"),
         .executableTarget(
             name: "PeerHummingbird",
-            dependencies: ["PeerModel", .product(name: "Hummingbird", package: "hummingbird")]
+            dependencies: ["PeerModel", "CSQLitePeer", .product(name: "Hummingbird", package: "hummingbird")]
         ),
         .executableTarget(
             name: "PeerVapor",

@@ -45,6 +45,31 @@ router.get("/api/v1/articles") { request, _ -> EditedResponse<ArticleListRespons
     }
 }
 
+// Writes (issue 13), when PEER_SQLITE names the store and PEER_TOKEN the bearer token.
+extension CreatedResponse: ResponseEncodable {}
+if let path = ProcessInfo.processInfo.environment["PEER_SQLITE"], let token = ProcessInfo.processInfo.environment["PEER_TOKEN"] {
+    let writes = try PeerWriteStore(path: path)
+    router.post("/api/v1/articles") { request, context -> EditedResponse<CreatedResponse> in
+        guard request.headers[.authorization] == "Bearer " + token else { throw HTTPError(.unauthorized) }
+        let input = try await request.decode(as: ArticleInput.self, context: context)
+        do {
+            let article = try await NIOThreadPool.singleton.runIfActive { try writes.create(input) }
+            var headers = HTTPFields()
+            headers[.location] = article.url
+            return EditedResponse(status: .created, headers: headers, response: CreatedResponse(data: article))
+        } catch PeerWriteError.conflict {
+            throw HTTPError(.conflict, message: "slug taken")
+        } catch PeerWriteError.invalid(let message) {
+            throw HTTPError(.unprocessableContent, message: message)
+        }
+    }
+    router.get("/api/v1/created/:slug") { _, context -> CreatedResponse in
+        let slug = try context.parameters.require("slug")
+        guard let a = writes.created.withLock({ $0[slug] }) else { throw HTTPError(.notFound) }
+        return CreatedResponse(data: a)
+    }
+}
+
 let app = Application(
     router: router,
     configuration: .init(address: .hostname("127.0.0.1", port: peerPort()), serverName: nil),
