@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import FolioJSON
+@testable import FolioJSON
 
 @Suite struct EscapingTests {
     static let cases: [(String, String)] = [
@@ -85,5 +85,37 @@ import FolioJSON
         let w = encode { $0.string(s) }
         #expect(w.text == referenceEscaped(s))
         #expect(try parse(w.bytes) as? String == s)
+    }
+}
+
+/// The eight-bytes-at-a-time test of the escaper agrees with the byte test: every byte value in
+/// every position of a word of otherwise random harmless or harmful bytes, and random words.
+@Suite struct EscapingWordTests {
+    static func bytewise(_ w: UInt64) -> Bool {
+        (0..<8).contains { JSONEscaping.mayNeedEscape(UInt8(truncatingIfNeeded: w >> (8 * UInt64($0)))) }
+    }
+
+    @Test func wordTestMatchesTheByteTest() {
+        var rng = SystemRandomNumberGenerator()
+        for value in 0...255 {
+            for position in 0..<8 {
+                for _ in 0..<64 {
+                    var w = UInt64.random(in: 0...UInt64.max, using: &rng)
+                    w &= ~(0xFF << (8 * UInt64(position)))
+                    w |= UInt64(value) << (8 * UInt64(position))
+                    #expect(JSONEscaping.mayNeedEscape(word: w) == Self.bytewise(w), "byte \(value) at \(position) in \(String(w, radix: 16))")
+                }
+            }
+        }
+        // Words of harmless printable ASCII: no escape.
+        for _ in 0..<10_000 {
+            var w: UInt64 = 0
+            for k in 0..<8 {
+                var b = UInt8.random(in: 0x20...0x7E, using: &rng)
+                while b == 0x22 || b == 0x2F || b == 0x5C { b = UInt8.random(in: 0x20...0x7E, using: &rng) }
+                w |= UInt64(b) << (8 * UInt64(k))
+            }
+            #expect(!JSONEscaping.mayNeedEscape(word: w))
+        }
     }
 }

@@ -106,3 +106,25 @@ let foundation = measure(perBatch) {
 print(String(format: "| FolioJSON (JSONWriter) | %.0f ns/op | %.1f MB/s |", folio.ns, Double(folioBytes.count) / folio.ns * 1000))
 print(String(format: "| Foundation JSONEncoder | %.0f ns/op | %.1f MB/s |", foundation.ns, Double(foundationBytes.count) / foundation.ns * 1000))
 print(String(format: "ratio JSONEncoder/FolioJSON: %.2fx (sink %d)", foundation.ns / folio.ns, (folio.sink &+ foundation.sink) & 1))
+
+// Escaping article bodies (issue 15): BODIES=file.json, an array of {"html", "text"} objects, e.g.
+// 20 bodies of the generated corpus:
+//   python3 -c "import sqlite3,json,sys; c=sqlite3.connect(sys.argv[1]); json.dump([{'html':h,'text':t} for h,t in
+//     c.execute('select html,text from article_bodies where article_id between 500 and 519')], open('bodies.json','w'))" DB
+if let bodiesPath = ProcessInfo.processInfo.environment["BODIES"] {
+    struct Body: Decodable { let html: String; let text: String }
+    let bodies = try JSONDecoder().decode([Body].self, from: Data(contentsOf: URL(fileURLWithPath: bodiesPath)))
+    let total = bodies.reduce(0) { $0 + $1.html.utf8.count + $1.text.utf8.count }
+    let escaping = measure(200) {
+        var w = JSONWriter(capacity: 64 * 1024)
+        for b in bodies {
+            w.beginObject()
+            w.field("html", b.html)
+            w.field("text", b.text)
+            w.endObject()
+        }
+        return w.bytes.count
+    }
+    print(String(format: "| escaping %d article bodies (%d bytes) | %.0f ns/op | %.0f MB/s |", bodies.count, total, escaping.ns,
+                 Double(total) / escaping.ns * 1000))
+}
