@@ -20,7 +20,7 @@ public final class ContentSnapshot: Sendable {
 
     /// Current slug → article id; id → ref in `articles`.
     private let slugIndex: SlugIndex
-    private let refsByID: IDPositions
+    private let refsByID: ArticleRefIndex
     private let redirects: [String: Int64]
     private let authorIndex: [String: Int32]
     /// Per author and per tag, the refs of their articles in `articles` order.
@@ -53,7 +53,7 @@ public final class ContentSnapshot: Sendable {
     /// changed, their article lists are rebuilt from the articles.
     /// `catalog` nil keeps this snapshot's site, authors, tags and redirects.
     public func applying(changed: [Article], deleted: Set<Int64>, catalog: ContentData?, generation: UInt64) -> ContentSnapshot {
-        var state = IndexState(articles: articles, slugIndex: slugIndex, positions: refsByID, authorRefs: authorRefs,
+        var state = IndexState(articles: articles, slugIndex: slugIndex, refs: refsByID, authorRefs: authorRefs,
                                tagRefs: tagRefs, authorIndex: authorIndex, tagIndex: tagIndex, newest: newestUpdate)
         for id in deleted.union(changed.map(\.id)) { state.remove(id: id) }
         for a in changed where !deleted.contains(a.id) { state.insert(a) }
@@ -79,7 +79,7 @@ public final class ContentSnapshot: Sendable {
         self.authors = authors
         self.tags = tags
         slugIndex = state.slugIndex
-        refsByID = state.positions
+        refsByID = state.refs
         self.authorIndex = authorIndex
         self.tagIndex = tagIndex
         authorRefs = state.authorRefs
@@ -128,7 +128,7 @@ public final class ContentSnapshot: Sendable {
             for a in list where newest.map({ a.updatedAt > $0 }) ?? true { newest = a.updatedAt }
         }
         slugIndex = state.slugIndex
-        refsByID = state.positions
+        refsByID = state.refs
         self.authorIndex = authorIndex
         self.tagIndex = tagIndex
         self.authorRefs = authorRefs
@@ -156,20 +156,20 @@ public final class ContentSnapshot: Sendable {
 
         var slugPairs: [(String, Int64)] = []
         slugPairs.reserveCapacity(sorted.count)
-        var positions = IDPositions()
+        var refsByID = ArticleRefIndex()
         var authorRefs = [[ArticleRef]](repeating: [], count: authors.count)
         var tagRefs = [[ArticleRef]](repeating: [], count: tags.count)
         var newest: Timestamp?
         for (i, a) in sorted.enumerated() {
             let p = articles.initialRef(i)
             slugPairs.append((a.slug, a.id))
-            positions[a.id] = p
+            refsByID[a.id] = p
             for s in a.authors { if let k = authorIndex[s] { authorRefs[Int(k)].append(p) } }
             for s in a.tags { if let k = tagIndex[s] { tagRefs[Int(k)].append(p) } }
             if newest.map({ a.updatedAt > $0 }) ?? true { newest = a.updatedAt }
         }
         self.slugIndex = SlugIndex(slugPairs)
-        self.refsByID = positions
+        self.refsByID = refsByID
         self.authorIndex = authorIndex
         self.tagIndex = tagIndex
         self.authorRefs = authorRefs

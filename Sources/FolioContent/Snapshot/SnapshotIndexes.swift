@@ -1,7 +1,7 @@
 /// Article id → its `ArticleRef` in a snapshot's `articles`. Store ids are small dense
 /// integers, so they index an array (updating the refs of one chunk is a loop of integer stores,
 /// no hashing); ids outside 0..<4,194,304 (an import that chose its own) go to a dictionary.
-struct IDPositions: Sendable {
+struct ArticleRefIndex: Sendable {
     static let denseLimit: Int64 = 1 << 22
     static let none = UInt32.max
     private var dense: [UInt32] = []
@@ -54,7 +54,7 @@ struct IDPositions: Sendable {
 struct IndexState {
     var articles: ArticleList
     var slugIndex: SlugIndex
-    var positions: IDPositions
+    var refs: ArticleRefIndex
     var authorRefs: [[ArticleRef]]
     var tagRefs: [[ArticleRef]]
     /// The catalog the author and tag lists follow.
@@ -66,16 +66,16 @@ struct IndexState {
     var newestRemoved = false
 
     mutating func remove(id: Int64) {
-        guard let ref = positions[id] else { return }
+        guard let ref = refs[id] else { return }
         let old = articles.remove(at: ref)
         if let newest, old.updatedAt >= newest { newestRemoved = true }
         if slugIndex[old.slug] == id { slugIndex[old.slug] = nil }
-        positions[id] = nil
+        refs[id] = nil
         for s in old.authors { if let k = authorIndex[s] { Self.removeSorted(ref, from: &authorRefs[Int(k)]) } }
         for s in old.tags { if let k = tagIndex[s] { Self.removeSorted(ref, from: &tagRefs[Int(k)]) } }
         Self.shift(chunk: ref.chunk, from: ref.offset + 1, by: -1, in: &authorRefs)
         Self.shift(chunk: ref.chunk, from: ref.offset + 1, by: -1, in: &tagRefs)
-        positions.assign(from: articles, chunk: ref.chunk, offset: ref.offset, throughEnd: false)
+        refs.assign(from: articles, chunk: ref.chunk, offset: ref.offset, throughEnd: false)
     }
 
     mutating func insert(_ a: Article) {
@@ -94,10 +94,10 @@ struct IndexState {
         if let half = inserted.splitAt {
             Self.split(chunk: ref.chunk, at: half, in: &authorRefs)
             Self.split(chunk: ref.chunk, at: half, in: &tagRefs)
-            positions.assign(from: articles, chunk: ref.chunk, offset: 0, throughEnd: true)
+            refs.assign(from: articles, chunk: ref.chunk, offset: 0, throughEnd: true)
             if ref.offset >= half { ref = ArticleRef(chunk: ref.chunk + 1, offset: ref.offset - half) }
         } else {
-            positions.assign(from: articles, chunk: ref.chunk, offset: ref.offset, throughEnd: false)
+            refs.assign(from: articles, chunk: ref.chunk, offset: ref.offset, throughEnd: false)
         }
         for s in a.authors { if let k = authorIndex[s] { Self.insertSorted(ref, into: &authorRefs[Int(k)]) } }
         for s in a.tags { if let k = tagIndex[s] { Self.insertSorted(ref, into: &tagRefs[Int(k)]) } }
