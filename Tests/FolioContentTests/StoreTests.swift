@@ -42,6 +42,7 @@ import Testing
         let body = try bodies.body(id: main.id)
         #expect(body.html.hasPrefix("<p>Illegal elections organized by separatist Armenians"))
         #expect(body.text.contains("Stéphane Dujarric"))
+        #expect(body.markdown.isEmpty, "the served body leaves the Markdown source in the store")
         #expect(try store.integrityProblems().isEmpty)
     }
 

@@ -1,7 +1,8 @@
 import Synchronization
 
-/// Article bodies (Markdown, HTML, text) read by id from SQLite behind a
-/// byte-bounded LRU cache, so the snapshot need not hold every body.
+/// Article bodies as served (HTML and text; the Markdown source stays in the
+/// store) read by id from SQLite behind a byte-bounded LRU cache, so the
+/// snapshot need not hold every body.
 ///
 /// Cost on an event loop: a hit is a dictionary lookup under a mutex. A
 /// miss is one primary-key read on a read-only WAL connection from a small
@@ -27,7 +28,7 @@ public final class BodyStore: Sendable {
     public func body(id: Int64) throws -> ArticleBody {
         let (hit, epoch) = cache.withLock { ($0.get(id), $0.epoch) }
         if let hit { return hit }
-        let loaded = try pool.with { db in try ContentLoader.body(db, id: id) }
+        let loaded = try pool.with { db in try ContentLoader.servedBody(db, id: id) }
         guard let loaded else { throw RepositoryError.articleNotFound(slug: "#\(id)") }
         cache.withLock { if $0.epoch == epoch { $0.put(id, loaded) } }
         return loaded
