@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # Writes on a 100,000-article store (issue 13): server on CPU 0, load on CPU 1, release build.
+#  0. on the fresh server, the phases of write-peer.sh (10 creates/s; sustained with 16
+#     connections, with server CPU per write; 100 creates/s over 4 connections);
 #  1. write latency (10 creates/s on one connection) while 64 connections read (Zipf slugs);
 #  2. sustained writes/s with 16 writing connections;
 #  3. reads/s during 100 writes/s (16 connections), against reads/s without writes.
@@ -13,14 +15,19 @@ PORT=${PORT:-18192}
 WORK=${WORK:-/tmp/folio-zipf}
 mkdir -p "$WORK"
 [ -x "$FOLIO" ] || (cd "$ROOT" && swift build -c release --product folio)
-DB=$WORK/corpus-$ARTICLES.sqlite
-[ -f "$DB" ] || "$FOLIO" generate --articles "$ARTICLES" --seed 7 --database "$DB"
-[ -f "$WORK/slugs.txt" ] || python3 -c "import sqlite3,sys; [print(r[0]) for r in sqlite3.connect(sys.argv[1]).execute('select slug from articles order by id')]" "$DB" > "$WORK/slugs.txt"
+CORPUS=$WORK/corpus-$ARTICLES.sqlite
+[ -f "$CORPUS" ] || "$FOLIO" generate --articles "$ARTICLES" --seed 7 --database "$CORPUS"
+[ -f "$WORK/slugs.txt" ] || python3 -c "import sqlite3,sys; [print(r[0]) for r in sqlite3.connect(sys.argv[1]).execute('select slug from articles order by id')]" "$CORPUS" > "$WORK/slugs.txt"
+# Every write creates an article: run on a copy, so that each run starts from the same corpus
+# (runs on one store grew it to 238,000 articles, one tag and one author holding most of them).
+DB=$WORK/write-load-$ARTICLES.sqlite
+rm -f "$DB" "$DB-wal" "$DB-shm"
+sqlite3 "$CORPUS" ".backup '$DB'" 2>/dev/null || python3 -c "import sqlite3,sys; sqlite3.connect(sys.argv[1]).backup(sqlite3.connect(sys.argv[2]))" "$CORPUS" "$DB"
 TOKEN=$("$FOLIO" token create --name "load-$RANDOM$RANDOM" --scope content:write --database "$DB" 2>/dev/null)
 
 # Started in $WORK (start_folio in scripts/lib.sh: CPU 0, one loop), so the repository's
 # Config/folio.json is not read: every setting is its default.
-trap stop_folio EXIT
+trap 'stop_folio; rm -f "$DB" "$DB-wal" "$DB-shm"' EXIT
 pushd "$WORK" > /dev/null && start_folio "$DB" "$PORT" && popd > /dev/null
 AUTHOR=$(curl -s "http://127.0.0.1:$PORT/api/v1/authors?per_page=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["data"][0]["slug"])')
 W="taskset -c 1 python3 $(dirname "$0")/scripts/write-load.py $PORT $TOKEN $AUTHOR"
@@ -38,6 +45,13 @@ server_posts() { tail -n +"$(( $1 + 1 ))" "$LOG" | awk '$2 == "POST" {sub("us", 
 reads() { SLUGS=$WORK/slugs.txt taskset -c 1 wrk -t1 -c64 -d"${DURATION}s" -s "$(dirname "$0")/scripts/zipf.lua" "http://127.0.0.1:$PORT" | awk '/Requests\/sec/ {print $2}'; }
 
 echo "## write-load: $ARTICLES articles, ${DURATION}s phases ($(date -u +%FT%TZ), commit $(git -C "$ROOT" rev-parse --short HEAD))"
+# The phases of write-peer.sh first, on the fresh server (no reads yet, caches empty).
+echo "idle server, 10 creates/s on one connection: $($W latency "$DURATION" 10)"
+before=$(cpu_ticks "$FOLIO_PID")
+S=$($W sustained "$DURATION" 16)
+after=$(cpu_ticks "$FOLIO_PID")
+echo "idle server, sustained writes, 16 connections: $S (server CPU $(python3 -c "import json; print(f'{($after-$before)*1000/$TICKS/json.loads(\"\"\"$S\"\"\")[\"writes\"]:.2f}')") ms per write)"
+echo "idle server, 100 creates/s over 4 connections: $($W latency "$DURATION" 100 4)"
 SLUGS=$WORK/slugs.txt taskset -c 1 wrk -t1 -c64 -d10s -s "$(dirname "$0")/scripts/zipf.lua" "http://127.0.0.1:$PORT" > /dev/null  # warm-up
 FROM=$(wc -l < "$LOG")
 $WP latency "$DURATION" 10 > "$WORK/latency.json" &
@@ -45,7 +59,7 @@ WRITER=$!
 R_DURING_LAT=$(reads)
 wait $WRITER
 echo "write latency, 10 creates/s while 64 connections read: $(cat "$WORK/latency.json"); $(server_posts "$FROM") (reads meanwhile: $R_DURING_LAT req/s)"
-echo "sustained writes, 16 connections: $($W sustained "$DURATION" 16)"
+echo "sustained writes, 16 connections, after the reads (full caches): $($W sustained "$DURATION" 16)"
 R_ONLY=$(reads)
 FROM=$(wc -l < "$LOG")
 $WP latency "$DURATION" 100 16 > "$WORK/w100.json" &
