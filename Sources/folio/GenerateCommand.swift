@@ -19,9 +19,15 @@ struct GenerateCommand: ParsableCommand {
     @Option(name: .long, help: "Seed; the same seed gives the same corpus.")
     var seed: UInt64 = 1
 
+    @Option(name: .long, help: "Words in every body (default: 600 to 2,500, drawn per article); short bodies make a large corpus small on disk.")
+    var bodyWords: Int?
+
     func validate() throws {
         guard articles > 0 else { throw ArgumentParser.ValidationError("--articles must be positive") }
         if let authors, authors <= 0 { throw ArgumentParser.ValidationError("--authors must be positive") }
+        if let bodyWords, !(1...100_000).contains(bodyWords) {
+            throw ArgumentParser.ValidationError("--body-words must be between 1 and 100000")
+        }
     }
 
     func run() throws {
@@ -30,7 +36,7 @@ struct GenerateCommand: ParsableCommand {
         guard existing == 0 else {
             throw RunFailure("\(db.path) already has \(existing) articles; generate into an empty database (--database FILE)")
         }
-        let options = CorpusGenerator.Options(articles: articles, authors: authors, seed: seed)
+        let options = CorpusGenerator.Options(articles: articles, authors: authors, seed: seed, bodyWords: bodyWords)
         let progress = ProgressLine()
         let total = articles
         try CorpusGenerator(options).run(into: db) { done in

@@ -96,4 +96,22 @@ import Testing
         }
         #expect(gen.article(3, authorSlugs: authors, tagSlugs: tags) == gen.article(3, authorSlugs: authors, tagSlugs: tags))
     }
+
+    /// `bodyWords` (`folio generate --body-words`): every body has exactly that many words, still
+    /// what the renderer makes of its Markdown; the other fields are those of the default corpus.
+    @Test func generatorHonoursBodyWords() {
+        let full = CorpusGenerator(.init(articles: 10, seed: 42))
+        let authors = full.authors().map(\.slug), tags = full.tags().map(\.slug)
+        for words in [1, 7, 61, 300] {
+            let short = CorpusGenerator(.init(articles: 10, seed: 42, bodyWords: words))
+            for i in 0..<10 {
+                let r = short.article(i, authorSlugs: authors, tagSlugs: tags)
+                let f = full.article(i, authorSlugs: authors, tagSlugs: tags)
+                #expect(r.article.wordCount == words && TextStats.wordCount(r.body.text) == words, "\(words) words, article \(i)")
+                #expect(Markdown.html(from: r.body.markdown) == r.body.html)
+                #expect(PlainText.from(html: r.body.html) == r.body.text)
+                #expect(r.article.slug == f.article.slug && r.article.authors == f.article.authors && r.article.tags == f.article.tags)
+            }
+        }
+    }
 }

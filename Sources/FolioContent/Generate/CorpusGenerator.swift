@@ -3,7 +3,7 @@ import Synchronization
 
 /// Makes a deterministic synthetic corpus for benchmarks and tests: the
 /// same options always give byte-identical content. Authors with contact
-/// cards, ~40 tags, and articles with 600–2,500-word Markdown bodies
+/// cards, ~40 tags, and articles with 600–2,500-word Markdown bodies (or `bodyWords` each)
 /// (paragraphs, `##` headings, some **strong** and *emphasis*) dated over
 /// the 20 years up to 2026-01-01, with 1–3 authors and 1–5 tags each.
 ///
@@ -16,10 +16,14 @@ public struct CorpusGenerator: Sendable {
         public var articles: Int
         public var authors: Int
         public var seed: UInt64
-        public init(articles: Int, authors: Int? = nil, seed: UInt64 = 1) {
+        /// Words in every body; nil: 600–2,500, drawn per article. (Short bodies make a
+        /// 1,000,000-article corpus fit on a small disk; the other fields stay as they would be.)
+        public var bodyWords: Int?
+        public init(articles: Int, authors: Int? = nil, seed: UInt64 = 1, bodyWords: Int? = nil) {
             self.articles = articles
             self.authors = authors ?? max(5, min(2000, articles / 200))
             self.seed = seed
+            self.bodyWords = bodyWords
         }
     }
 
@@ -76,7 +80,8 @@ public struct CorpusGenerator: Sendable {
             let t = tagSlugs[min(tagSlugs.count - 1, Int(Double(tagSlugs.count) * rng.unit() * rng.unit()))]
             if !tags.contains(t) { tags.append(t) }
         }
-        let (body, words) = Self.body(&rng, words: rng.int(in: 600...2500))
+        let drawn = rng.int(in: 600...2500)
+        let (body, words) = Self.body(&rng, words: options.bodyWords ?? drawn)
         let article = Article(
             id: Int64(index + 1), slug: slug, title: title, excerpt: TextStats.excerpt(from: body.text),
             publishedAt: Timestamp(epochSeconds: published, utcOffsetSeconds: offset),
