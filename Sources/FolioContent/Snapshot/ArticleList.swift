@@ -60,6 +60,24 @@ public struct ArticleList: RandomAccessCollection, Sendable {
         count = articles.count
     }
 
+    /// `source[order[0]]`, `source[order[1]]`, … without an intermediate array.
+    init(_ source: [Article], order: [Int], chunkSize: Int) {
+        precondition(chunkSize > 0 && 2 * chunkSize < 1 << ArticleRef.offsetBits)
+        self.chunkSize = chunkSize
+        var chunks: [Chunk] = []
+        var starts: [Int] = []
+        var i = 0
+        while i < order.count {
+            let end = Swift.min(order.count, i + chunkSize)
+            chunks.append(Chunk(order[i..<end].map { source[$0] }))
+            starts.append(i)
+            i = end
+        }
+        self.chunks = chunks
+        self.starts = starts
+        count = order.count
+    }
+
     /// The ref `init` gives the article at index `i`.
     func initialRef(_ i: Int) -> ArticleRef { ArticleRef(chunk: i / chunkSize, offset: i % chunkSize) }
 
