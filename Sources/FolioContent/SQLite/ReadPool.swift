@@ -18,7 +18,13 @@ final class ReadPool: Sendable {
         var slots: [Slot] = []
         for _ in 0..<max(1, connections) {
             let c = try SQLiteConnection(path: path, mode: .readOnly)
-            try c.execute("PRAGMA query_only = ON")
+            // Pages read through a memory map instead of a pread each: uniform random article
+            // reads at 100,000 articles went from 168–177 to 131–138 µs of CPU per request
+            // (5,300–6,000 → 7,100–7,600 req/s; bodies span ten 4 KB pages). 2 GB is the most
+            // Debian's SQLite maps (SQLITE_MAX_MMAP_SIZE); past it, pages are read as before.
+            // Only these read-only connections map the file, so a full disk cannot fault them;
+            // an I/O error on a mapped page would be a SIGBUS instead of an error.
+            try c.execute("PRAGMA query_only = ON; PRAGMA mmap_size = 2147418112")
             slots.append(Slot(c))
         }
         self.slots = slots
