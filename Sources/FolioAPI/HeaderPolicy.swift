@@ -1,6 +1,7 @@
 import FolioHTTP
 
-/// Cross-cutting response headers from the configuration: Cache-Control, Vary and CORS.
+/// Cross-cutting response settings from the configuration: Cache-Control, Vary, CORS and the
+/// gzip level.
 /// With the default origin `*`, the CORS header is static and baked into cached headers;
 /// with a list of origins, it is added per request when the Origin is listed.
 public struct HeaderPolicy: Sendable {
@@ -9,14 +10,20 @@ public struct HeaderPolicy: Sendable {
     /// The header that names a cached response's dependency keys for a CDN to purge by
     /// (`Surrogate-Key` for Fastly, `Cache-Tag` for Cloudflare); nil sends none.
     public var surrogateKeyHeader: String?
+    /// zlib level for gzip bodies (1–9). Level 2 by measurement on article responses of the
+    /// generated corpus (24 KB): level 1 ratio 3.89 in 128 µs, 2: 4.17 in 133 µs, 4: 4.41 in
+    /// 197 µs, 6: 4.56 in 297 µs, 9: 4.57 in 342 µs. A response is compressed once and kept, so
+    /// the level is paid by cache misses only.
+    public var gzipLevel: Int32
     let staticCORS: [UInt8]
     var vary: String { staticCORS.isEmpty ? "Accept-Encoding, Origin" : "Accept-Encoding" }
     /// Vary for responses that also depend on Accept (content negotiation).
     var negotiatedVary: String { staticCORS.isEmpty ? "Accept, Accept-Encoding, Origin" : "Accept, Accept-Encoding" }
 
     public init(cacheControl: String = "public, max-age=60, stale-while-revalidate=300", corsOrigins: [String] = ["*"],
-                surrogateKeyHeader: String? = "Surrogate-Key") {
+                surrogateKeyHeader: String? = "Surrogate-Key", gzipLevel: Int32 = 2) {
         self.cacheControl = cacheControl
+        self.gzipLevel = max(1, min(9, gzipLevel))
         self.corsOrigins = corsOrigins
         self.surrogateKeyHeader = surrogateKeyHeader
         var r = HTTPResponse(status: 200)

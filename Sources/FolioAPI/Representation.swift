@@ -59,9 +59,9 @@ public final class Representation: Sendable {
 
     /// The gzip body, compressed now if no client asked for it before. (Two loops asking at once
     /// may both compress; one result is kept.) Nil if zlib fails: the plain body is sent.
-    func gzipped() -> [UInt8]? {
+    func gzipped(level: Int32) -> [UInt8]? {
         if let done = gzipBody.withLock({ $0 }) { return done }
-        guard let made = Gzip.compress(body) else { return nil }
+        guard let made = Gzip.compress(body, level: level) else { return nil }
         return gzipBody.withLock { stored in
             if let kept = stored { return kept }
             stored = made
@@ -75,7 +75,7 @@ public final class Representation: Sendable {
         var response: HTTPResponse
         if isNotModified(request) {
             response = HTTPResponse(status: 304, headerBytes: wantsGzip ? gzipNotModifiedHeaders : notModifiedHeaders)
-        } else if wantsGzip, let gzipHeaders, let gz = gzipped() {
+        } else if wantsGzip, let gzipHeaders, let gz = gzipped(level: policy.gzipLevel) {
             response = HTTPResponse(status: 200, headerBytes: gzipHeaders, body: gz)
         } else {
             response = HTTPResponse(status: 200, headerBytes: plainHeaders, body: body)

@@ -14,6 +14,8 @@ struct Configuration {
     var cacheControl = "public, max-age=60, stale-while-revalidate=300"
     /// Header naming a cached response's dependency keys for a CDN; "" sends none.
     var surrogateKeyHeader = "Surrogate-Key"
+    /// zlib level of gzip responses (see `HeaderPolicy.gzipLevel`).
+    var gzipLevel = 2
     var corsOrigins = ["*"]
     var responseCacheEntries = 10_000
     var responseCacheBytes = 64 << 20
@@ -43,7 +45,7 @@ struct Configuration {
     static let topKeys: Set<String> = [
         "host", "port", "threads", "public", "log_level", "log_format", "access_log", "access_log_file", "cache_control",
         "cors_origins", "drain_timeout", "limits", "response_cache", "body_cache_bytes", "sample_content", "database",
-        "public_url", "article_url", "author_url", "search", "admin", "surrogate_key_header",
+        "public_url", "article_url", "author_url", "search", "admin", "surrogate_key_header", "gzip_level",
     ]
     static let adminKeys: Set<String> = ["allow_plaintext", "require_if_match", "max_failures", "failure_window", "idempotency_hours"]
     static let searchKeys: Set<String> = [
@@ -102,6 +104,7 @@ struct Configuration {
                     throw file.problem(key, "a header name (letters, digits, -) or \"\" for none", v)
                 }
                 surrogateKeyHeader = name
+            case "gzip_level": gzipLevel = try file.int(v, key, 1...9)
             case "sample_content": sampleContent = try file.string(v, key)
             case "database": database = try file.string(v, key)
             case "access_log": http.accessLog = try file.bool(v, key)

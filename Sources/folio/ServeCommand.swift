@@ -58,7 +58,8 @@ struct ServeCommand: ParsableCommand {
         let urls = PublicURLs(api: config.publicURL ?? "http://" + Self.display(host: Self.linkHost(config.http.host), port: config.http.port),
                               articlePage: config.articleURL, authorPage: config.authorURL)
         let policy = HeaderPolicy(cacheControl: config.cacheControl, corsOrigins: config.corsOrigins,
-                                  surrogateKeyHeader: config.surrogateKeyHeader.isEmpty ? nil : config.surrogateKeyHeader)
+                                  surrogateKeyHeader: config.surrogateKeyHeader.isEmpty ? nil : config.surrogateKeyHeader,
+                                  gzipLevel: Int32(config.gzipLevel))
         let app = FolioApp(snapshots: content.snapshots, bodies: content.bodies, search: content.search,
                            cache: ResponseCache(maxEntries: config.responseCacheEntries, maxBytes: config.responseCacheBytes),
                            policy: policy, health: health, urls: urls, searchLimits: config.searchLimits,

@@ -52,6 +52,22 @@ import FolioHTTP
         #expect(!small.holdsGzipBody)
     }
 
+    /// The configured level is the one used (`gzip_level`): level 9 packs the same body tighter
+    /// than level 1.
+    @Test func gzipUsesTheConfiguredLevel() {
+        let body = Array((0..<400).map { "{\"slug\":\"article-\($0 % 37)\",\"n\":\($0 * 7919 % 1000)}," }.joined().utf8)
+        let gzip = HTTPRequest(method: .get, target: "/x", headers: [("Accept-Encoding", "gzip")])
+        func size(_ level: Int32) -> Int {
+            let policy = HeaderPolicy(gzipLevel: level)
+            let r = Representation(body: body, contentType: "application/json", lastModified: nil, policy: policy)
+            let out = r.response(for: gzip, policy: policy).body
+            #expect(out.starts(with: [0x1F, 0x8B]))
+            return out.count
+        }
+        #expect(size(9) < size(1))
+        #expect(HeaderPolicy(gzipLevel: 0).gzipLevel == 1 && HeaderPolicy(gzipLevel: 12).gzipLevel == 9 && HeaderPolicy().gzipLevel == 2)
+    }
+
     @Test func notModifiedHeaders() throws {
         let v = try validators()
         let r = f.get(Self.list, [("If-None-Match", v.etag), ("Accept-Encoding", "gzip")])

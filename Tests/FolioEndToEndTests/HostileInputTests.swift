@@ -57,6 +57,7 @@ struct HostileInputTests {
             ("{\"search\": {\"workers\": 2, \"expensive_workers\": 2}}", "must be below search.workers"),
             ("{\"search\": {\"cpu_budget\": 1}}", "unknown key \"search.cpu_budget\""),
             ("{\"search\": {\"min_prefix_length\": 0}}", "\"search.min_prefix_length\" must be an integer in 1...100"),
+            ("{\"gzip_level\": 0}", "\"gzip_level\" must be an integer in 1...9"),
         ] {
             try text.write(to: dir.appendingPathComponent("c.json"), atomically: true, encoding: .utf8)
             let run = try FolioTool.run(["check", "--config", "c.json", "--database", "none.sqlite"], currentDirectory: dir)
