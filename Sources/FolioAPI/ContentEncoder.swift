@@ -20,8 +20,8 @@ struct ContentEncoder {
         if fields.contains(.slug) { w.field("slug", a.slug) }
         if fields.contains(.title) { w.field("title", a.title) }
         if fields.contains(.excerpt) { w.field("excerpt", a.excerpt) }
-        if fields.contains(.publishedAt) { w.field("published_at", a.publishedAt.rfc3339) }
-        if fields.contains(.updatedAt) { w.field("updated_at", a.updatedAt.rfc3339) }
+        if fields.contains(.publishedAt) { Self.timestamp("published_at", a.publishedAt, into: &w) }
+        if fields.contains(.updatedAt) { Self.timestamp("updated_at", a.updatedAt, into: &w) }
         if fields.contains(.readingTime) { w.field("reading_time_minutes", a.readingTimeMinutes) }
         if fields.contains(.wordCount) { w.field("word_count", a.wordCount) }
         if fields.contains(.language) { w.field("language", a.language) }
@@ -137,5 +137,17 @@ struct ContentEncoder {
 
     mutating func note(_ t: Timestamp) {
         if newest.map({ t.epochSeconds > $0 }) ?? true { newest = t.epochSeconds }
+    }
+}
+
+extension ContentEncoder {
+    /// `"name":"2023-09-18T10:56:00+04:00"`, the date formatted straight into the response.
+    static func timestamp(_ name: StaticString, _ t: Timestamp, into w: inout JSONWriter) {
+        w.key(name)
+        w.rawJSON { bytes in
+            bytes.append(UInt8(ascii: "\""))
+            t.appendRFC3339(to: &bytes)
+            bytes.append(UInt8(ascii: "\""))
+        }
     }
 }

@@ -124,6 +124,13 @@ public struct JSONWriter: Sendable {
         self.bytes.append(contentsOf: bytes)
     }
 
+    /// Writes the next value by letting `append` add its encoded bytes to `bytes` directly (no
+    /// intermediate buffer). The bytes are not checked.
+    public mutating func rawJSON(appending append: (inout [UInt8]) -> Void) {
+        beginValue()
+        append(&bytes)
+    }
+
     /// Writes a value that knows how to write itself.
     @inlinable
     public mutating func value(_ v: some JSONWritable) {

@@ -19,6 +19,8 @@ import Testing
         #expect(Timestamp(rfc3339: "2024-02-29T12:00:00-05:30")?.epochSeconds == 1_709_227_800)
         #expect(Timestamp(rfc3339: "1969-12-31T23:59:59Z")?.epochSeconds == -1)
         #expect(Timestamp(epochSeconds: -1).rfc3339 == "1969-12-31T23:59:59+00:00")
+        #expect(Timestamp(rfc3339: "0099-03-01T05:06:07-05:30")?.rfc3339 == "0099-03-01T05:06:07-05:30")
+        #expect(Timestamp(rfc3339: "9999-12-31T23:59:59+23:59")?.rfc3339 == "9999-12-31T23:59:59+23:59")
     }
 
     @Test(arguments: [
