@@ -5,18 +5,7 @@ import Testing
 /// full rebuild from the same content gives, whatever the sequence of creates, updates
 /// (moving in the order, changing authors and tags, renaming) and deletes.
 @Suite struct SnapshotApplyTests {
-    struct Rng: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
-    static func article(_ id: Int64, _ rng: inout Rng, authors: [String], tags: [String]) -> Article {
+    static func article(_ id: Int64, _ rng: inout SplitMix64, authors: [String], tags: [String]) -> Article {
         // Few distinct times, so ties (ordered by id) are common.
         let t = Timestamp(epochSeconds: 1_700_000_000 + Int64.random(in: 0..<40, using: &rng) * 3600)
         return Article(id: id, slug: "a-\(id)-\(UInt16.random(in: 0...9, using: &rng))", title: "T\(id)", excerpt: "", publishedAt: t,
@@ -56,7 +45,7 @@ import Testing
     /// Chunks of 4 articles split and empty often; 128 is the size the server uses.
     @Test(arguments: [(1, 4), (2, 4), (3, 4), (4, 128), (5, 1)] as [(UInt64, Int)])
     func applyingEqualsRebuilding(seed: UInt64, chunkSize: Int) {
-        var rng = Rng(state: seed)
+        var rng = SplitMix64(seed: seed)
         var authorSlugs = ["ann", "bob", "cy"]
         var tagSlugs = ["x", "y", "z", "w"]
         var content: [Int64: Article] = [:]
