@@ -44,20 +44,7 @@ public struct ArticleList: RandomAccessCollection, Sendable {
     public init(_ articles: [Article]) { self.init(articles, chunkSize: Self.defaultChunkSize) }
 
     init(_ articles: [Article], chunkSize: Int) {
-        precondition(chunkSize > 0 && 2 * chunkSize < 1 << ArticleRef.offsetBits)
-        self.chunkSize = chunkSize
-        var chunks: [Chunk] = []
-        var starts: [Int] = []
-        var i = 0
-        while i < articles.count {
-            let end = Swift.min(articles.count, i + chunkSize)
-            chunks.append(Chunk(Array(articles[i..<end])))
-            starts.append(i)
-            i = end
-        }
-        self.chunks = chunks
-        self.starts = starts
-        count = articles.count
+        self.init(articles, order: Array(articles.indices), chunkSize: chunkSize)
     }
 
     /// `source[order[0]]`, `source[order[1]]`, … without an intermediate array.
