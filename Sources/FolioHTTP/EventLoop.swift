@@ -65,17 +65,15 @@ final class EventLoop {
                 // Finished deferred responses (writes, searches) first, and again between
                 // connections as they arrive: their clients have waited already, and a busy
                 // loop's batch of cache misses can take several milliseconds.
-                if fds[0..<Int(n)].contains(wakeFD) {
-                    var value: UInt64 = 0
-                    _ = Glibc.read(wakeFD, &value, 8)
-                    for delivery in mailbox.take() { deliver(delivery) }
-                }
+                if mailbox.hasDeliveries { for delivery in mailbox.take() { deliver(delivery) } }
                 for i in 0..<Int(n) {
                     let fd = fds[i]
                     if fd == listener {
                         acceptConnections()
                     } else if fd == wakeFD {
-                        continue
+                        var value: UInt64 = 0
+                        _ = Glibc.read(wakeFD, &value, 8)
+                        for delivery in mailbox.take() { deliver(delivery) }
                     } else if Int(fd) < connections.count, let conn = connections[Int(fd)] {
                         handle(conn, events: masks[i])
                         if mailbox.hasDeliveries { for delivery in mailbox.take() { deliver(delivery) } }
