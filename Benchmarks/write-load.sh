@@ -46,12 +46,7 @@ reads() { SLUGS=$WORK/slugs.txt taskset -c 1 wrk -t1 -c64 -d"${DURATION}s" -s "$
 
 echo "## write-load: $ARTICLES articles, ${DURATION}s phases ($(date -u +%FT%TZ), commit $(git -C "$ROOT" rev-parse --short HEAD))"
 # The phases of write-peer.sh first, on the fresh server (no reads yet, caches empty).
-echo "idle server, 10 creates/s on one connection: $($W latency "$DURATION" 10)"
-before=$(cpu_ticks "$FOLIO_PID")
-S=$($W sustained "$DURATION" 16)
-after=$(cpu_ticks "$FOLIO_PID")
-echo "idle server, sustained writes, 16 connections: $S (server CPU $(python3 -c "import json; print(f'{($after-$before)*1000/$TICKS/json.loads(\"\"\"$S\"\"\")[\"writes\"]:.2f}')") ms per write)"
-echo "idle server, 100 creates/s over 4 connections: $($W latency "$DURATION" 100 4)"
+write_phases "$FOLIO_PID" "$W" "$DURATION" "idle server, "
 SLUGS=$WORK/slugs.txt taskset -c 1 wrk -t1 -c64 -d10s -s "$(dirname "$0")/scripts/zipf.lua" "http://127.0.0.1:$PORT" > /dev/null  # warm-up
 FROM=$(wc -l < "$LOG")
 $WP latency "$DURATION" 10 > "$WORK/latency.json" &

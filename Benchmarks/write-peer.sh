@@ -43,9 +43,4 @@ trap 'kill $PEER_PID 2>/dev/null || true' EXIT
 for _ in $(seq 1 500); do curl -s -o /dev/null "http://127.0.0.1:$PORT/" && break; sleep 0.01; done
 W="taskset -c 1 python3 $(dirname "$0")/scripts/write-load.py $PORT peer-bench energy"
 echo "## write-peer (Hummingbird): $(sqlite3 "$PEER_DB" 'select count(*) from articles' 2>/dev/null || echo '~100000') articles, ${DURATION}s phases ($(date -u +%FT%TZ))"
-echo "10 creates/s, one connection: $($W latency "$DURATION" 10)"
-before=$(cpu_ticks "$PEER_PID")
-S=$($W sustained "$DURATION" 16)
-after=$(cpu_ticks "$PEER_PID")
-echo "sustained writes, 16 connections: $S (server CPU $(python3 -c "import json; print(f'{($after-$before)*1000/$TICKS/json.loads(\"\"\"$S\"\"\")[\"writes\"]:.2f}')") ms per write)"
-echo "100 creates/s over 4 connections: $($W latency "$DURATION" 100 4)"
+write_phases "$PEER_PID" "$W" "$DURATION"

@@ -42,6 +42,21 @@ bench() {
   echo "| $name | $conns | $rps | $p50 | $p99 | $us | ${errors:-0} ${sockerr} | $(rss_mb "$FOLIO_PID") |"
 }
 
+# write_phases PID "WRITER COMMAND" SECONDS [PREFIX]: the write benchmark's phases against one
+# server (write-load.sh for Folio, write-peer.sh for the peer), one line each: 10 creates/s on
+# one connection; sustained writes with 16 connections and the server's CPU per write; 100
+# creates/s over 4 connections. The writer command is scripts/write-load.py with its port,
+# token and author.
+write_phases() {
+  local pid=$1 w=$2 secs=$3 prefix=${4:-}
+  echo "${prefix}10 creates/s, one connection: $($w latency "$secs" 10)"
+  local before=$(cpu_ticks "$pid")
+  local s=$($w sustained "$secs" 16)
+  local after=$(cpu_ticks "$pid")
+  echo "${prefix}sustained writes, 16 connections: $s (server CPU $(python3 -c "import json, sys; print(f'{($after - $before) * 1000 / $TICKS / json.loads(sys.argv[1])[\"writes\"]:.2f}')" "$s") ms per write)"
+  echo "${prefix}100 creates/s over 4 connections: $($w latency "$secs" 100 4)"
+}
+
 table_header() {
   echo "| route | conns | req/s | p50 | p99 | server CPU µs/req | non-2xx/errors | RSS MB |"
   echo "|---|---|---|---|---|---|---|---|"
