@@ -15,8 +15,9 @@ public final class ContentWriter: Sendable {
     let bodies: BodyStore?
     /// The newest change the snapshot reflects.
     private let applied: Mutex<Int64>
-    /// Serialises writes and catching up (one applier at a time, in log order).
-    private let lock = Mutex<Void>(())
+    /// Serialises writes and catching up (one applier at a time, in log order); the
+    /// checkpointer holds it to let the log rewind.
+    private let lock = WriteLock()
     /// Told what each applied batch changed, after the new snapshot is in place and before the
     /// write that caused it is answered (the response cache drops what depends on it).
     private let observers = Mutex<[@Sendable (ContentChangeSet) -> Void]>([])
@@ -43,14 +44,19 @@ public final class ContentWriter: Sendable {
     private let checkpointer: WALCheckpointer
 
     /// `snapshots` must have been loaded from `store` (its changes up to now are in it).
-    public init(store: SQLiteStore, snapshots: SnapshotHolder, bodies: BodyStore?) throws {
+    /// `walRewindFrames`: how long the write-ahead log may grow before it is rewound (see
+    /// `WALCheckpointer`).
+    public init(store: SQLiteStore, snapshots: SnapshotHolder, bodies: BodyStore?,
+                walRewindFrames: Int64 = WALCheckpointer.defaultRewindFrames) throws {
         self.store = store
         self.snapshots = snapshots
         self.bodies = bodies
         applied = Mutex(try store.lastChangeSequence())
         let errors = ErrorSink()
         backgroundErrors = errors
-        checkpointer = try WALCheckpointer(path: store.path) { error in errors.report(error) }
+        checkpointer = try WALCheckpointer(path: store.path, rewindFrames: walRewindFrames, pauseWrites: { [lock] body in try lock.run(body) }) { error in
+            errors.report(error)
+        }
         // FTS5 merges index segments inside the inserting transaction (`automerge`, which can
         // reach 100–180 ms in one write at 100,000 articles), and a 'merge' step run between
         // writes took 40–140 ms whatever its page budget. With automerge off, only FTS5's
@@ -60,6 +66,8 @@ public final class ContentWriter: Sendable {
         // level, so searches never read an unbounded number of them.
         try store.withConnection { db in
             try db.execute("PRAGMA wal_autocheckpoint = 0")
+            // A log that grew (a long reader kept it from rewinding) is cut back when it rewinds.
+            try db.execute("PRAGMA journal_size_limit = \(walRewindFrames * 4096 * 2)")
             try db.execute("INSERT INTO article_search(article_search, rank) VALUES('automerge', 0)")
         }
     }
@@ -123,7 +131,7 @@ public final class ContentWriter: Sendable {
 
     /// Commits a batch in one transaction, updates the snapshot, and wakes every job's caller.
     private func commit(_ batch: [Job]) {
-        lock.withLock { _ in
+        lock.run {
             do {
                 try store.transaction { w in
                     for job in batch {
@@ -153,7 +161,7 @@ public final class ContentWriter: Sendable {
     /// Applies changes other processes logged; returns how many. Blocking.
     @discardableResult
     public func catchUp() throws -> Int {
-        try lock.withLock { _ in try applyNewChanges() }
+        try lock.run { try applyNewChanges() }
     }
 
     /// Checks the log every `interval` seconds on a thread of its own, for the life of the process.
@@ -255,6 +263,15 @@ extension SQLiteStore {
     /// The newest sequence number in the changes log (0 when empty).
     public func lastChangeSequence() throws -> Int64 {
         try withConnection { db in try db.scalarInt("SELECT coalesce(max(seq), 0) FROM changes") }
+    }
+}
+
+/// The lock that writes, catching up and the checkpointer's rewind take (one at a time).
+final class WriteLock: Sendable {
+    private let mutex = Mutex<Void>(())
+
+    func run<R>(_ body: () throws -> R) rethrows -> R {
+        try mutex.withLock { _ in try body() }
     }
 }
 
