@@ -24,11 +24,14 @@ let package = Package(
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
         // The few syscalls Glibc's Swift module does not export (epoll, eventfd, accept4).
         .target(name: "CFolioShim", path: "Sources/CFolioShim"),
+        // TLS through OpenSSL (libssl-dev): server contexts, sessions, development certificates.
+        .target(name: "CFolioTLS", path: "Sources/CFolioTLS",
+                linkerSettings: [.linkedLibrary("ssl"), .linkedLibrary("crypto")]),
 
         .target(name: "FolioJSON", swiftSettings: strict),
         // Release builds skip the runtime exclusivity checks in the event loop's module (each
         // connection is touched by one thread only); debug builds, which the tests use, keep them.
-        .target(name: "FolioHTTP", dependencies: ["CFolioShim"],
+        .target(name: "FolioHTTP", dependencies: ["CFolioShim", "CFolioTLS"],
                 swiftSettings: strict + [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]),
         .target(name: "FolioContent", dependencies: ["FolioJSON", "CSQLite"], swiftSettings: strict),
         .target(

@@ -101,6 +101,10 @@ public final class Metrics: Sendable {
             gauge("folio_bytes_sent_total", "Response body bytes sent.", "counter", Double(t.bytesSent))
             gauge("folio_request_timeouts_total", "Requests answered 408 for arriving too slowly.", "counter", Double(t.timeouts))
             gauge("folio_parse_errors_total", "Requests refused by the HTTP parser.", "counter", Double(t.parseErrors))
+            gauge("folio_tls_handshakes_total", "TLS handshakes completed.", "counter", Double(t.tlsHandshakes))
+            gauge("folio_tls_resumed_total", "TLS handshakes that resumed an earlier session.", "counter", Double(t.tlsResumed))
+            gauge("folio_tls_kernel_connections_total", "TLS connections whose sending the kernel encrypts (kTLS).", "counter", Double(t.tlsKernel))
+            gauge("folio_tls_failed_total", "TLS connections closed before their handshake finished.", "counter", Double(t.tlsFailed))
         }
         for provider in gauges.withLock({ $0 }) {
             for g in provider() { gauge(g.name, g.help, g.name.hasSuffix("_total") ? "counter" : "gauge", g.value) }

@@ -1,6 +1,12 @@
 /// One client connection's buffers and progress, owned by exactly one event loop thread.
 final class Connection {
     let fd: Int32
+    /// What the connection's bytes go through: the socket, or TLS over it.
+    let transport: any Transport
+    /// Whether `transport` is TLS (HSTS goes on its responses; no plain-HTTP redirect).
+    let isTLS: Bool
+    /// A TLS connection's handshake must finish by then; nil once it has (or for plain HTTP).
+    var handshakeDeadline: Double?
     /// Tells this connection apart from a later one that reuses the same fd.
     let serial: UInt64
     /// A deferred response is being computed: handle nothing else until it arrives. (A class, so
@@ -33,8 +39,10 @@ final class Connection {
     var requestStartMicros: Int64 = 0
     var peer = PeerAddress.unknown
 
-    init(fd: Int32, serial: UInt64, now: Double, limits: HTTPLimits) {
+    init(fd: Int32, serial: UInt64, now: Double, limits: HTTPLimits, transport: any Transport, isTLS: Bool) {
         self.fd = fd
+        self.transport = transport
+        self.isTLS = isTLS
         self.serial = serial
         self.timer = ConnectionTimer(now: now, limits: limits)
     }

@@ -19,12 +19,16 @@ extension EventLoop {
             }
             return
         }
-        if events & folio_EPOLLOUT != 0 {
-            flushAndUpdate(conn)
+        let transport = conn.transport
+        // Writable, or (TLS) readable while a write waits on a record to read first.
+        if events & folio_EPOLLOUT != 0 || (transport.writeWantsRead && events & folio_EPOLLIN != 0) {
+            if !conn.output.isEmpty { flushAndUpdate(conn) }
             if !conn.output.isEmpty || connections[Int(conn.fd)] !== conn { return }
         }
-        if events & (folio_EPOLLIN | folio_EPOLLHUP | folio_EPOLLRDHUP) != 0, conn.output.isEmpty, conn.parked == nil {
-            switch Socket.read(conn.fd, into: &readBuffer) {
+        let readable = events & (folio_EPOLLIN | folio_EPOLLHUP | folio_EPOLLRDHUP) != 0
+            || (transport.readWantsWrite && events & folio_EPOLLOUT != 0)
+        if readable, conn.output.isEmpty, conn.parked == nil {
+            switch transport.read(into: &readBuffer) {
             case .bytes(let n):
                 conn.input.append(contentsOf: readBuffer[0..<n])
                 conn.timer.requestBytesArrived(now: now)
@@ -33,8 +37,21 @@ extension EventLoop {
             case .closed:
                 conn.peerClosed = true
             case .failed:
+                if conn.handshakeDeadline != nil { counters.bump(counters.tlsFailed) }
                 close(conn)
                 return
+            }
+            if conn.handshakeDeadline != nil {
+                guard transport.isEstablished else {
+                    if conn.peerClosed {
+                        counters.bump(counters.tlsFailed)
+                        close(conn)
+                    } else {
+                        setInterest(conn, folio_EPOLLIN | folio_EPOLLRDHUP | (transport.readWantsWrite ? folio_EPOLLOUT : 0))
+                    }
+                    return
+                }
+                handshakeFinished(conn)
             }
         }
         process(conn)
@@ -45,7 +62,7 @@ extension EventLoop {
         while (!conn.closeAfterWrite || conn.pendingHead != nil) && conn.parked == nil {
             guard connections[Int(conn.fd)] === conn else { return }
             if conn.output.pendingBytes >= Self.flushThreshold {
-                if case .failed = conn.output.flush(to: conn.fd) { close(conn); return }
+                if case .failed = conn.transport.flush(&conn.output) { close(conn); return }
                 if !conn.output.isEmpty { break }
             }
             if conn.pendingHead == nil {
@@ -159,6 +176,11 @@ extension EventLoop {
         request.fieldNames = head.fieldNames
         request.peer = conn.peer
         let requestID = requestIDs.id(for: request)
+        if !conn.isTLS, let tls = config.tls, tls.plainHTTP == .redirect {
+            finish(conn, head: head, keepAlive: keepAlive, response: redirectToHTTPS(request), requestID: requestID,
+                   path: request.head[request.pathRange])
+            return
+        }
         let response = responder.respond(to: request)
         if let deferred = response.deferred {
             park(conn, head: head, keepAlive: keepAlive, path: Array(request.pathBytes), requestID: requestID, work: deferred)
@@ -243,7 +265,7 @@ extension EventLoop {
             return 0
         }
         appendHead(&conn.output, response, contentLength: hasBody ? response.body.count : nil,
-                   close: close, keepAliveHeader: version == .http10 && !close, requestID: requestID)
+                   close: close, keepAliveHeader: version == .http10 && !close, requestID: requestID, hsts: conn.isTLS)
         if !headersOnly { conn.output.append(response.body) }
         let sent = headersOnly ? 0 : response.body.count
         counters.bump(counters.bytesSent, by: sent)
@@ -253,14 +275,15 @@ extension EventLoop {
     /// The response head, composed into the output in one pass: status line, Date,
     /// Content-Length, Connection, the response's own header lines, X-Request-Id, blank line.
     func appendHead(_ out: inout OutputQueue, _ response: HTTPResponse, contentLength: Int?, close: Bool, keepAliveHeader: Bool,
-                    requestID: RequestID?) {
+                    requestID: RequestID?, hsts: Bool = false) {
         let status = HTTPStatus.statusLine(response.status)
         let dateLine = date.line
+        let hstsLine = hsts ? self.hstsLine : []
         // The closure borrows the header bytes as a raw buffer: capturing `response` itself would
         // copy it (three retains) into the closure's context.
         response.headerBytes.withUnsafeBytes { headerLines in
             let maxCount = status.count + dateLine.count + 40 + 26 + headerLines.count
-                + 16 + RequestID.maxGivenLength + 2 + 2
+                + 16 + RequestID.maxGivenLength + 2 + 2 + hstsLine.count
             out.appendInPlace(maxCount: maxCount) { c in
                 c.put(status)
                 c.put(dateLine)
@@ -275,6 +298,7 @@ extension EventLoop {
                     c.put("Connection: keep-alive\r\n")
                 }
                 c.put(headerLines)
+                if !hstsLine.isEmpty { hstsLine.withUnsafeBytes { c.put($0) } }
                 if let requestID {
                     c.put("X-Request-Id: ")
                     requestID.withBytes { c.put($0) }
@@ -289,7 +313,7 @@ extension EventLoop {
     func flushAndUpdate(_ conn: Connection) {
         guard connections[Int(conn.fd)] === conn else { return }
         if !conn.output.isEmpty {
-            switch conn.output.flush(to: conn.fd) {
+            switch conn.transport.flush(&conn.output) {
             case .failed:
                 close(conn)
                 return
@@ -299,7 +323,8 @@ extension EventLoop {
                 } else if wrote > 0 {
                     conn.timer.wroteSome(now: now)
                 }
-                setInterest(conn, folio_EPOLLOUT | (conn.peerClosed ? 0 : folio_EPOLLRDHUP))
+                setInterest(conn, folio_EPOLLOUT | (conn.peerClosed ? 0 : folio_EPOLLRDHUP)
+                    | (conn.transport.writeWantsRead ? folio_EPOLLIN : 0))
                 return
             case .drained:
                 break
@@ -317,6 +342,42 @@ extension EventLoop {
             conn.timer.responded(now: now, pendingOutput: false, partialRequestBuffered: conn.unreadCount > 0)
         }
         conn.justResponded = false
-        setInterest(conn, folio_EPOLLIN | (conn.peerClosed ? 0 : folio_EPOLLRDHUP))
+        setInterest(conn, folio_EPOLLIN | (conn.peerClosed ? 0 : folio_EPOLLRDHUP) | (conn.transport.readWantsWrite ? folio_EPOLLOUT : 0))
+        if conn.isTLS, conn.transport.hasPendingData { pendingReads.append(conn) }
+    }
+
+    /// A TLS handshake just completed: count it (full or resumed, kernel TLS or not).
+    func handshakeFinished(_ conn: Connection) {
+        conn.handshakeDeadline = nil
+        counters.bump(counters.tlsHandshakes)
+        if let tls = conn.transport as? TLSTransport {
+            if tls.resumedSession { counters.bump(counters.tlsResumed) }
+            if tls.kernelTLS { counters.bump(counters.tlsKernel) }
+        }
+    }
+}
+
+extension EventLoop {
+    /// 308 to the same target on the HTTPS port (the plain listener in `redirect` mode). The host
+    /// comes from the request's Host header when it is a plain host name or address, else from
+    /// the listening address.
+    func redirectToHTTPS(_ request: HTTPRequest) -> HTTPResponse {
+        var host = config.host
+        if let given = request.header("host"), !given.isEmpty,
+           given.utf8.allSatisfy({ ByteClass.isHostChar($0) }) {
+            host = given
+            if given.hasPrefix("[") {
+                if let end = given.firstIndex(of: "]") { host = String(given[...end]) }
+            } else if let colon = given.firstIndex(of: ":") {
+                host = String(given[..<colon])
+            }
+        } else if host.contains(":") {
+            host = "[\(host)]"
+        }
+        let port = tlsPort ?? 443
+        let authority = port == 443 ? host : "\(host):\(port)"
+        var response = HTTPResponse(status: 308)
+        response.addHeader("Location", "https://\(authority)\(String(decoding: request.targetBytes, as: UTF8.self))")
+        return response
     }
 }

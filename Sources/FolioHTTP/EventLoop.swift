@@ -7,7 +7,11 @@ import Glibc
 final class EventLoop {
     let index: Int
     let epoll: Int32
+    /// The plain-HTTP and the HTTPS listener (-1 where there is none).
     var listener: Int32
+    var tlsListener: Int32
+    /// The HTTPS port actually bound (redirects name it).
+    let tlsPort: Int?
     let wakeFD: Int32
     let config: HTTPServerConfiguration
     let responder: any HTTPResponder
@@ -27,12 +31,25 @@ final class EventLoop {
     var nextSerial: UInt64 = 0
     let mailbox: LoopMailbox
     let requestIDs: RequestIDGenerator
+    /// TLS connections whose transport holds decrypted bytes epoll will not announce: read again
+    /// after this batch, before waiting.
+    var pendingReads: [Connection] = []
+    let tlsRecords = TLSRecordBuffer()
+    /// `Strict-Transport-Security: max-age=N\r\n` for HTTPS responses, or empty.
+    let hstsLine: [UInt8]
 
-    init(index: Int, listener: Int32, wakeFD: Int32, config: HTTPServerConfiguration,
+    init(index: Int, listener: Int32, tlsListener: Int32, tlsPort: Int?, wakeFD: Int32, config: HTTPServerConfiguration,
          responder: any HTTPResponder, control: ServerControl) {
         self.index = index
         self.epoll = folio_epoll_create()
         self.listener = listener
+        self.tlsListener = tlsListener
+        self.tlsPort = tlsPort
+        if let tls = config.tls, tls.hstsMaxAge > 0 {
+            hstsLine = Array("Strict-Transport-Security: max-age=\(tls.hstsMaxAge)\r\n".utf8)
+        } else {
+            hstsLine = []
+        }
         self.wakeFD = wakeFD
         self.config = config
         self.responder = responder
@@ -41,7 +58,8 @@ final class EventLoop {
         self.mailbox = control.mailboxes[index]
         self.requestIDs = control.requestIDs
         self.log = AccessLog(json: config.accessLogJSON, fd: config.accessLogFD)
-        _ = folio_epoll_add(epoll, listener, folio_EPOLLIN)
+        if listener >= 0 { _ = folio_epoll_add(epoll, listener, folio_EPOLLIN) }
+        if tlsListener >= 0 { _ = folio_epoll_add(epoll, tlsListener, folio_EPOLLIN) }
         _ = folio_epoll_add(epoll, wakeFD, folio_EPOLLIN)
     }
 
@@ -50,7 +68,7 @@ final class EventLoop {
         var fds = [Int32](repeating: 0, count: 256)
         var masks = [UInt32](repeating: 0, count: 256)
         while true {
-            let timeout = openCount > 0 || !log.isEmpty ? 250 : 1000
+            let timeout = !pendingReads.isEmpty ? 0 : openCount > 0 || !log.isEmpty ? 250 : 1000
             let n = fds.withUnsafeMutableBufferPointer { f in
                 masks.withUnsafeMutableBufferPointer { m in
                     folio_epoll_wait(epoll, f.baseAddress, m.baseAddress, 256, Int32(timeout))
@@ -69,7 +87,9 @@ final class EventLoop {
                 for i in 0..<Int(n) {
                     let fd = fds[i]
                     if fd == listener {
-                        acceptConnections()
+                        acceptConnections(from: listener, tls: false)
+                    } else if fd == tlsListener {
+                        acceptConnections(from: tlsListener, tls: true)
                     } else if fd == wakeFD {
                         var value: UInt64 = 0
                         _ = Glibc.read(wakeFD, &value, 8)
@@ -80,6 +100,7 @@ final class EventLoop {
                     }
                 }
             }
+            if !pendingReads.isEmpty { readPending() }
             if control.draining.load(ordering: .acquiring), !drainStarted { beginDrain() }
             if now - lastSweep >= 0.25 {
                 lastSweep = now
@@ -101,26 +122,39 @@ final class EventLoop {
 
     // MARK: accepting
 
-    func acceptConnections() {
+    func acceptConnections(from listener: Int32, tls: Bool) {
         for _ in 0..<128 {
             let accepted: (fd: Int32, peer: PeerAddress)?
             do {
                 accepted = try Socket.accept(listener)
             } catch {
                 // EMFILE/ENFILE: stop accepting for a moment instead of spinning on a ready listener.
-                _ = folio_epoll_del(epoll, listener)
+                if self.listener >= 0 { _ = folio_epoll_del(epoll, self.listener) }
+                if tlsListener >= 0 { _ = folio_epoll_del(epoll, tlsListener) }
                 acceptPausedUntil = now + 0.1
                 return
             }
             guard let (fd, peer) = accepted else { return }
             let open = control.openConnections.add(1, ordering: .relaxed).newValue
             if open > config.limits.maxConnections {
-                refuseOverload(fd)
+                refuseOverload(fd, tls: tls)
                 continue
+            }
+            let transport: any Transport
+            if tls, let settings = config.tls {
+                guard let session = TLSTransport(fd: fd, context: settings.context.context, records: tlsRecords) else {
+                    Socket.close(fd)
+                    _ = control.openConnections.subtract(1, ordering: .relaxed)
+                    continue
+                }
+                transport = session
+            } else {
+                transport = PlainTransport(fd: fd)
             }
             counters.bump(counters.accepted)
             nextSerial &+= 1
-            let conn = Connection(fd: fd, serial: nextSerial, now: now, limits: config.limits)
+            let conn = Connection(fd: fd, serial: nextSerial, now: now, limits: config.limits, transport: transport, isTLS: tls)
+            if tls { conn.handshakeDeadline = now + (config.tls?.handshakeTimeout ?? 10) }
             conn.peer = peer
             if Int(fd) >= connections.count {
                 connections.append(contentsOf: repeatElement(nil, count: Int(fd) + 1 - connections.count + 64))
@@ -132,9 +166,16 @@ final class EventLoop {
         }
     }
 
-    /// Over the connection limit: a best-effort 503 and close.
-    func refuseOverload(_ fd: Int32) {
+    /// Over the connection limit: a best-effort 503 and close. On the HTTPS port nothing is
+    /// written (a plaintext answer to a TLS client is noise, and a handshake costs what the limit
+    /// is there to save).
+    func refuseOverload(_ fd: Int32, tls: Bool) {
         counters.bump(counters.refused)
+        if tls {
+            Socket.close(fd)
+            _ = control.openConnections.subtract(1, ordering: .relaxed)
+            return
+        }
         var out = OutputQueue()
         let response = responder.errorResponse(status: 503, detail: "too many open connections; try again shortly")
         appendHead(&out, response, contentLength: response.body.count, close: true, keepAliveHeader: false, requestID: nil)
@@ -147,13 +188,23 @@ final class EventLoop {
     func resumeAcceptingIfDue() {
         guard let until = acceptPausedUntil, now >= until, !drainStarted else { return }
         acceptPausedUntil = nil
-        _ = folio_epoll_add(epoll, listener, folio_EPOLLIN)
+        if listener >= 0 { _ = folio_epoll_add(epoll, listener, folio_EPOLLIN) }
+        if tlsListener >= 0 { _ = folio_epoll_add(epoll, tlsListener, folio_EPOLLIN) }
     }
 
     // MARK: timers and drain
 
     func sweepTimers() {
         for case let conn? in connections {
+            if let handshake = conn.handshakeDeadline {
+                // A TLS client that has not finished its handshake gets no HTTP answer at all.
+                if now >= handshake || conn.timer.expiry(now: now) != nil {
+                    counters.bump(counters.timeouts)
+                    counters.bump(counters.tlsFailed)
+                    close(conn)
+                }
+                continue
+            }
             if let linger = conn.lingerDeadline {
                 if now >= linger { close(conn) }
                 continue
@@ -176,9 +227,12 @@ final class EventLoop {
 
     func beginDrain() {
         drainStarted = true
-        _ = folio_epoll_del(epoll, listener)
-        Glibc.close(listener)
+        for fd in [listener, tlsListener] where fd >= 0 {
+            _ = folio_epoll_del(epoll, fd)
+            Glibc.close(fd)
+        }
         listener = -1
+        tlsListener = -1
         for case let conn? in connections {
             if conn.isIdle {
                 close(conn, drained: true)
@@ -212,11 +266,20 @@ final class EventLoop {
             close(conn)
             return
         }
-        Socket.shutdownWrite(conn.fd)
+        conn.transport.shutdownWrite()
         conn.lingerDeadline = now + 2
         conn.input.removeAll()
         conn.inputStart = 0
         setInterest(conn, folio_EPOLLIN | folio_EPOLLRDHUP)
+    }
+
+    /// Reads the TLS connections whose transport holds bytes epoll will not announce.
+    func readPending() {
+        let list = pendingReads
+        pendingReads.removeAll(keepingCapacity: true)
+        for conn in list where Int(conn.fd) < connections.count && connections[Int(conn.fd)] === conn {
+            handle(conn, events: folio_EPOLLIN)
+        }
     }
 
     func setInterest(_ conn: Connection, _ events: UInt32) {

@@ -13,6 +13,9 @@ public final class HTTPServer: Sendable {
     public let control: ServerControl
     let responder: any HTTPResponder
     let listeners: [Int32]
+    let tlsListeners: [Int32]
+    /// The HTTPS port actually bound, when TLS is on.
+    public let tlsPort: Int?
     let wakeFDs: [Int32]
     let finished: DispatchSemaphore
 
@@ -21,20 +24,34 @@ public final class HTTPServer: Sendable {
         folio_ignore_sigpipe()
         let threads = configuration.threads > 0 ? configuration.threads : max(1, ProcessInfo.processInfo.activeProcessorCount)
         var listeners: [Int32] = []
-        var port = try Socket.claimExclusively(host: configuration.host, port: configuration.port)
+        var tlsListeners: [Int32] = []
+        let plain = configuration.tls?.plainHTTP != .off
+        var port = plain ? try Socket.claimExclusively(host: configuration.host, port: configuration.port) : 0
+        var tlsPort: Int?
         do {
-            for _ in 0..<threads {
+            if let tls = configuration.tls {
+                var p = try Socket.claimExclusively(host: configuration.host, port: tls.port)
+                for _ in 0..<threads {
+                    let fd = try Socket.listen(host: configuration.host, port: p, backlog: configuration.backlog)
+                    tlsListeners.append(fd)
+                    p = Socket.boundPort(fd)
+                }
+                tlsPort = p
+            }
+            for _ in 0..<threads where plain {
                 let fd = try Socket.listen(host: configuration.host, port: port, backlog: configuration.backlog)
                 listeners.append(fd)
                 port = Socket.boundPort(fd)
             }
         } catch {
-            for fd in listeners { Socket.close(fd) }
+            for fd in listeners + tlsListeners { Socket.close(fd) }
             throw error
         }
         self.configuration = configuration
         self.port = port
-        self.listeners = listeners
+        self.tlsPort = tlsPort
+        self.listeners = plain ? listeners : Array(repeating: -1, count: threads)
+        self.tlsListeners = tlsPort != nil ? tlsListeners : Array(repeating: -1, count: threads)
         let wakeFDs = (0..<threads).map { _ in folio_eventfd() }
         self.wakeFDs = wakeFDs
         self.control = ServerControl(wakeFDs: wakeFDs)
@@ -54,10 +71,10 @@ public final class HTTPServer: Sendable {
     /// Starts the event-loop threads and returns at once.
     public func start() {
         for i in 0..<listeners.count {
-            let listener = listeners[i], wake = wakeFDs[i]
+            let listener = listeners[i], tlsListener = tlsListeners[i], tlsPort = self.tlsPort, wake = wakeFDs[i]
             let config = configuration, responder = self.responder, control = self.control, done = finished
             let thread = Thread {
-                let loop = EventLoop(index: i, listener: listener, wakeFD: wake, config: config,
+                let loop = EventLoop(index: i, listener: listener, tlsListener: tlsListener, tlsPort: tlsPort, wakeFD: wake, config: config,
                                      responder: responder, control: control)
                 loop.run()
                 done.signal()

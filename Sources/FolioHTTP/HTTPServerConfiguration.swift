@@ -19,6 +19,8 @@ public struct HTTPServerConfiguration: Sendable {
     /// The file descriptor access-log lines are written to: standard output, or a file the
     /// caller opened (it may `dup2` a reopened file onto this number, as SIGHUP does).
     public var accessLogFD: Int32 = 1
+    /// HTTPS on a port of its own (and what the plain port does meanwhile); nil: plain HTTP only.
+    public var tls: TLSSettings?
 
     public init() {}
 }

@@ -127,7 +127,26 @@ struct OutputQueue {
         return body(copied.bytes((s.start + skip)..<s.end))
     }
 
-    private mutating func consume(_ count: Int) {
+    /// Copies the first unwritten bytes, as many as fit in `buffer`, without consuming them
+    /// (a TLS record is composed from them; `consume` follows with what was sent).
+    func copyFront(into buffer: UnsafeMutableRawBufferPointer) -> Int {
+        var filled = 0
+        var index = first
+        var skip = offset
+        while filled < buffer.count, index < segments.count {
+            filled += withBytes(of: index, from: skip) { bytes in
+                let n = min(bytes.count, buffer.count - filled)
+                buffer.baseAddress!.advanced(by: filled).copyMemory(from: bytes.baseAddress!, byteCount: n)
+                return n
+            }
+            index += 1
+            skip = 0
+        }
+        return filled
+    }
+
+    /// Drops the first `count` unwritten bytes (they were sent).
+    mutating func consume(_ count: Int) {
         var n = count
         pendingBytes -= n
         while n > 0, first < segments.count {

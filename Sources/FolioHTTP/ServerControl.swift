@@ -39,10 +39,17 @@ public final class LoopCounters: Sendable {
     let refused = Atomic<Int>(0)
     let timeouts = Atomic<Int>(0)
     let parseErrors = Atomic<Int>(0)
+    let tlsHandshakes = Atomic<Int>(0)
+    let tlsResumed = Atomic<Int>(0)
+    let tlsKernel = Atomic<Int>(0)
+    let tlsFailed = Atomic<Int>(0)
 
     /// Summed counter values.
     public struct Totals: Sendable {
         public var requests = 0, bytesSent = 0, accepted = 0, refused = 0, timeouts = 0, parseErrors = 0
+        /// TLS handshakes completed, of which resumed sessions and kernel-TLS connections; and
+        /// TLS connections closed before their handshake finished (errors, timeouts).
+        public var tlsHandshakes = 0, tlsResumed = 0, tlsKernel = 0, tlsFailed = 0
 
         mutating func add(_ c: LoopCounters) {
             requests += c.requests.load(ordering: .relaxed)
@@ -51,6 +58,10 @@ public final class LoopCounters: Sendable {
             refused += c.refused.load(ordering: .relaxed)
             timeouts += c.timeouts.load(ordering: .relaxed)
             parseErrors += c.parseErrors.load(ordering: .relaxed)
+            tlsHandshakes += c.tlsHandshakes.load(ordering: .relaxed)
+            tlsResumed += c.tlsResumed.load(ordering: .relaxed)
+            tlsKernel += c.tlsKernel.load(ordering: .relaxed)
+            tlsFailed += c.tlsFailed.load(ordering: .relaxed)
         }
     }
 

@@ -36,6 +36,20 @@ struct Configuration {
     var searchScheduler = SearchScheduler.Settings()
     /// The write API's guard (`admin` in the file).
     var admin = AdminSettings()
+    /// HTTPS (`tls` in the file).
+    var tls = TLSOptions()
+
+    /// HTTPS as configured: off until a certificate and a key are named.
+    struct TLSOptions {
+        var certificate: String?
+        var privateKey: String?
+        var port = 8443
+        var handshakeTimeout: Double = 10
+        var plainHTTP = TLSSettings.PlainHTTP.serve
+        var hstsMaxAge = 0
+
+        var isOn: Bool { certificate != nil }
+    }
 
     /// A configuration problem, naming the key or variable.
     struct Problem: Error, CustomStringConvertible {
@@ -45,8 +59,9 @@ struct Configuration {
     static let topKeys: Set<String> = [
         "host", "port", "threads", "public", "log_level", "log_format", "access_log", "access_log_file", "cache_control",
         "cors_origins", "drain_timeout", "limits", "response_cache", "body_cache_bytes", "sample_content", "database",
-        "public_url", "article_url", "author_url", "search", "admin", "surrogate_key_header", "gzip_level",
+        "public_url", "article_url", "author_url", "search", "admin", "surrogate_key_header", "gzip_level", "tls",
     ]
+    static let tlsKeys: Set<String> = ["certificate", "private_key", "port", "handshake_timeout", "plain_http", "hsts_max_age"]
     static let adminKeys: Set<String> = ["allow_plaintext", "require_if_match", "max_failures", "failure_window", "idempotency_hours"]
     static let searchKeys: Set<String> = [
         "max_length", "max_terms", "max_prefix_terms", "min_prefix_length", "cpu_budget_ms", "workers",
@@ -137,6 +152,10 @@ struct Configuration {
                     default: break
                     }
                 }
+            case "tls":
+                let members = try file.object(v, key)
+                try file.refuseUnknown(members, known: Self.tlsKeys, prefix: "tls.")
+                for m in members { try applyTLS(m, file) }
             case "search":
                 let members = try file.object(v, key)
                 try file.refuseUnknown(members, known: Self.searchKeys, prefix: "search.")
@@ -147,6 +166,23 @@ struct Configuration {
                 for m in l { try applyLimit(m, file) }
             default: break
             }
+        }
+    }
+
+    private mutating func applyTLS(_ m: JSONMember, _ file: ConfigurationFile) throws(Problem) {
+        let v = m.value, name = "tls." + m.name
+        switch m.name {
+        case "certificate": tls.certificate = try file.string(v, name)
+        case "private_key": tls.privateKey = try file.string(v, name)
+        case "port": tls.port = try file.int(v, name, 0...65_535)
+        case "handshake_timeout": tls.handshakeTimeout = try file.seconds(v, name)
+        case "plain_http":
+            guard let mode = v.string.flatMap(TLSSettings.PlainHTTP.init(rawValue:)) else {
+                throw file.problem(name, "\"serve\", \"redirect\" or \"off\"", v)
+            }
+            tls.plainHTTP = mode
+        case "hsts_max_age": tls.hstsMaxAge = try file.int(v, name, 0...(10 * 365 * 86_400))
+        default: break
         }
     }
 
@@ -186,7 +222,8 @@ struct Configuration {
     }
 
     /// FOLIO_HOST, FOLIO_PORT, FOLIO_THREADS, FOLIO_PUBLIC, FOLIO_LOG_LEVEL, FOLIO_LOG_FORMAT,
-    /// FOLIO_ACCESS_LOG_FILE, FOLIO_PUBLIC_URL, FOLIO_ARTICLE_URL, FOLIO_AUTHOR_URL.
+    /// FOLIO_ACCESS_LOG_FILE, FOLIO_PUBLIC_URL, FOLIO_ARTICLE_URL, FOLIO_AUTHOR_URL,
+    /// FOLIO_TLS_CERT, FOLIO_TLS_KEY, FOLIO_TLS_PORT.
     mutating func applyEnvironment() throws(Problem) {
         if let v = Environment.value("FOLIO_HOST"), !v.isEmpty { http.host = v }
         if let v = Environment.value("FOLIO_PORT"), !v.isEmpty {
@@ -204,10 +241,22 @@ struct Configuration {
         if let v = Environment.value("FOLIO_PUBLIC_URL"), !v.isEmpty { publicURL = v }
         if let v = Environment.value("FOLIO_ARTICLE_URL"), !v.isEmpty { articleURL = v }
         if let v = Environment.value("FOLIO_AUTHOR_URL"), !v.isEmpty { authorURL = v }
+        if let v = Environment.value("FOLIO_TLS_CERT"), !v.isEmpty { tls.certificate = v }
+        if let v = Environment.value("FOLIO_TLS_KEY"), !v.isEmpty { tls.privateKey = v }
+        if let v = Environment.value("FOLIO_TLS_PORT"), !v.isEmpty {
+            guard let n = Int(v), (0...65_535).contains(n) else { throw Problem(description: "FOLIO_TLS_PORT: \"\(v)\" is not a port number") }
+            tls.port = n
+        }
         try validate()
     }
 
     func validate() throws(Problem) {
+        if (tls.certificate == nil) != (tls.privateKey == nil) {
+            throw Problem(description: "tls.certificate and tls.private_key go together: name both files (or neither, for plain HTTP only)")
+        }
+        if !tls.isOn, tls.plainHTTP != .serve {
+            throw Problem(description: "tls.plain_http \"\(tls.plainHTTP.rawValue)\" needs HTTPS: name tls.certificate and tls.private_key")
+        }
         guard ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(logLevel) else {
             throw Problem(description: "log level \"\(logLevel)\" is not one of trace, debug, info, notice, warning, error, critical")
         }

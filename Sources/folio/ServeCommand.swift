@@ -10,7 +10,7 @@ struct ServeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve", abstract: "Run the HTTP server (the default command).",
         discussion: "Listens on 127.0.0.1:8080 unless told otherwise (a container sets FOLIO_HOST=0.0.0.0). "
-            + "SIGHUP reopens the access-log file and reloads the content from the store; SIGTERM or SIGINT "
+            + "SIGHUP reopens the access-log file, reloads the TLS certificate and the content from the store; SIGTERM or SIGINT "
             + "stop accepting, finish what is in flight (drain_timeout) and exit.")
 
     @OptionGroup var store: StoreOptions
@@ -18,10 +18,14 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Port to listen on; 0 picks a free one (env FOLIO_PORT).") var port: Int?
     @Option(help: "Event-loop threads; 0 means one per core (env FOLIO_THREADS).") var threads: Int?
     @Option(name: .customLong("public"), help: "Folder of static files served at / (env FOLIO_PUBLIC).") var publicDirectory: String?
+    @Option(name: .customLong("tls-cert"), help: "PEM certificate chain for HTTPS (env FOLIO_TLS_CERT); with --tls-key.") var tlsCertificate: String?
+    @Option(name: .customLong("tls-key"), help: "PEM private key for HTTPS (env FOLIO_TLS_KEY).") var tlsKey: String?
+    @Option(name: .customLong("tls-port"), help: "HTTPS port, default 8443; 0 picks a free one (env FOLIO_TLS_PORT).") var tlsPort: Int?
 
     func validate() throws {
         if let port, !(0...65_535).contains(port) { throw ValidationError("--port \(port) is not a port number") }
         if let threads, !(0...256).contains(threads) { throw ValidationError("--threads \(threads) is not in 0...256") }
+        if let tlsPort, !(0...65_535).contains(tlsPort) { throw ValidationError("--tls-port \(tlsPort) is not a port number") }
     }
 
     func run() throws {
@@ -31,16 +35,23 @@ struct ServeCommand: ParsableCommand {
         if let port { config.http.port = port }
         if let threads { config.http.threads = threads }
         if let publicDirectory { config.publicDirectory = publicDirectory }
+        if let tlsCertificate { config.tls.certificate = tlsCertificate }
+        if let tlsKey { config.tls.privateKey = tlsKey }
+        if let tlsPort { config.tls.port = tlsPort }
+        do { try config.validate() } catch { throw RunFailure(error.description) }
         config.http.accessLogJSON = config.logFormat == "json"
         let jsonLogs = config.http.accessLogJSON
 
         Signals.block()
         let listenAddress = Self.display(host: config.http.host, port: config.http.port)
-        do {
-            config.http.port = try HTTPServer.claimPort(host: config.http.host, port: config.http.port)
-        } catch {
-            throw RunFailure("cannot listen on \(listenAddress): \(error)")
+        if config.tls.plainHTTP != .off {
+            do {
+                config.http.port = try HTTPServer.claimPort(host: config.http.host, port: config.http.port)
+            } catch {
+                throw RunFailure("cannot listen on \(listenAddress): \(error)")
+            }
         }
+        let tlsContext = try Self.tlsSettings(&config)
         var logFile: AccessLogFile?
         if let path = config.accessLogFile, config.http.accessLog {
             do { logFile = try AccessLogFile(path: path) } catch { throw RunFailure(error.description) }
@@ -55,7 +66,10 @@ struct ServeCommand: ParsableCommand {
         } catch {
             throw RunFailure("cannot open the content store \(databasePath): \(error)")
         }
-        let urls = PublicURLs(api: config.publicURL ?? "http://" + Self.display(host: Self.linkHost(config.http.host), port: config.http.port),
+        let defaultAPI = config.http.tls.map { tls in
+            config.tls.plainHTTP == .serve ? nil : "https://" + Self.display(host: Self.linkHost(config.http.host), port: tls.port)
+        } ?? nil
+        let urls = PublicURLs(api: config.publicURL ?? defaultAPI ?? "http://" + Self.display(host: Self.linkHost(config.http.host), port: config.http.port),
                               articlePage: config.articleURL, authorPage: config.authorURL)
         let policy = HeaderPolicy(cacheControl: config.cacheControl, corsOrigins: config.corsOrigins,
                                   surrogateKeyHeader: config.surrogateKeyHeader.isEmpty ? nil : config.surrogateKeyHeader,
@@ -107,7 +121,15 @@ struct ServeCommand: ParsableCommand {
         if content.store.isReadOnly {
             Console.event("folio: read-only store \(databasePath): serving it, writes are off", json: jsonLogs, level: "notice")
         }
-        Console.event("folio listening on http://\(Self.display(host: config.http.host, port: server.port)) — "
+        var listening: [String] = []
+        if config.tls.plainHTTP != .off {
+            listening.append("http://\(Self.display(host: config.http.host, port: server.port))"
+                             + (config.tls.plainHTTP == .redirect ? " (redirecting to HTTPS)" : ""))
+        }
+        if let tlsPort = server.tlsPort {
+            listening.append("https://\(Self.display(host: config.http.host, port: tlsPort)) (kernel TLS \(Self.kernelTLSOffered ? "offered by the kernel" : "not offered by this kernel"))")
+        }
+        Console.event("folio listening on \(listening.joined(separator: " and ")) — "
                       + "\(content.snapshots.current().articles.count) articles, \(server.threadCount) loops, "
                       + "\(files.count) static files, links to \(urls.api), started in \(ms) ms", json: jsonLogs)
 
@@ -118,15 +140,23 @@ struct ServeCommand: ParsableCommand {
                 Console.event("folio: \(Signals.name(signal)) received, draining \(server.control.connectionCount) connections", json: jsonLogs)
                 break
             }
-            Console.event(Self.reload(content: content, logFile: logFile, cache: app.cache), json: jsonLogs)
+            Console.event(Self.reload(content: content, logFile: logFile, cache: app.cache, tls: tlsContext), json: jsonLogs)
         }
         let report = server.shutdown()
         Console.event("folio: drained \(report.drained) connections, closed \(report.forced) at the deadline; bye", json: jsonLogs)
     }
 
     /// SIGHUP: reopen the access-log file, reload the content; one line saying what happened.
-    static func reload(content: LoadedContent, logFile: AccessLogFile?, cache: ResponseCache) -> String {
+    static func reload(content: LoadedContent, logFile: AccessLogFile?, cache: ResponseCache, tls: TLSContextHolder?) -> String {
         var done: [String] = []
+        if let tls {
+            do {
+                try tls.reload()
+                done.append("reloaded the TLS certificate \(tls.context.certificatePath) for new connections")
+            } catch {
+                done.append("\(error) (still using the previous certificate)")
+            }
+        }
         if let logFile {
             do {
                 try logFile.reopen()
@@ -145,6 +175,38 @@ struct ServeCommand: ParsableCommand {
             done.append("could not reload the content, still serving the previous snapshot: \(error)")
         }
         return "folio: SIGHUP: " + done.joined(separator: "; ")
+    }
+
+    /// Reads the certificate and key (stopping start-up with a message naming a bad file), claims
+    /// the HTTPS port, and puts the settings into `config.http.tls`. nil when HTTPS is off.
+    static func tlsSettings(_ config: inout Configuration) throws -> TLSContextHolder? {
+        guard let certificate = config.tls.certificate, let key = config.tls.privateKey else { return nil }
+        let context: TLSContext
+        do {
+            context = try TLSContext(certificate: certificate, key: key)
+        } catch {
+            throw RunFailure(error.description)
+        }
+        let holder = TLSContextHolder(context)
+        let port: Int
+        do {
+            port = try HTTPServer.claimPort(host: config.http.host, port: config.tls.port)
+        } catch {
+            throw RunFailure("cannot listen on \(display(host: config.http.host, port: config.tls.port)) for HTTPS: \(error)")
+        }
+        var settings = TLSSettings(context: holder, port: port)
+        settings.handshakeTimeout = config.tls.handshakeTimeout
+        settings.plainHTTP = config.tls.plainHTTP
+        settings.hstsMaxAge = config.tls.hstsMaxAge
+        config.http.tls = settings
+        return holder
+    }
+
+    /// Whether the kernel has its TLS layer (the "tls" upper-layer protocol); OpenSSL then hands
+    /// record encryption to it for the ciphers it supports.
+    static var kernelTLSOffered: Bool {
+        (try? String(contentsOfFile: "/proc/sys/net/ipv4/tcp_available_ulp", encoding: .utf8))?.split(separator: " ")
+            .contains { $0.trimmingCharacters(in: .whitespacesAndNewlines) == "tls" } ?? false
     }
 
     /// "127.0.0.1:8080", "[::1]:8080".

@@ -252,7 +252,10 @@ struct DocExamplesTests {
         let admin = Self.literals(after: "static let adminKeys: Set<String> = [", in: source)
         #expect(admin.count >= 4)
         for key in admin { #expect(rows["admin." + key] != nil, "\(doc.name): the configuration reference lacks admin.\(key)") }
-        for key in top where !["limits", "response_cache", "search", "admin"].contains(key) {
+        let tls = Self.literals(after: "static let tlsKeys: Set<String> = [", in: source)
+        #expect(tls.count >= 6)
+        for key in tls { #expect(rows["tls." + key] != nil, "\(doc.name): the configuration reference lacks tls.\(key)") }
+        for key in top where !["limits", "response_cache", "search", "admin", "tls"].contains(key) {
             #expect(rows[key] != nil, "\(doc.name): the configuration reference lacks \(key)")
         }
         for key in limits { #expect(rows["limits." + key] != nil, "\(doc.name): the configuration reference lacks limits.\(key)") }

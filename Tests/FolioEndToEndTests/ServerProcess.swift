@@ -9,6 +9,8 @@ final class ServerProcess {
     private var logHandle: FileHandle?
     let directory: URL
     private(set) var port = 0
+    /// The HTTPS port, when the server was started with TLS.
+    private(set) var tlsPort = 0
 
     /// The folio executable built next to the test bundle.
     static var binary: URL {
@@ -54,17 +56,23 @@ final class ServerProcess {
         process.standardError = handle
         try process.run()
         let deadline = Date().addingTimeInterval(60)
-        while port == 0, Date() < deadline {
+        while port == 0, tlsPort == 0, Date() < deadline {
             let text = printed
-            if let range = text.range(of: "listening on http://127.0.0.1:") {
-                port = Int(text[range.upperBound...].prefix(while: \.isNumber)) ?? 0
+            if let line = text.range(of: "folio listening on ") {
+                let rest = text[line.upperBound...].prefix { $0 != "\n" }
+                if let range = rest.range(of: "http://127.0.0.1:") {
+                    port = Int(rest[range.upperBound...].prefix(while: \.isNumber)) ?? 0
+                }
+                if let range = rest.range(of: "https://127.0.0.1:") {
+                    tlsPort = Int(rest[range.upperBound...].prefix(while: \.isNumber)) ?? 0
+                }
             } else if !process.isRunning {
                 break
             } else {
                 usleep(20_000)
             }
         }
-        if port == 0 {
+        if port == 0, tlsPort == 0 {
             if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
             throw ServerError.didNotStart(printed)
         }
