@@ -137,10 +137,10 @@ int folio_tls_session_reused(SSL *ssl) { return SSL_session_reused(ssl); }
 int folio_tls_ktls_send(SSL *ssl) { return BIO_get_ktls_send(SSL_get_wbio(ssl)) ? 1 : 0; }
 const char *folio_tls_protocol(SSL *ssl) { return SSL_get_version(ssl); }
 
-static int add_extension(X509 *cert, int nid, const char *value) {
+static int add_extension(X509 *cert, X509 *issuer, int nid, const char *value) {
     X509V3_CTX v3;
     X509V3_set_ctx_nodb(&v3);
-    X509V3_set_ctx(&v3, cert, cert, NULL, NULL, 0);
+    X509V3_set_ctx(&v3, issuer, cert, NULL, NULL, 0);
     X509_EXTENSION *ext = X509V3_EXT_conf_nid(NULL, &v3, nid, value);
     if (!ext) return 0;
     int ok = X509_add_ext(cert, ext, -1);
@@ -148,14 +148,11 @@ static int add_extension(X509 *cert, int nid, const char *value) {
     return ok;
 }
 
-int folio_tls_self_signed(const char *host, int days, const char *certificate_path, const char *key_path,
-                          char *error, size_t error_size) {
-    ERR_clear_error();
-    int result = -1;
-    EVP_PKEY *key = EVP_EC_gen("P-256");
+/* A version 3 certificate for `key` named CN=`common_name`, valid `days` days from five minutes
+   ago, with a random serial; the caller adds extensions and signs it. */
+static X509 *new_certificate(EVP_PKEY *key, const char *common_name, int days) {
     X509 *cert = X509_new();
-    FILE *out = NULL;
-    if (!key || !cert) { put_error(error, error_size, "cannot make a key for", host); goto done; }
+    if (!cert) return NULL;
     X509_set_version(cert, 2);
     unsigned char serial[16];
     RAND_bytes(serial, sizeof serial);
@@ -167,10 +164,32 @@ int folio_tls_self_signed(const char *host, int days, const char *certificate_pa
     X509_gmtime_adj(X509_getm_notAfter(cert), (long)days * 86400);
     X509_set_pubkey(cert, key);
     X509_NAME *name = X509_get_subject_name(cert);
-    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, (const unsigned char *)host, -1, -1, 0);
     X509_NAME_add_entry_by_txt(name, "O", MBSTRING_UTF8, (const unsigned char *)"Folio development", -1, -1, 0);
-    X509_set_issuer_name(cert, name);
-    char san[600];
+    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, (const unsigned char *)common_name, -1, -1, 0);
+    return cert;
+}
+
+/* Like mkcert: a one-off certificate authority signs the server's certificate, and its key is
+   never written, so the file a client trusts can vouch for this one certificate only. Strict
+   validators (browsers, sslyze) refuse a self-signed certificate that is both the authority
+   and the server's. The certificate file holds the server's certificate, then the authority's. */
+int folio_tls_self_signed(const char *host, int days, const char *certificate_path, const char *key_path,
+                          char *error, size_t error_size) {
+    ERR_clear_error();
+    int result = -1;
+    EVP_PKEY *ca_key = EVP_EC_gen("P-256");
+    EVP_PKEY *key = EVP_EC_gen("P-256");
+    X509 *ca = NULL, *cert = NULL;
+    FILE *out = NULL;
+    char san[600], ca_name[300];
+    if (strlen(host) > 253) { snprintf(error, error_size, "host name too long: %s", host); goto done; }
+    if (!ca_key || !key) { put_error(error, error_size, "cannot make a key for", host); goto done; }
+    snprintf(ca_name, sizeof ca_name, "Folio development CA for %s", host);
+    ca = new_certificate(ca_key, ca_name, days);
+    cert = new_certificate(key, host, days);
+    if (!ca || !cert) { put_error(error, error_size, "cannot make a certificate for", host); goto done; }
+    X509_set_issuer_name(ca, X509_get_subject_name(ca));
+    X509_set_issuer_name(cert, X509_get_subject_name(ca));
     unsigned char address[16];
     if (inet_pton(AF_INET, host, address) == 1 || inet_pton(AF_INET6, host, address) == 1)
         snprintf(san, sizeof san, "IP:%s", host);
@@ -178,27 +197,36 @@ int folio_tls_self_signed(const char *host, int days, const char *certificate_pa
         snprintf(san, sizeof san, "DNS:localhost,IP:127.0.0.1,IP:::1");
     else
         snprintf(san, sizeof san, "DNS:%s", host);
-    if (strlen(host) > 253 || !add_extension(cert, NID_subject_alt_name, san)
-        || !add_extension(cert, NID_basic_constraints, "critical,CA:TRUE")
-        || !add_extension(cert, NID_key_usage, "critical,digitalSignature,keyCertSign")
-        || !add_extension(cert, NID_ext_key_usage, "serverAuth")
-        || !add_extension(cert, NID_subject_key_identifier, "hash")) {
-        put_error(error, error_size, "cannot describe a certificate for", host);
+    if (!add_extension(ca, ca, NID_basic_constraints, "critical,CA:TRUE,pathlen:0")
+        || !add_extension(ca, ca, NID_key_usage, "critical,keyCertSign,cRLSign")
+        || !add_extension(ca, ca, NID_subject_key_identifier, "hash")
+        || !X509_sign(ca, ca_key, EVP_sha256())
+        || !add_extension(cert, ca, NID_basic_constraints, "critical,CA:FALSE")
+        || !add_extension(cert, ca, NID_key_usage, "critical,digitalSignature")
+        || !add_extension(cert, ca, NID_ext_key_usage, "serverAuth")
+        || !add_extension(cert, ca, NID_subject_alt_name, san)
+        || !add_extension(cert, ca, NID_authority_key_identifier, "keyid:always")
+        || !X509_sign(cert, ca_key, EVP_sha256())) {
+        put_error(error, error_size, "cannot make a certificate for", host);
         goto done;
     }
-    if (!X509_sign(cert, key, EVP_sha256())) { put_error(error, error_size, "cannot sign a certificate for", host); goto done; }
     int fd = open(key_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd < 0 || !(out = fdopen(fd, "w"))) { if (fd >= 0) close(fd); put_error(error, error_size, "cannot write", key_path); goto done; }
     if (!PEM_write_PrivateKey(out, key, NULL, NULL, 0, NULL, NULL)) { put_error(error, error_size, "cannot write", key_path); goto done; }
     if (fclose(out) != 0) { out = NULL; put_error(error, error_size, "cannot write", key_path); goto done; }
     out = fopen(certificate_path, "w");
-    if (!out || !PEM_write_X509(out, cert)) { put_error(error, error_size, "cannot write", certificate_path); goto done; }
+    if (!out || !PEM_write_X509(out, cert) || !PEM_write_X509(out, ca)) {
+        put_error(error, error_size, "cannot write", certificate_path);
+        goto done;
+    }
     if (fclose(out) != 0) { out = NULL; put_error(error, error_size, "cannot write", certificate_path); goto done; }
     out = NULL;
     result = 0;
 done:
     if (out) fclose(out);
     X509_free(cert);
+    X509_free(ca);
     EVP_PKEY_free(key);
+    EVP_PKEY_free(ca_key);
     return result;
 }

@@ -8,8 +8,9 @@ struct CertCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cert", abstract: "Write a self-signed certificate and key for trying HTTPS.",
         discussion: "The certificate (ECDSA P-256, SHA-256) names HOST in subjectAltName; for localhost it also names "
-            + "127.0.0.1 and ::1. Clients must be told to trust it (curl --cacert CERT). Not for production: "
-            + "use a certificate from a CA (Let's Encrypt) there.")
+            + "127.0.0.1 and ::1. As mkcert does, a one-off authority signs it and its key is thrown away; the "
+            + "certificate file holds both certificates, and clients trust that file (curl --cacert CERT). Not for "
+            + "production: use a certificate from a CA (Let's Encrypt) there.")
 
     @Flag(name: .customLong("self-signed"), help: "Make a self-signed certificate (the only kind this command makes).") var selfSigned = false
     @Option(help: "The host name or address the certificate is for.") var host = "localhost"
@@ -32,7 +33,7 @@ struct CertCommand: ParsableCommand {
         } catch {
             throw RunFailure(error.description)
         }
-        print("wrote \(cert) and \(key) (self-signed for \(host), \(days) days)")
+        print("wrote \(cert) and \(key) for \(host), valid \(days) days (signed by a one-off development authority whose key was not kept; trust \(cert))")
         print("try: folio serve --tls-cert \(cert) --tls-key \(key)   then   curl --cacert \(cert) https://\(host.contains(":") ? "[\(host)]" : host):8443/api/v1/articles")
     }
 }

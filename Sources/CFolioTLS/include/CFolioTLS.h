@@ -42,7 +42,8 @@ int folio_tls_ktls_send(struct ssl_st *ssl);
 /* "TLSv1.3" and the like. */
 const char *folio_tls_protocol(struct ssl_st *ssl);
 
-/* Writes a self-signed ECDSA P-256 certificate for `host` (subjectAltName DNS, or IP for an
+/* Writes an ECDSA P-256 certificate for `host`, signed by a one-off authority whose key is discarded
+   (the file holds both certificates; subjectAltName DNS, or IP for an
    address; localhost also gets 127.0.0.1 and ::1) valid `days` days, and its key (mode 0600).
    0 on success, -1 with a message in `error`. */
 int folio_tls_self_signed(const char *host, int days, const char *certificate_path, const char *key_path,
