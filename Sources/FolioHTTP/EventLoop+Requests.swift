@@ -28,7 +28,11 @@ extension EventLoop {
         let readable = events & (folio_EPOLLIN | folio_EPOLLHUP | folio_EPOLLRDHUP) != 0
             || (transport.readWantsWrite && events & folio_EPOLLOUT != 0)
         if readable, conn.output.isEmpty, conn.parked == nil {
-            switch transport.read(into: &readBuffer) {
+            let result = transport.read(into: &readBuffer)
+            // A TLS handshake that finished in this read counts even if the peer left right
+            // after it (a client that closes before reading the session tickets).
+            if conn.handshakeDeadline != nil, transport.isEstablished { handshakeFinished(conn) }
+            switch result {
             case .bytes(let n):
                 conn.input.append(contentsOf: readBuffer[0..<n])
                 conn.timer.requestBytesArrived(now: now)
@@ -41,17 +45,14 @@ extension EventLoop {
                 close(conn)
                 return
             }
-            if conn.handshakeDeadline != nil {
-                guard transport.isEstablished else {
-                    if conn.peerClosed {
-                        counters.bump(counters.tlsFailed)
-                        close(conn)
-                    } else {
-                        setInterest(conn, folio_EPOLLIN | folio_EPOLLRDHUP | (transport.readWantsWrite ? folio_EPOLLOUT : 0))
-                    }
-                    return
+            if conn.handshakeDeadline != nil {  // the handshake is still going on
+                if conn.peerClosed {
+                    counters.bump(counters.tlsFailed)
+                    close(conn)
+                } else {
+                    setInterest(conn, folio_EPOLLIN | folio_EPOLLRDHUP | (transport.readWantsWrite ? folio_EPOLLOUT : 0))
                 }
-                handshakeFinished(conn)
+                return
             }
         }
         process(conn)

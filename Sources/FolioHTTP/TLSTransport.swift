@@ -23,8 +23,8 @@ final class TLSTransport: Transport {
 
     deinit { folio_tls_session_free(session) }
 
-    /// Reads until OpenSSL needs the socket again or `buffer` is full; the handshake, if it is
-    /// not finished, goes on here.
+    /// Reads what arrived (OpenSSL reads ahead: one read(2) for all of it), as long as OpenSSL
+    /// holds more and `buffer` has room; the handshake, if it is not finished, goes on here.
     func read(into buffer: inout [UInt8]) -> Socket.IOResult {
         readWantsWrite = false
         var total = 0
@@ -34,7 +34,10 @@ final class TLSTransport: Transport {
             let n = buffer.withUnsafeMutableBytes { folio_tls_read(session, $0.baseAddress! + total, Int32(capacity - total)) }
             if n > 0 {
                 total += Int(n)
-                continue
+                // Like a plain read, one read(2) per event: go on only while OpenSSL holds bytes
+                // already (epoll says when the socket has more), never to collect an EAGAIN.
+                if folio_tls_pending(session) != 0 { continue }
+                break
             }
             switch Int(n) {
             case FOLIO_TLS_WANT_READ: break

@@ -31,7 +31,8 @@ int folio_tls_read(struct ssl_st *ssl, void *buffer, int count);
 /* Bytes written (> 0, possibly fewer than `count`) or one of the codes above. After WANT_*, call
    again with at least the same bytes (they may sit at another address). */
 int folio_tls_write(struct ssl_st *ssl, const void *bytes, int count);
-/* Decrypted bytes OpenSSL holds that epoll will not announce again. */
+/* Whether OpenSSL holds bytes (decrypted, or read ahead from the socket) that epoll will not
+   announce again. */
 int folio_tls_pending(struct ssl_st *ssl);
 /* Sends close_notify without waiting for the peer's. */
 void folio_tls_shutdown(struct ssl_st *ssl);
