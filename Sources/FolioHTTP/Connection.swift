@@ -36,6 +36,10 @@ final class Connection {
     var peerClosed = false
     var lingerDeadline: Double?
     var interest: UInt32 = 0
+    /// Membership of the loop's `IdleConnections` (waiting for a request).
+    var waitsIdle = false
+    var idleNext: Connection?
+    unowned(unsafe) var idlePrevious: Connection?
     var requestStartMicros: Int64 = 0
     var peer = PeerAddress.unknown
 

@@ -36,6 +36,7 @@ extension EventLoop {
             case .bytes(let n):
                 conn.input.append(contentsOf: readBuffer[0..<n])
                 conn.timer.requestBytesArrived(now: now)
+                idle.leave(conn)
             case .wouldBlock:
                 break
             case .closed:
@@ -343,6 +344,7 @@ extension EventLoop {
             conn.timer.responded(now: now, pendingOutput: false, partialRequestBuffered: conn.unreadCount > 0)
         }
         conn.justResponded = false
+        if conn.unreadCount == 0, conn.pendingHead == nil, conn.handshakeDeadline == nil { idle.join(conn) }
         setInterest(conn, folio_EPOLLIN | (conn.peerClosed ? 0 : folio_EPOLLRDHUP) | (conn.transport.readWantsWrite ? folio_EPOLLOUT : 0))
         if conn.isTLS, conn.transport.hasPendingData { pendingReads.append(conn) }
     }

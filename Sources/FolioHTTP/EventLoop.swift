@@ -34,6 +34,8 @@ final class EventLoop {
     /// TLS connections whose transport holds decrypted bytes epoll will not announce: read again
     /// after this batch, before waiting.
     var pendingReads: [Connection] = []
+    /// Connections waiting for a request, oldest first (closed first at the connection limit).
+    var idle = IdleConnections()
     let tlsRecords = TLSRecordBuffer()
     /// `Strict-Transport-Security: max-age=N\r\n` for HTTPS responses, or empty.
     let hstsLine: [UInt8]
@@ -137,8 +139,15 @@ final class EventLoop {
             guard let (fd, peer) = accepted else { return }
             let open = control.openConnections.add(1, ordering: .relaxed).newValue
             if open > config.limits.maxConnections {
-                refuseOverload(fd, tls: tls)
-                continue
+                // Make room by closing the connection that has waited longest for a request;
+                // refuse only when every connection of this loop is busy.
+                if let oldest = idle.takeOldest() {
+                    counters.bump(counters.reclaimed)
+                    close(oldest)
+                } else {
+                    refuseOverload(fd, tls: tls)
+                    continue
+                }
             }
             let transport: any Transport
             if tls, let settings = config.tls {
@@ -163,6 +172,7 @@ final class EventLoop {
             openCount += 1
             conn.interest = folio_EPOLLIN | folio_EPOLLRDHUP
             _ = folio_epoll_add(epoll, fd, conn.interest)
+            if !tls { idle.join(conn) }  // a TLS connection joins once its handshake is done
         }
     }
 
@@ -248,6 +258,7 @@ final class EventLoop {
     func close(_ conn: Connection, forced: Bool = false, drained: Bool = false) {
         guard Int(conn.fd) < connections.count, connections[Int(conn.fd)] === conn else { return }
         connections[Int(conn.fd)] = nil
+        idle.leave(conn)
         conn.parked?.cancellation.cancel()
         Socket.close(conn.fd)
         openCount -= 1

@@ -39,6 +39,7 @@ public final class LoopCounters: Sendable {
     let refused = Atomic<Int>(0)
     let timeouts = Atomic<Int>(0)
     let parseErrors = Atomic<Int>(0)
+    let reclaimed = Atomic<Int>(0)
     let tlsHandshakes = Atomic<Int>(0)
     let tlsResumed = Atomic<Int>(0)
     let tlsKernel = Atomic<Int>(0)
@@ -50,6 +51,8 @@ public final class LoopCounters: Sendable {
         /// TLS handshakes completed, of which resumed sessions and kernel-TLS connections; and
         /// TLS connections closed before their handshake finished (errors, timeouts).
         public var tlsHandshakes = 0, tlsResumed = 0, tlsKernel = 0, tlsFailed = 0
+        /// Idle connections closed at the connection limit to let a new client in.
+        public var reclaimed = 0
 
         mutating func add(_ c: LoopCounters) {
             requests += c.requests.load(ordering: .relaxed)
@@ -59,6 +62,7 @@ public final class LoopCounters: Sendable {
             timeouts += c.timeouts.load(ordering: .relaxed)
             parseErrors += c.parseErrors.load(ordering: .relaxed)
             tlsHandshakes += c.tlsHandshakes.load(ordering: .relaxed)
+            reclaimed += c.reclaimed.load(ordering: .relaxed)
             tlsResumed += c.tlsResumed.load(ordering: .relaxed)
             tlsKernel += c.tlsKernel.load(ordering: .relaxed)
             tlsFailed += c.tlsFailed.load(ordering: .relaxed)
