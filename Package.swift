@@ -76,7 +76,10 @@ let package = Package(
         .testTarget(name: "FolioHTTPTests", dependencies: ["FolioHTTP"]),
         .testTarget(name: "FolioContentTests", dependencies: ["FolioContent"]),
         .testTarget(name: "FolioAPITests", dependencies: ["FolioAPI", "FolioContent", "FolioHTTP"]),
-        .testTarget(name: "FolioEndToEndTests", dependencies: ["folio", "CZlib"]),
+        // A blocking TLS client (OpenSSL) for the end-to-end tests over HTTPS.
+        .target(name: "CTLSTestClient", path: "Tests/CTLSTestClient",
+                linkerSettings: [.linkedLibrary("ssl"), .linkedLibrary("crypto")]),
+        .testTarget(name: "FolioEndToEndTests", dependencies: ["folio", "CZlib", "CTLSTestClient"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -13,8 +13,13 @@ struct APIHTTPSemanticsTests {
         "/api/v1/authors/javid-valiyev/articles?tag=armenia", "/api/v1/tags", "/api/v1/site", "/api/v1/search?q=azerbaijan",
     ]
 
-    static func withServer(_ config: [String: Any] = ["access_log": false], _ body: (APIServer) throws -> Void) throws {
-        let server = try APIServer(config: config)
+    /// Every case runs over plain HTTP and over HTTPS (the same server answering on its TLS port).
+    static let schemes = ["http", "https"]
+
+    static func withServer(_ config: [String: Any] = ["access_log": false], scheme: String = "http",
+                           _ body: (APIServer) throws -> Void) throws {
+        let server = try APIServer(config: config, https: scheme == "https")
+        #expect(server.tlsVersion == (scheme == "https" ? "TLSv1.3" : nil))
         defer { server.stop() }
         try body(server)
     }
@@ -26,8 +31,8 @@ struct APIHTTPSemanticsTests {
         r.headers.filter { !["date", "x-request-id"].contains($0.0.lowercased()) }.map { "\($0.0.lowercased()): \($0.1)" }.sorted()
     }
 
-    @Test func gzipVaryAndHeadOnEveryRoute() throws {
-        try Self.withServer { s in
+    @Test(arguments: schemes) func gzipVaryAndHeadOnEveryRoute(scheme: String) throws {
+        try Self.withServer(scheme: scheme) { s in
             for target in Self.routes {
                 let plain = try s.get(target)
                 API.expectCacheableHeaders(plain, target, vary: API.vary(for: target))
@@ -70,8 +75,8 @@ struct APIHTTPSemanticsTests {
         }
     }
 
-    @Test func conditionalRequestsAnswer304() throws {
-        try Self.withServer { s in
+    @Test(arguments: schemes) func conditionalRequestsAnswer304(scheme: String) throws {
+        try Self.withServer(scheme: scheme) { s in
             for target in Self.routes {
                 let plain = try s.get(target)
                 let etag = try #require(plain.header("ETag"))
@@ -119,8 +124,8 @@ struct APIHTTPSemanticsTests {
         }
     }
 
-    @Test func corsWithTheDefaultOrigin() throws {
-        try Self.withServer { s in
+    @Test(arguments: schemes) func corsWithTheDefaultOrigin(scheme: String) throws {
+        try Self.withServer(scheme: scheme) { s in
             for target in ["/api/v1/articles", "/api/v1/articles/\(SampleContent.electionsSlug)", "/api/v1/authors/javid-valiyev",
                            "/api/v1/search?q=elections", "/api/v1/tags", "/api/v1/site"] {
                 let get = try s.get(target, [("Origin", "https://reader.example")])
@@ -148,9 +153,9 @@ struct APIHTTPSemanticsTests {
         }
     }
 
-    @Test func corsWithConfiguredOriginsAndCacheControl() throws {
+    @Test(arguments: schemes) func corsWithConfiguredOriginsAndCacheControl(scheme: String) throws {
         let config: [String: Any] = ["access_log": false, "cors_origins": ["https://app.example"], "cache_control": "public, max-age=5"]
-        try Self.withServer(config) { s in
+        try Self.withServer(config, scheme: scheme) { s in
             let target = "/api/v1/articles?include=body"
             let allowed = try s.get(target, [("Origin", "https://app.example")])
             #expect(allowed.status == 200 && allowed.header("Access-Control-Allow-Origin") == "https://app.example")
@@ -179,9 +184,9 @@ struct APIHTTPSemanticsTests {
         }
     }
 
-    @Test func aTinyOrDisabledResponseCacheChangesNothing() throws {
+    @Test(arguments: schemes) func aTinyOrDisabledResponseCacheChangesNothing(scheme: String) throws {
         var expected: [String: (body: [UInt8], etag: String?, gzip: [UInt8])] = [:]
-        try Self.withServer { s in
+        try Self.withServer(scheme: scheme) { s in
             for target in Self.routes {
                 let plain = try s.get(target)
                 let gz = try s.get(target, [("Accept-Encoding", "gzip")])
@@ -189,7 +194,7 @@ struct APIHTTPSemanticsTests {
             }
         }
         for cache in [["max_entries": 0], ["max_entries": 2, "max_bytes": 4096], ["max_bytes": 0]] {
-            try Self.withServer(["access_log": false, "response_cache": cache]) { s in
+            try Self.withServer(["access_log": false, "response_cache": cache], scheme: scheme) { s in
                 for _ in 0..<2 {
                     for target in Self.routes {
                         let head = try s.request("HEAD", target)

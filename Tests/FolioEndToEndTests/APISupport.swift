@@ -10,11 +10,32 @@ import Testing
 final class APIServer {
     let process: ServerProcess
     private var client: RawClient
+    /// Set when the requests go over HTTPS (to `process.tlsPort`).
+    private let tls: RawClient.TLS?
+    private let certificates: TLSTests.Certificates?
 
-    init(config: [String: Any] = ["access_log": false], setup: (URL) throws -> Void = { _ in }) throws {
-        process = try ServerProcess(config: config, setup: setup)
-        client = try RawClient(port: process.port)
+    /// `https`: the server also listens with TLS (a `folio cert` certificate) and every request
+    /// goes over HTTPS.
+    init(config: [String: Any] = ["access_log": false], https: Bool = false, setup: (URL) throws -> Void = { _ in }) throws {
+        var settings = config
+        if https {
+            let certs = try TLSTests.Certificates()
+            settings["tls"] = ["certificate": certs.path("cert.pem"), "private_key": certs.path("key.pem"), "port": 0]
+            certificates = certs
+            tls = RawClient.TLS(caFile: certs.path("cert.pem"))
+        } else {
+            certificates = nil
+            tls = nil
+        }
+        process = try ServerProcess(config: settings, setup: setup)
+        client = try RawClient(port: https ? process.tlsPort : process.port, tls: tls)
     }
+
+    /// The port requests go to.
+    var requestPort: Int { tls == nil ? process.port : process.tlsPort }
+
+    /// The TLS version of the connection requests go over ("TLSv1.3"), nil over plain HTTP.
+    var tlsVersion: String? { client.tlsVersion }
 
     /// Starts a server over a copy of the generated corpus.
     static func generated(config: [String: Any] = ["access_log": false]) throws -> APIServer {
@@ -30,7 +51,7 @@ final class APIServer {
         for (name, value) in headers { text += "\(name): \(value)\r\n" }
         client.send(text + "\r\n")
         let response = try client.readResponse(head: method == "HEAD")
-        if response.header("Connection")?.lowercased() == "close" { client = try RawClient(port: process.port) }
+        if response.header("Connection")?.lowercased() == "close" { client = try RawClient(port: requestPort, tls: tls) }
         return response
     }
 

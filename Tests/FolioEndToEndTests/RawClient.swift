@@ -1,11 +1,37 @@
+import CTLSTestClient
 import Foundation
 import Glibc
 
-/// A blocking TCP client for tests: sends raw bytes, reads raw responses, with time limits.
+/// A blocking TCP client for tests: sends raw bytes, reads raw responses, with time limits;
+/// over TLS when given a CA file to trust (`RawClient(port:tls:)`).
 final class RawClient {
     let fd: Int32
     /// The port connected to.
     let serverPort: Int
+    /// The TLS session, when the client speaks HTTPS.
+    private var session: OpaquePointer?
+
+    /// What a TLS client trusts and asks for.
+    struct TLS {
+        var caFile: String
+        var host = "localhost"
+        /// 12 or 13 for one protocol version, 0 for either.
+        var version: Int32 = 0
+    }
+
+    /// Connects, then (with `tls`) completes a TLS handshake, verifying the server's certificate.
+    convenience init(port: Int, tls: TLS?) throws {
+        try self.init(port: port)
+        guard let tls else { return }
+        var message = [CChar](repeating: 0, count: 512)
+        guard let ssl = folio_test_tls_connect(fd, tls.caFile, tls.host, tls.version, &message, message.count) else {
+            throw ClientError.tls(String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+        }
+        session = ssl
+    }
+
+    /// "TLSv1.3" and the like; nil over plain TCP.
+    var tlsVersion: String? { session.map { String(cString: folio_test_tls_version($0)) } }
 
     init(port: Int) throws {
         serverPort = port
@@ -21,7 +47,7 @@ final class RawClient {
         setTimeout(5)
     }
 
-    enum ClientError: Error { case connect(Int32), timeout }
+    enum ClientError: Error { case connect(Int32), timeout, tls(String) }
 
     func setTimeout(_ seconds: Double) {
         var tv = timeval(tv_sec: Int(seconds), tv_usec: Int((seconds - Double(Int(seconds))) * 1e6))
@@ -33,7 +59,10 @@ final class RawClient {
     func send(_ bytes: [UInt8]) {
         var off = 0
         while off < bytes.count {
-            let n = bytes[off...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            let n = bytes[off...].withUnsafeBytes { b -> Int in
+                if let session { return Int(folio_test_tls_write(session, b.baseAddress, Int32(b.count))) }
+                return Glibc.send(fd, b.baseAddress, b.count, Int32(MSG_NOSIGNAL))
+            }
             if n <= 0 { return }
             off += n
         }
@@ -75,15 +104,26 @@ final class RawClient {
                 return r.response
             }
             var buf = [UInt8](repeating: 0, count: 65536)
-            let n = buf.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            let n = receive(&buf)
             if n <= 0 { throw ClientError.timeout }
             pending.append(contentsOf: buf[0..<n])
         }
     }
 
+    /// One recv (or TLS read) into `buffer`: bytes, 0 at the end, -1 on error or timeout.
+    private func receive(_ buffer: inout [UInt8]) -> Int {
+        buffer.withUnsafeMutableBytes { b in
+            if let session { return Int(folio_test_tls_read(session, b.baseAddress, Int32(b.count))) }
+            return recv(fd, b.baseAddress, b.count, 0)
+        }
+    }
+
     private var pending: [UInt8] = []
 
-    deinit { Glibc.close(fd) }
+    deinit {
+        if let session { folio_test_tls_free(session) }
+        Glibc.close(fd)
+    }
 }
 
 /// A parsed HTTP response.

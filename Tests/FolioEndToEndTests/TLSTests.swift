@@ -23,10 +23,14 @@ import Testing
         deinit { try? FileManager.default.removeItem(at: directory) }
     }
 
+    /// A server with HTTPS on a free port; Public/big.txt is 100 KiB (several TLS records).
     func server(_ certs: Certificates, tls extra: [String: Any] = [:]) throws -> ServerProcess {
         var tls: [String: Any] = ["certificate": certs.path("cert.pem"), "private_key": certs.path("key.pem"), "port": 0]
         for (k, v) in extra { tls[k] = v }
-        return try ServerProcess(config: ["tls": tls])
+        return try ServerProcess(config: ["tls": tls]) { dir in
+            try String(repeating: "0123456789abcdef", count: 6_400).write(to: dir.appendingPathComponent("Public/big.txt"),
+                                                                          atomically: true, encoding: .utf8)
+        }
     }
 
     @Test func curlOverTLS13AndTLS12() throws {
@@ -48,6 +52,28 @@ import Testing
         #expect(plain.output == "{\"status\":\"ok\"}")
         let metrics = try Client.run("/usr/bin/curl", ["-s", "http://127.0.0.1:\(server.port)/metrics"])
         #expect(metrics.output.contains("folio_tls_handshakes_total 2"))
+    }
+
+    /// Sixteen requests in one TLS write, answered in order; large answers span several records.
+    @Test func pipelinedRequestsAndLargeAnswersOverTLS() throws {
+        let certs = try Certificates()
+        let server = try server(certs)
+        defer { server.stop() }
+        for version: Int32 in [12, 13] {
+            let c = try RawClient(port: server.tlsPort, tls: RawClient.TLS(caFile: certs.path("cert.pem"), version: version))
+            #expect(c.tlsVersion == (version == 12 ? "TLSv1.2" : "TLSv1.3"))
+            let targets = (0..<16).map { $0 % 2 == 0 ? "/healthz" : "/big.txt" }
+            c.send(targets.map { "GET \($0) HTTP/1.1\r\nHost: localhost\r\n\r\n" }.joined())
+            for target in targets {
+                let r = try c.readResponse()
+                #expect(r.status == 200, "\(target)")
+                if target == "/healthz" {
+                    #expect(r.text == "{\"status\":\"ok\"}")
+                } else {
+                    #expect(r.body.count == 102_400 && r.text.hasSuffix("0123456789abcdef"), "\(target)")
+                }
+            }
+        }
     }
 
     @Test func opensslClientResumesAndPipelines() throws {
