@@ -46,7 +46,7 @@ reads() { SLUGS=$WORK/slugs.txt taskset -c 1 wrk -t1 -c64 -d"${DURATION}s" -s "$
 
 echo "## write-load: $ARTICLES articles, ${DURATION}s phases ($(date -u +%FT%TZ), commit $(git -C "$ROOT" rev-parse --short HEAD))"
 # The phases of write-peer.sh first, on the fresh server (no reads yet, caches empty).
-write_phases "$FOLIO_PID" "$W" "$DURATION" "idle server, "
+write_phases "$FOLIO_PID" "$PORT" "$TOKEN" "$AUTHOR" "$DURATION" "idle server, "
 SLUGS=$WORK/slugs.txt taskset -c 1 wrk -t1 -c64 -d10s -s "$(dirname "$0")/scripts/zipf.lua" "http://127.0.0.1:$PORT" > /dev/null  # warm-up
 FROM=$(wc -l < "$LOG")
 $WP latency "$DURATION" 10 > "$WORK/latency.json" &
@@ -54,7 +54,7 @@ WRITER=$!
 R_DURING_LAT=$(reads)
 wait $WRITER
 echo "write latency, 10 creates/s while 64 connections read: $(cat "$WORK/latency.json"); $(server_posts "$FROM") (reads meanwhile: $R_DURING_LAT req/s)"
-echo "sustained writes, 16 connections, after the reads (full caches): $($W sustained "$DURATION" 16)"
+echo "sustained writes, 16 connections, after the reads (full caches): $(TOKEN=$TOKEN AUTHOR=$AUTHOR taskset -c 1 wrk -t1 -c16 -d"${DURATION}s" -s "$(dirname "$0")/scripts/create-articles.lua" "http://127.0.0.1:$PORT" | grep -oP '(?<=Requests/sec:)\s*[\d.]+' | tr -d ' ') writes/s (wrk)"
 R_ONLY=$(reads)
 FROM=$(wc -l < "$LOG")
 $WP latency "$DURATION" 100 16 > "$WORK/w100.json" &

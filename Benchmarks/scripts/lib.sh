@@ -42,18 +42,20 @@ bench() {
   echo "| $name | $conns | $rps | $p50 | $p99 | $us | ${errors:-0} ${sockerr} | $(rss_mb "$FOLIO_PID") |"
 }
 
-# write_phases PID "WRITER COMMAND" SECONDS [PREFIX]: the write benchmark's phases against one
+# write_phases PID PORT TOKEN AUTHOR SECONDS [PREFIX]: the write benchmark's phases against one
 # server (write-load.sh for Folio, write-peer.sh for the peer), one line each: 10 creates/s on
-# one connection; sustained writes with 16 connections and the server's CPU per write; 100
-# creates/s over 4 connections. The writer command is scripts/write-load.py with its port,
-# token and author.
+# one connection; sustained writes with 16 connections (wrk with scripts/create-articles.lua: the
+# Python writers top out near 1,100 writes/s on the load CPU, which both servers reached) and the
+# server's CPU per write; 100 creates/s over 4 connections (scripts/write-load.py).
 write_phases() {
-  local pid=$1 w=$2 secs=$3 prefix=${4:-}
+  local pid=$1 port=$2 token=$3 author=$4 secs=$5 prefix=${6:-}
+  local w="taskset -c 1 python3 $ROOT/Benchmarks/scripts/write-load.py $port $token $author"
   echo "${prefix}10 creates/s, one connection: $($w latency "$secs" 10)"
   local before=$(cpu_ticks "$pid")
-  local s=$($w sustained "$secs" 16)
+  local out=$(TOKEN=$token AUTHOR=$author taskset -c 1 wrk -t1 -c16 -d"${secs}s" --latency -s "$ROOT/Benchmarks/scripts/create-articles.lua" "http://127.0.0.1:$port")
   local after=$(cpu_ticks "$pid")
-  echo "${prefix}sustained writes, 16 connections: $s (server CPU $(python3 -c "import json, sys; print(f'{($after - $before) * 1000 / $TICKS / json.loads(sys.argv[1])[\"writes\"]:.2f}')" "$s") ms per write)"
+  local n=$(echo "$out" | grep -oP '\d+(?= requests in)') bad=$(echo "$out" | grep -oP '(?<=Non-2xx or 3xx responses: )\d+' || echo 0)
+  echo "${prefix}sustained writes, 16 connections (wrk): $(echo "$out" | grep -oP '(?<=Requests/sec:)\s*[\d.]+' | tr -d ' ') writes/s, p99 $(echo "$out" | awk '/^ +99%/ {print $2}'), non-2xx ${bad:-0}, server CPU $(python3 -c "print(f'{($after - $before) * 1000 / $TICKS / max($n, 1):.2f}')") ms per write"
   echo "${prefix}100 creates/s over 4 connections: $($w latency "$secs" 100 4)"
 }
 
