@@ -83,6 +83,15 @@ struct ServeCommand: ParsableCommand {
         content.writer?.follow(every: 1) { error in Console.event("folio: following the changes log or checkpointing the WAL failed: \(error)", json: jsonLogs, level: "warning") }
         let files = StaticFiles(root: config.publicDirectory)
         let metrics = Metrics()
+        if let writer = content.writer {
+            metrics.addGauges {
+                let merges = writer.searchMergeSteps
+                return [
+                    ("folio_search_merge_steps_total", "Full-text index merge steps run while writes were quiet.", Double(merges.count)),
+                    ("folio_search_merge_step_seconds_max", "The longest merge step (a write arriving meanwhile waits for it).", merges.longestSeconds),
+                ]
+            }
+        }
         metrics.addGauges { [snapshots = content.snapshots, cache = app.cache, scheduler = app.searchScheduler] in
             let snapshot = snapshots.current()
             let usage = cache.usage

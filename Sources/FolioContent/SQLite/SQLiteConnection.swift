@@ -211,4 +211,10 @@ final class Statement {
     }
 
     func optionalString(_ column: Int32) -> String? { isNull(column) ? nil : string(column) }
+
+    func bytes(_ column: Int32) -> [UInt8] {
+        guard let p = sqlite3_column_blob(handle, column) else { return [] }
+        let n = Int(sqlite3_column_bytes(handle, column))
+        return Array(UnsafeRawBufferPointer(start: p, count: n))
+    }
 }

@@ -42,6 +42,10 @@ public final class ContentWriter: Sendable {
     }
     /// Checkpoints the WAL off the write path (see `WALCheckpointer`).
     private let checkpointer: WALCheckpointer
+    /// Merges the full-text index while writes are quiet (see `SearchIndexMerger`).
+    let merger: SearchIndexMerger
+    /// Seconds without a write before the index is merged.
+    static let mergeAfterIdle = 1.0
 
     /// `snapshots` must have been loaded from `store` (its changes up to now are in it).
     /// `walRewindFrames`: how long the write-ahead log may grow before it is rewound (see
@@ -64,12 +68,21 @@ public final class ContentWriter: Sendable {
         // that adds the 16th. Segments are small where writes make them, so merging stays small
         // (6,000 writes at 100/s: p99 10.6 ms, max 24 ms), and at most 15 segments wait on each
         // level, so searches never read an unbounded number of them.
+        merger = try SearchIndexMerger(path: store.path, pauseWrites: { [lock] body in try lock.run(body) },
+                                       idle: { [queue] in queue.isQuiet(for: Self.mergeAfterIdle) }) { error in errors.report(error) }
         try store.withConnection { db in
             try db.execute("PRAGMA wal_autocheckpoint = 0")
             // A log that grew (a long reader kept it from rewinding) is cut back when it rewinds.
             try db.execute("PRAGMA journal_size_limit = \(walRewindFrames * 4096 * 2)")
             try db.execute("INSERT INTO article_search(article_search, rank) VALUES('automerge', 0)")
+            try db.execute("INSERT INTO article_search(article_search, rank) VALUES('crisismerge', \(SearchIndexMerger.crisisMerge))")
+            try db.execute("INSERT INTO article_search(article_search, rank) VALUES('usermerge', \(SearchIndexMerger.userMerge))")
         }
+    }
+
+    /// Full-text merge steps run while writes were quiet, and the longest in seconds.
+    public var searchMergeSteps: (count: Int, longestSeconds: Double) {
+        (merger.steps.load(ordering: .relaxed), Double(merger.longestStepMicros.load(ordering: .relaxed)) / 1e6)
     }
 
     /// The sequence number of the newest change the snapshot reflects.
@@ -88,8 +101,20 @@ public final class ContentWriter: Sendable {
         }
     }
 
-    /// Writes waiting, and whether a caller is committing batches now (the leader).
-    private let pending = Mutex<(jobs: [Job], leading: Bool)>(([], false))
+    /// Writes waiting, whether a caller is committing batches now (the leader), and when the
+    /// last batch committed.
+    final class WriteQueue: Sendable {
+        let pending = Mutex<(jobs: [Job], leading: Bool)>(([], false))
+        /// `MonotonicSeconds` of the last commit, as a bit pattern.
+        let lastCommit = Atomic<UInt64>(0)
+
+        /// No write waits or runs, and none committed in the last `seconds`.
+        func isQuiet(for seconds: Double) -> Bool {
+            pending.withLock { $0.jobs.isEmpty && !$0.leading }
+                && MonotonicSeconds.now() - Double(bitPattern: lastCommit.load(ordering: .relaxed)) >= seconds
+        }
+    }
+    private let queue = WriteQueue()
 
     /// Runs `body` as one write (its changes logged as `actor`), committed and applied to the
     /// snapshot before this returns. Blocking: call off the event loops.
@@ -104,7 +129,7 @@ public final class ContentWriter: Sendable {
             let r = try body(&w)
             result.withLock { $0 = r }
         }
-        let lead = pending.withLock { state -> Bool in
+        let lead = queue.pending.withLock { state -> Bool in
             state.jobs.append(job)
             if state.leading { return false }
             state.leading = true
@@ -112,7 +137,7 @@ public final class ContentWriter: Sendable {
         }
         if lead {
             while true {
-                let batch = pending.withLock { state -> [Job] in
+                let batch = queue.pending.withLock { state -> [Job] in
                     if state.jobs.isEmpty {
                         state.leading = false
                         return []
@@ -154,6 +179,7 @@ public final class ContentWriter: Sendable {
             // thread applies them within a second.
             _ = try? applyNewChanges()
         }
+        queue.lastCommit.store(MonotonicSeconds.now().bitPattern, ordering: .relaxed)
         checkpointer.committed()
         for job in batch { job.done.signal() }
     }
