@@ -12,9 +12,9 @@
 # Same toolchain (6.3.1) and Debian release (12, bookworm) as the development machines.
 FROM swift:6.3.1-bookworm AS build
 
-# Headers for the system-library targets (CZlib, COpenSSL, CSQLite); binutils for strip.
+# Headers for the system-library targets (CZlib, COpenSSL, CSQLite, CBrotli, CZstd); binutils for strip.
 RUN apt-get update \
- && apt-get install -y --no-install-recommends libsqlite3-dev zlib1g-dev libssl-dev binutils \
+ && apt-get install -y --no-install-recommends libsqlite3-dev zlib1g-dev libssl-dev libbrotli-dev libzstd-dev binutils \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /src
@@ -42,10 +42,12 @@ FROM debian:bookworm-slim AS runtime
 # Exactly the runtime packages for what `ldd folio` lists beyond the base image:
 #   libsqlite3.so.0 -> libsqlite3-0     libssl.so.3, libcrypto.so.3 -> libssl3
 #   libz.so.1       -> zlib1g (already in the base; listed so it is never lost)
+#   libbrotlienc.so.1, libbrotlidec.so.1 -> libbrotli1     libzstd.so.1 -> libzstd1 (in the base too)
 # libc6, libstdc++6 and libgcc-s1 (libc, libm, libstdc++, libgcc_s) come with bookworm-slim.
-# No ca-certificates: the server makes no outgoing TLS connections. No curl: the health
+# No ca-certificates: the server makes no outgoing TLS connections (it serves HTTPS with the
+# certificate it is given). No curl: the health
 # check below uses bash's /dev/tcp.
-ARG RUNTIME_PACKAGES="libsqlite3-0 libssl3 zlib1g"
+ARG RUNTIME_PACKAGES="libsqlite3-0 libssl3 zlib1g libbrotli1 libzstd1"
 ARG FOLIO_UID=10001
 
 RUN apt-get update \

@@ -22,6 +22,8 @@ let package = Package(
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CBrotli", path: "Sources/CBrotli", providers: [.apt(["libbrotli-dev"])]),
+        .systemLibrary(name: "CZstd", path: "Sources/CZstd", providers: [.apt(["libzstd-dev"])]),
         // The few syscalls Glibc's Swift module does not export (epoll, eventfd, accept4).
         .target(name: "CFolioShim", path: "Sources/CFolioShim"),
         // TLS through OpenSSL (libssl-dev): server contexts, sessions, development certificates.
@@ -36,7 +38,7 @@ let package = Package(
         .target(name: "FolioContent", dependencies: ["FolioJSON", "CSQLite"], swiftSettings: strict),
         .target(
             name: "FolioAPI",
-            dependencies: ["FolioHTTP", "FolioJSON", "FolioContent", "CZlib", "COpenSSL"],
+            dependencies: ["FolioHTTP", "FolioJSON", "FolioContent", "CZlib", "COpenSSL", "CBrotli", "CZstd"],
             swiftSettings: strict
         ),
         .executableTarget(
@@ -75,11 +77,11 @@ let package = Package(
         .testTarget(name: "FolioJSONTests", dependencies: ["FolioJSON"]),
         .testTarget(name: "FolioHTTPTests", dependencies: ["FolioHTTP"]),
         .testTarget(name: "FolioContentTests", dependencies: ["FolioContent"]),
-        .testTarget(name: "FolioAPITests", dependencies: ["FolioAPI", "FolioContent", "FolioHTTP"]),
+        .testTarget(name: "FolioAPITests", dependencies: ["FolioAPI", "FolioContent", "FolioHTTP", "CZlib", "CBrotli", "CZstd"]),
         // A blocking TLS client (OpenSSL) for the end-to-end tests over HTTPS.
         .target(name: "CTLSTestClient", path: "Tests/CTLSTestClient",
                 linkerSettings: [.linkedLibrary("ssl"), .linkedLibrary("crypto")]),
-        .testTarget(name: "FolioEndToEndTests", dependencies: ["folio", "CZlib", "CTLSTestClient"]),
+        .testTarget(name: "FolioEndToEndTests", dependencies: ["folio", "CZlib", "CBrotli", "CZstd", "CTLSTestClient"]),
     ],
     swiftLanguageModes: [.v6]
 )

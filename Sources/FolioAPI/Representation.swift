@@ -2,43 +2,47 @@ import FolioHTTP
 import Synchronization
 
 /// An encoded 200 response, built once per snapshot and canonical request: the body, strong
-/// ETags for it and its gzip form, and the header lines ready to write. Shared; immutable but for
-/// the gzip body, made the first time a client that accepts gzip asks and kept (compressing every
-/// miss whether or not the client wanted it was 63 % of the long-tail CPU, issue 15).
+/// ETags for it and each content coding, and the header lines ready to write. Shared; immutable
+/// but for the encoded bodies, each made the first time a client that accepts it asks, and kept
+/// (compressing every miss whether or not the client wanted it was 63 % of the long-tail CPU,
+/// issue 15).
 public final class Representation: Sendable {
     let body: [UInt8]
-    /// The gzip body, once a client asked for it (nil before, and always for small bodies).
-    private let gzipBody = Mutex<[UInt8]?>(nil)
+    /// The encoded bodies by `ContentCoding.rawValue`, once a client asked (nil before, and
+    /// always for small bodies).
+    private let encodedBodies = Mutex<[[UInt8]?]>([nil, nil, nil])
     let etag: String
-    let gzipETag: String
+    /// Strong ETags of the encoded bodies, by `ContentCoding.rawValue`.
+    let encodedETags: [String]
     let lastModified: Int64?
     let plainHeaders: [UInt8]
-    let gzipHeaders: [UInt8]?
+    /// Header lines of each encoded 200 (empty for bodies too small to compress).
+    let encodedHeaders: [[UInt8]]
     let notModifiedHeaders: [UInt8]
-    let gzipNotModifiedHeaders: [UInt8]
+    let encodedNotModifiedHeaders: [[UInt8]]
 
     /// Bytes this entry holds, for the cache's byte bound: fixed when it is made, so it counts
-    /// the gzip body it may come to hold at a third of the body (JSON articles compress to
-    /// between a fifth and a third).
+    /// the encoded bodies it may come to hold at half the body (JSON articles compress to
+    /// between a fifth and a third; clients rarely use more than two codings).
     let cost: Int
 
-    /// Bodies at least this large are sent gzip-compressed to clients that accept it.
-    static let gzipThreshold = 1024
-    var compressible: Bool { body.count >= Self.gzipThreshold }
+    /// Bodies at least this large are sent compressed to clients that accept a coding.
+    static let compressThreshold = 1024
+    var compressible: Bool { body.count >= Self.compressThreshold }
 
     init(body: [UInt8], contentType: String, lastModified: Int64?, extraHeaders: [UInt8] = [], vary: String? = nil,
          policy: HeaderPolicy) {
         self.body = body
         let hash = Digest.sha256Prefix(body)
         etag = "\"" + hash + "\""
-        gzipETag = "\"" + hash + "-gz\""
+        encodedETags = ContentCoding.allCases.map { "\"" + hash + $0.etagSuffix + "\"" }
         self.lastModified = lastModified
-        let compressible = body.count >= Self.gzipThreshold
+        let compressible = body.count >= Self.compressThreshold
 
-        func headers(etag: String, encoding: Bool, notModified: Bool) -> [UInt8] {
+        func headers(etag: String, coding: ContentCoding?, notModified: Bool) -> [UInt8] {
             var r = HTTPResponse(status: 200)
             if !notModified { r.addContentType(contentType) }
-            if encoding, !notModified { r.addHeader("Content-Encoding", "gzip") }
+            if let coding, !notModified { r.addHeader("Content-Encoding", coding.token) }
             r.addHeader("ETag", etag)
             if let lastModified { r.addHeader("Last-Modified", HTTPDate.format(lastModified)) }
             r.addHeader("Cache-Control", policy.cacheControl)
@@ -47,36 +51,39 @@ public final class Representation: Sendable {
             if !notModified { r.headerBytes.append(contentsOf: extraHeaders) }
             return r.headerBytes
         }
-        plainHeaders = headers(etag: etag, encoding: false, notModified: false)
-        notModifiedHeaders = headers(etag: etag, encoding: false, notModified: true)
-        gzipHeaders = compressible ? headers(etag: gzipETag, encoding: true, notModified: false) : nil
-        gzipNotModifiedHeaders = headers(etag: gzipETag, encoding: true, notModified: true)
-        cost = body.count + (compressible ? body.count / 3 : 0) + plainHeaders.count * 2 + 256
+        plainHeaders = headers(etag: etag, coding: nil, notModified: false)
+        notModifiedHeaders = headers(etag: etag, coding: nil, notModified: true)
+        let etags = encodedETags
+        encodedHeaders = ContentCoding.allCases.map { compressible ? headers(etag: etags[$0.rawValue], coding: $0, notModified: false) : [] }
+        encodedNotModifiedHeaders = ContentCoding.allCases.map { headers(etag: etags[$0.rawValue], coding: $0, notModified: true) }
+        cost = body.count + (compressible ? body.count / 2 : 0) + plainHeaders.count * 2 + 256
     }
 
-    /// Whether the gzip body has been made (for tests).
-    var holdsGzipBody: Bool { gzipBody.withLock { $0 != nil } }
+    /// Whether the body in `coding` has been made (for tests).
+    func holdsEncodedBody(_ coding: ContentCoding) -> Bool { encodedBodies.withLock { $0[coding.rawValue] != nil } }
 
-    /// The gzip body, compressed now if no client asked for it before. (Two loops asking at once
-    /// may both compress; one result is kept.) Nil if zlib fails: the plain body is sent.
-    func gzipped(level: Int32) -> [UInt8]? {
-        if let done = gzipBody.withLock({ $0 }) { return done }
-        guard let made = Gzip.compress(body, level: level) else { return nil }
-        return gzipBody.withLock { stored in
-            if let kept = stored { return kept }
-            stored = made
+    /// The body in `coding`, compressed now if no client asked for it before. (Two loops asking
+    /// at once may both compress; one result is kept.) Nil if the library fails: the plain body
+    /// is sent.
+    func encoded(_ coding: ContentCoding, policy: HeaderPolicy) -> [UInt8]? {
+        if let done = encodedBodies.withLock({ $0[coding.rawValue] }) { return done }
+        guard let made = coding.encode(body, policy: policy) else { return nil }
+        return encodedBodies.withLock { stored in
+            if let kept = stored[coding.rawValue] { return kept }
+            stored[coding.rawValue] = made
             return made
         }
     }
 
-    /// The response for `request`: 304 when its validators match, gzip when it accepts gzip.
+    /// The response for `request`: 304 when its validators match, else the body in the coding
+    /// Accept-Encoding picks (identity when none, or when the body is small).
     func response(for request: HTTPRequest, policy: HeaderPolicy) -> HTTPResponse {
-        let wantsGzip = compressible && AcceptEncoding.acceptsGzip(request.headerBytes("accept-encoding"))
+        let coding = compressible ? AcceptEncoding.choose(request.headerBytes("accept-encoding")) : nil
         var response: HTTPResponse
         if isNotModified(request) {
-            response = HTTPResponse(status: 304, headerBytes: wantsGzip ? gzipNotModifiedHeaders : notModifiedHeaders)
-        } else if wantsGzip, let gzipHeaders, let gz = gzipped(level: policy.gzipLevel) {
-            response = HTTPResponse(status: 200, headerBytes: gzipHeaders, body: gz)
+            response = HTTPResponse(status: 304, headerBytes: coding.map { encodedNotModifiedHeaders[$0.rawValue] } ?? notModifiedHeaders)
+        } else if let coding, let encoded = encoded(coding, policy: policy) {
+            response = HTTPResponse(status: 200, headerBytes: encodedHeaders[coding.rawValue], body: encoded)
         } else {
             response = HTTPResponse(status: 200, headerBytes: plainHeaders, body: body)
         }
@@ -84,12 +91,14 @@ public final class Representation: Sendable {
         return response
     }
 
-    /// RFC 9110 §13.1.2/§13.1.3: If-None-Match (weak comparison, either encoding's tag) wins over
+    /// RFC 9110 §13.1.2/§13.1.3: If-None-Match (weak comparison, any coding's tag) wins over
     /// If-Modified-Since.
     func isNotModified(_ request: HTTPRequest) -> Bool {
         let inm = request.headerValues("if-none-match")  // every line: the field is a list
         if !inm.isEmpty {
-            return inm.contains { Conditional.matches($0, etag: etag) || Conditional.matches($0, etag: gzipETag) }
+            return inm.contains { value in
+                Conditional.matches(value, etag: etag) || encodedETags.contains { Conditional.matches(value, etag: $0) }
+            }
         }
         if let lastModified, let ims = request.header("if-modified-since"), let since = HTTPDate.parse(ims) {
             return lastModified <= since
@@ -98,33 +107,3 @@ public final class Representation: Sendable {
     }
 }
 
-/// Accept-Encoding (RFC 9110 §12.5.3): does the client take gzip?
-enum AcceptEncoding {
-    static func acceptsGzip(_ value: ArraySlice<UInt8>?) -> Bool {
-        guard let value, value.count >= 1 else { return false }
-        var result = false
-        var wildcard = false
-        for part in value.split(separator: 0x2C) {
-            var item = part[...]
-            while item.first == 0x20 || item.first == 0x09 { item = item.dropFirst() }
-            let semi = item.firstIndex(of: 0x3B) ?? item.endIndex
-            var token = item[item.startIndex..<semi]
-            while token.last == 0x20 || token.last == 0x09 { token = token.dropLast() }
-            let zero = qualityIsZero(item[semi...])
-            if token.count == 4, token.elementsEqual("gzip".utf8, by: { $0 | 0x20 == $1 }) {
-                return !zero
-            }
-            if token.count == 6, token.elementsEqual("x-gzip".utf8, by: { $0 | 0x20 == $1 }) { result = !zero }
-            if token.count == 1, token.first == 0x2A { wildcard = !zero }
-        }
-        return result || wildcard
-    }
-
-    /// True for `;q=0`, `;q=0.0`, `;q=0.000`.
-    static func qualityIsZero(_ params: ArraySlice<UInt8>) -> Bool {
-        let text = String(decoding: params, as: UTF8.self).replacingOccurrences(of: " ", with: "").lowercased()
-        guard let r = text.range(of: "q=") else { return false }
-        let q = text[r.upperBound...].prefix { $0 != ";" }
-        return Double(q) == 0
-    }
-}

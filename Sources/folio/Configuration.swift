@@ -16,6 +16,9 @@ struct Configuration {
     var surrogateKeyHeader = "Surrogate-Key"
     /// zlib level of gzip responses (see `HeaderPolicy.gzipLevel`).
     var gzipLevel = 2
+    /// Brotli quality and zstd level of compressed responses (see `ContentCoding`).
+    var brotliQuality = 4
+    var zstdLevel = 3
     var corsOrigins = ["*"]
     var responseCacheEntries = 10_000
     var responseCacheBytes = 64 << 20
@@ -59,7 +62,7 @@ struct Configuration {
     static let topKeys: Set<String> = [
         "host", "port", "threads", "public", "log_level", "log_format", "access_log", "access_log_file", "cache_control",
         "cors_origins", "drain_timeout", "limits", "response_cache", "body_cache_bytes", "sample_content", "database",
-        "public_url", "article_url", "author_url", "search", "admin", "surrogate_key_header", "gzip_level", "tls",
+        "public_url", "article_url", "author_url", "search", "admin", "surrogate_key_header", "gzip_level", "brotli_quality", "zstd_level", "tls",
     ]
     static let tlsKeys: Set<String> = ["certificate", "private_key", "port", "handshake_timeout", "plain_http", "hsts_max_age"]
     static let adminKeys: Set<String> = ["allow_plaintext", "require_if_match", "max_failures", "failure_window", "idempotency_hours"]
@@ -120,6 +123,8 @@ struct Configuration {
                 }
                 surrogateKeyHeader = name
             case "gzip_level": gzipLevel = try file.int(v, key, 1...9)
+            case "brotli_quality": brotliQuality = try file.int(v, key, 0...11)
+            case "zstd_level": zstdLevel = try file.int(v, key, 1...19)
             case "sample_content": sampleContent = try file.string(v, key)
             case "database": database = try file.string(v, key)
             case "access_log": http.accessLog = try file.bool(v, key)

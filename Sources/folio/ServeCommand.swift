@@ -73,7 +73,8 @@ struct ServeCommand: ParsableCommand {
                               articlePage: config.articleURL, authorPage: config.authorURL)
         let policy = HeaderPolicy(cacheControl: config.cacheControl, corsOrigins: config.corsOrigins,
                                   surrogateKeyHeader: config.surrogateKeyHeader.isEmpty ? nil : config.surrogateKeyHeader,
-                                  gzipLevel: Int32(config.gzipLevel))
+                                  gzipLevel: Int32(config.gzipLevel), brotliQuality: Int32(config.brotliQuality),
+                                  zstdLevel: Int32(config.zstdLevel))
         let app = FolioApp(snapshots: content.snapshots, bodies: content.bodies, search: content.search,
                            cache: ResponseCache(maxEntries: config.responseCacheEntries, maxBytes: config.responseCacheBytes),
                            policy: policy, health: health, urls: urls, searchLimits: config.searchLimits,

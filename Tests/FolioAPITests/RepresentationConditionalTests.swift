@@ -41,15 +41,15 @@ import FolioHTTP
         let r = Representation(body: body, contentType: "application/json", lastModified: nil, policy: HeaderPolicy())
         let plain = HTTPRequest(method: .get, target: "/x", headers: [])
         #expect(r.response(for: plain, policy: HeaderPolicy()).body == body)
-        #expect(!r.holdsGzipBody)
-        let gzip = HTTPRequest(method: .get, target: "/x", headers: [("Accept-Encoding", "br;q=1, gzip;q=0.5")])
+        #expect(!r.holdsEncodedBody(.gzip))
+        let gzip = HTTPRequest(method: .get, target: "/x", headers: [("Accept-Encoding", "br;q=0.4, gzip;q=0.5")])
         let first = r.response(for: gzip, policy: HeaderPolicy())
-        #expect(r.holdsGzipBody)
+        #expect(r.holdsEncodedBody(.gzip))
         #expect(first.body.count < body.count / 5 && first.body.starts(with: [0x1F, 0x8B]))
         #expect(r.response(for: gzip, policy: HeaderPolicy()).body == first.body)
         let small = Representation(body: Array("{}".utf8), contentType: "application/json", lastModified: nil, policy: HeaderPolicy())
         #expect(small.response(for: gzip, policy: HeaderPolicy()).body == Array("{}".utf8))
-        #expect(!small.holdsGzipBody)
+        #expect(!small.holdsEncodedBody(.gzip))
     }
 
     /// The configured level is the one used (`gzip_level`): level 9 packs the same body tighter

@@ -118,8 +118,8 @@ import Testing
         cache.store(Self.key("/huge"), huge, generation: 1)
         #expect(cache.lookup(Self.key("/huge")) == nil)
         #expect(cache.usage.tooLarge == 1)
-        // Its cost counts a gzip body of a third of it, which it may come to hold.
-        let fits = Self.representation("fits", bytes: (64 << 20) / 64 * 3 / 4 - 10_000)
+        // Its cost counts compressed bodies of half of it, which it may come to hold.
+        let fits = Self.representation("fits", bytes: (64 << 20) / 64 * 2 / 3 - 10_000)
         cache.store(Self.key("/fits"), fits, generation: 1)
         #expect(cache.lookup(Self.key("/fits")) === fits)
     }

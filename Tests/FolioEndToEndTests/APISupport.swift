@@ -1,3 +1,5 @@
+import CBrotli
+import CZstd
 import CZlib
 import Foundation
 import Testing
@@ -221,6 +223,25 @@ enum API {
         var allowed = CharacterSet.alphanumerics
         allowed.insert(charactersIn: "-._~")
         return s.addingPercentEncoding(withAllowedCharacters: allowed) ?? s
+    }
+
+    /// Decompresses a body in `coding` (gzip, br or zstd) with the system libraries.
+    static func decode(_ input: [UInt8], coding: String) -> [UInt8]? {
+        switch coding {
+        case "gzip": return gunzip(input)
+        case "br":
+            var out = [UInt8](repeating: 0, count: 8 << 20)
+            var size = out.count
+            let ok = input.withUnsafeBufferPointer { i in
+                out.withUnsafeMutableBufferPointer { o in BrotliDecoderDecompress(i.count, i.baseAddress, &size, o.baseAddress) }
+            }
+            return ok == BROTLI_DECODER_RESULT_SUCCESS ? Array(out.prefix(size)) : nil
+        case "zstd":
+            var out = [UInt8](repeating: 0, count: 8 << 20)
+            let n = input.withUnsafeBytes { i in out.withUnsafeMutableBytes { o in ZSTD_decompress(o.baseAddress, o.count, i.baseAddress, i.count) } }
+            return ZSTD_isError(n) == 0 ? Array(out.prefix(n)) : nil
+        default: return nil
+        }
     }
 
     /// Decompresses a gzip (RFC 1952) body with the system zlib.
