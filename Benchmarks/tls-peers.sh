@@ -88,26 +88,27 @@ measure() {  # NAME PID PORT URL_PATH
   echo "| $name | full handshakes (4 × openssl s_time -new) | $(python3 -c "print(f'{$n*1000/$ms:.0f}')") /s | | $(python3 -c "print(f'{($a-$b)*1e6/$TICKS/max($n,1):.1f}')") µs CPU/handshake |"
 }
 
+# plain_read NAME: the slug read over plain HTTP against the running Folio, one table row.
+plain_read() {
+  local b=$(cpu_ticks "$FOLIO_PID")
+  local out=$(taskset -c 1 wrk -t1 -c64 -d"${SECS}s" "http://127.0.0.1:$FPORT/api/v1/articles/$SLUG")
+  local a=$(cpu_ticks "$FOLIO_PID")
+  local reqs=$(echo "$out" | grep -oP '\d+(?= requests in)')
+  echo "| $1 | plain HTTP slug read, 64 connections | $(echo "$out" | grep -oP '(?<=Requests/sec:)\s*[\d.]+' | tr -d ' ') req/s | | $(python3 -c "print(f'{($a-$b)*1e6/$TICKS/$reqs:.2f}')") µs CPU/req |"
+}
+
 echo "## tls-peers: ${SECS}s phases, $(date -u +%FT%TZ), commit $(git -C "$ROOT" rev-parse --short HEAD), $(openssl version)"
 echo "| server | workload | rate | latency | server CPU |"
 echo "|---|---|---|---|---|"
 for _ in 1 2 3; do curl -s --cacert "$OUT/cert.pem" -o /dev/null "https://localhost:$FTLS/api/v1/articles/$SLUG"; done
 measure "Folio" "$FOLIO_PID" "$FTLS" "/api/v1/articles/$SLUG"
 echo "Folio TLS counters: $(curl -s "http://127.0.0.1:$FPORT/metrics" | grep '^folio_tls' | tr '\n' ' ')"
-b=$(cpu_ticks "$FOLIO_PID")
-plain=$(taskset -c 1 wrk -t1 -c64 -d"${SECS}s" "http://127.0.0.1:$FPORT/api/v1/articles/$SLUG")
-a=$(cpu_ticks "$FOLIO_PID")
-reqs=$(echo "$plain" | grep -oP '\d+(?= requests in)')
-echo "| Folio | plain HTTP slug read, 64 connections | $(echo "$plain" | grep -oP '(?<=Requests/sec:)\s*[\d.]+' | tr -d ' ') req/s | | $(python3 -c "print(f'{($a-$b)*1e6/$TICKS/$reqs:.2f}')") µs CPU/req |"
+plain_read "Folio"
 stop_folio
 if [ -n "${BEFORE:-}" ]; then
   FOLIO=$BEFORE start_folio "$DB" "$FPORT" --config "$OUT/folio.json"
   curl -s -o /dev/null "http://127.0.0.1:$FPORT/api/v1/articles/$SLUG"
-  b=$(cpu_ticks "$FOLIO_PID")
-  plain=$(taskset -c 1 wrk -t1 -c64 -d"${SECS}s" "http://127.0.0.1:$FPORT/api/v1/articles/$SLUG")
-  a=$(cpu_ticks "$FOLIO_PID")
-  reqs=$(echo "$plain" | grep -oP '\d+(?= requests in)')
-  echo "| Folio before ($BEFORE) | plain HTTP slug read, 64 connections | $(echo "$plain" | grep -oP '(?<=Requests/sec:)\s*[\d.]+' | tr -d ' ') req/s | | $(python3 -c "print(f'{($a-$b)*1e6/$TICKS/$reqs:.2f}')") µs CPU/req |"
+  plain_read "Folio before ($BEFORE)"
   stop_folio
 fi
 taskset -c 0 nginx -c "$OUT/nginx.conf" -p "$OUT" &

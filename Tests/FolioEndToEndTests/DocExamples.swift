@@ -670,12 +670,17 @@ enum Tool {
         return env
     }
 
-    static func run(_ executable: URL, _ arguments: [String], in directory: URL, timeout: TimeInterval = 120) throws -> Result {
+    /// Runs `executable` to completion (killed after `timeout`), with `input` on its standard
+    /// input (closed at once when nil), everything it prints collected.
+    static func run(_ executable: URL, _ arguments: [String], in directory: URL, input: String? = nil,
+                    timeout: TimeInterval = 120) throws -> Result {
         let p = Process()
         p.executableURL = executable
         p.arguments = arguments
         p.currentDirectoryURL = directory
         p.environment = environment
+        let stdin = Pipe()
+        p.standardInput = stdin
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("folio-doc-\(UUID().uuidString).log")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: log) }
@@ -684,6 +689,8 @@ enum Tool {
         p.standardOutput = handle
         p.standardError = handle
         try p.run()
+        if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
+        try? stdin.fileHandleForWriting.close()
         let deadline = Date().addingTimeInterval(timeout)
         while p.isRunning, Date() < deadline { usleep(10_000) }
         if p.isRunning { kill(p.processIdentifier, SIGKILL) }

@@ -215,29 +215,8 @@ import Testing
 /// long-running `openssl s_client` whose input stays open (a keep-alive connection).
 enum Client {
     static func run(_ executable: String, _ arguments: [String], input: String? = nil, timeout: TimeInterval = 20) throws -> Tool.Result {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: executable)
-        p.arguments = arguments
-        let log = FileManager.default.temporaryDirectory.appendingPathComponent("folio-client-\(UUID().uuidString).log")
-        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: log) }
-        let handle = try FileHandle(forWritingTo: log)
-        defer { try? handle.close() }
-        p.standardOutput = handle
-        p.standardError = handle
-        let stdin = Pipe()
-        p.standardInput = stdin
-        try p.run()
-        if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
-        // s_client with -ign_eof waits for the server to close; without input, close at once.
-        try? stdin.fileHandleForWriting.close()
-        let deadline = Date().addingTimeInterval(timeout)
-        while p.isRunning, Date() < deadline { usleep(10_000) }
-        if p.isRunning {
-            kill(p.processIdentifier, SIGKILL)
-            p.waitUntilExit()
-        }
-        return Tool.Result(status: p.terminationStatus, output: (try? String(contentsOf: log, encoding: .utf8)) ?? "")
+        // s_client with -ign_eof waits for the server to close; without input, stdin closes at once.
+        try Tool.run(URL(fileURLWithPath: executable), arguments, in: FileManager.default.temporaryDirectory, input: input, timeout: timeout)
     }
 
     /// `openssl ARGUMENTS` kept running: what is sent goes to its input, its output collects in a file.
