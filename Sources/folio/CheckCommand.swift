@@ -1,13 +1,14 @@
 import ArgumentParser
 import Foundation
 import FolioContent
+import FolioHTTP
 
 /// `folio check`: validates the configuration file and the content, reading only.
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
         abstract: "Validate the configuration and the content; exit non-zero on problems.",
-        discussion: "Opens the database read-only (a read-only file or folder is fine).")
+        discussion: "Opens the database read-only (a read-only file or folder is fine), and the TLS certificate and key when configured.")
 
     @OptionGroup var store: StoreOptions
 
@@ -16,7 +17,12 @@ struct CheckCommand: ParsableCommand {
         var notes: [String] = []
         var configured: String?
         do {
-            configured = try store.loadConfiguration(requiredIfNamed: true).database
+            let config = try store.loadConfiguration(requiredIfNamed: true)
+            configured = config.database
+            // The certificate and key `serve` would load, loaded the same way.
+            if let certificate = config.tls.certificate, let key = config.tls.privateKey {
+                do { _ = try TLSContext(certificate: certificate, key: key) } catch { problems.append("tls: \(error)") }
+            }
         } catch {
             problems.append("config: \(error)")
         }

@@ -298,6 +298,19 @@ struct DocExamplesTests {
             try JSONSerialization.data(withJSONObject: settings).write(to: dir.appendingPathComponent("config.json"))
             return try Tool.folio(["check", "--config", "config.json", "--database", "check.sqlite"], in: dir)
         }
+        // The example names a CA's certificate files; `folio check` loads them, so point them at
+        // a development pair, and see a missing one reported.
+        if var tls = config["tls"] as? [String: Any] {
+            #expect(try Tool.folio(["cert", "--self-signed", "--cert", "cert.pem", "--key", "key.pem"], in: dir).status == 0)
+            tls["certificate"] = dir.appendingPathComponent("cert.pem").path
+            tls["private_key"] = dir.appendingPathComponent("key.pem").path
+            config["tls"] = tls
+            var missing = config
+            tls["certificate"] = dir.appendingPathComponent("missing.pem").path
+            missing["tls"] = tls
+            let refusedTLS = try check(missing)
+            #expect(refusedTLS.status != 0 && refusedTLS.output.contains("tls: cannot read the TLS certificate"), "\(refusedTLS.output)")
+        }
         let accepted = try check(config)
         #expect(accepted.status == 0 && accepted.output.hasPrefix("ok: config.json"), "\(example.location): \(accepted.output)")
         var unknown = config

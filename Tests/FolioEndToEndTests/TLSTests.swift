@@ -174,6 +174,17 @@ import Testing
         #expect(still.output == "{\"status\":\"ok\"}")
     }
 
+    /// `tls.plain_http: "off"`: no plain listener at all, HTTPS only.
+    @Test func httpsAlone() throws {
+        let certs = try Certificates()
+        let server = try server(certs, tls: ["plain_http": "off"])
+        defer { server.stop() }
+        #expect(server.port == 0 && server.tlsPort > 0)
+        #expect(!server.printed.contains("http://127.0.0.1"), "\(server.printed)")
+        let r = try Client.run("/usr/bin/curl", ["-s", "--cacert", certs.path("cert.pem"), "https://localhost:\(server.tlsPort)/healthz"])
+        #expect(r.output == "{\"status\":\"ok\"}")
+    }
+
     @Test func badCertificateFilesStopStartUpNamingTheFile() throws {
         let certs = try Certificates()
         try certs.make("other.pem", "other-key.pem")
