@@ -69,7 +69,10 @@ import Testing
             }
         }
         #expect(writer.snapshots.current().allArticleRefs().count == 400)
+        // Without the rewind the log holds every write: 44 MB. With it, a few rewind periods'
+        // worth (4.3–4.5 MB when the full suite runs beside it and the checkpointer's thread waits
+        // its turn); 16 MiB leaves room for a slow machine and still tells the two apart.
         let wal = size(path + "-wal")
-        #expect(wal <= 4 << 20, "the write-ahead log grew to \(wal) bytes")
+        #expect(wal <= 16 << 20, "the write-ahead log grew to \(wal) bytes")
     }
 }
