@@ -1,4 +1,5 @@
 import FolioContent
+import Foundation
 import FolioJSON
 
 /// An article write's JSON body turned into an `ArticleInput`, with every problem found at once
@@ -6,7 +7,7 @@ import FolioJSON
 enum ArticleWriteInput {
     static let keys: Set<String> = [
         "slug", "title", "excerpt", "published_at", "updated_at", "language", "canonical_url", "authors", "tags",
-        "body_markdown", "html", "old_slugs",
+        "body_markdown", "html", "old_slugs", "status",
     ]
 
     /// The input, or the pointers and what is wrong at each. `slug` fills a missing `slug`.
@@ -25,14 +26,19 @@ enum ArticleWriteInput {
             language: string("language", required: false), canonicalURL: string("canonical_url", required: false),
             authors: strings("authors", required: true), tags: strings("tags", required: false),
             bodyMarkdown: string("body_markdown", required: false), html: string("html", required: false),
-            oldSlugs: strings("old_slugs", required: false))
+            oldSlugs: strings("old_slugs", required: false), status: string("status", required: false))
         return problems.isEmpty ? .success(input) : .failure(invalid(problems))
     }
 
-    /// The record, or a 422 pointing at what `ArticleRecord.make` refused.
-    static func record(_ input: ArticleInput) -> Result<ArticleRecord, APIError> {
+    /// The record, or a 422 pointing at what `ArticleRecord.make` refused. A scheduled article
+    /// must be scheduled for later than `now` (seconds since 1970).
+    static func record(_ input: ArticleInput, now: Int64 = Int64(Date().timeIntervalSince1970)) -> Result<ArticleRecord, APIError> {
         do {
-            return .success(try ArticleRecord.make(input))
+            let record = try ArticleRecord.make(input)
+            if record.status == .scheduled, record.article.publishedAt.epochSeconds <= now {
+                return .failure(invalid([("/published_at", "must be in the future for a scheduled article (it is when the article goes public)")]))
+            }
+            return .success(record)
         } catch {
             return .failure(invalid(error.issues.map { (pointer(forField: $0.field), $0.message) }))
         }
@@ -49,6 +55,7 @@ enum ArticleWriteInput {
             JSONMember(name: "canonical_url", value: s(input.canonicalURL)), JSONMember(name: "authors", value: list(input.authors)),
             JSONMember(name: "tags", value: list(input.tags)), JSONMember(name: "body_markdown", value: s(input.bodyMarkdown)),
             JSONMember(name: "html", value: s(input.html)), JSONMember(name: "old_slugs", value: list(input.oldSlugs)),
+            JSONMember(name: "status", value: s(input.status)),
         ])
     }
 

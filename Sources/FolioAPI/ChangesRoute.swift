@@ -3,7 +3,8 @@ import FolioHTTP
 import FolioJSON
 
 /// GET /api/v1/changes?since=SEQ&limit=N: what changed after SEQ (deletions included), oldest
-/// first, with `next` to ask from next time — for search indexers, static-site builders and apps
+/// first, with `next` to ask from next time; only public changes (an article's first
+/// publication shows as its create, unpublishing as a delete, a draft's writes not at all) — for search indexers, static-site builders and apps
 /// that sync incrementally. Read from the log on its own read-only connection, off the loop.
 extension FolioApp {
     static let maxChangesPage = 1_000
@@ -16,7 +17,7 @@ extension FolioApp {
             let since = Int64(try params.integer("since", in: 0...Int(Int64.max / 2)) ?? 0)
             let limit = try params.integer("limit", in: 1...Self.maxChangesPage) ?? 100
             let page: [Change]
-            do { page = try changesLog.changes(after: since, limit: limit + 1) } catch {
+            do { page = try changesLog.changes(after: since, limit: limit + 1, publicOnly: true) } catch {
                 throw APIError(503, "the changes log could not be read: \(error)")
             }
             let more = page.count > limit

@@ -80,6 +80,9 @@ struct ServeCommand: ParsableCommand {
                            policy: policy, health: health, urls: urls, searchLimits: config.searchLimits,
                            searchScheduler: SearchScheduler(config.searchScheduler), writer: content.writer,
                            adminAuth: AdminAuth(store: content.store, settings: config.admin), changesLog: content.changes)
+        // Scheduled articles go public at their time, and at once if it passed while the server was down.
+        let scheduler = content.writer.map { PublishScheduler(writer: $0) }
+        scheduler?.start { error in Console.event("folio: publishing scheduled articles failed (retrying): \(error)", json: jsonLogs, level: "warning") }
         // Writes by other processes (`folio import` while serving) appear within a second.
         content.writer?.follow(every: 1) { error in Console.event("folio: following the changes log or checkpointing the WAL failed: \(error)", json: jsonLogs, level: "warning") }
         let files = StaticFiles(root: config.publicDirectory)

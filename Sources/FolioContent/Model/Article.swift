@@ -73,10 +73,13 @@ public struct ArticleRecord: Sendable, Hashable {
     public var body: ArticleBody
     /// Slugs this article was known by before; they redirect to `article.slug`.
     public var oldSlugs: [String]
+    /// Only `published` articles are public.
+    public var status: ArticleStatus
 
-    public init(article: Article, body: ArticleBody, oldSlugs: [String] = []) {
+    public init(article: Article, body: ArticleBody, oldSlugs: [String] = [], status: ArticleStatus = .published) {
         self.article = article
         self.body = body
         self.oldSlugs = oldSlugs
+        self.status = status
     }
 }

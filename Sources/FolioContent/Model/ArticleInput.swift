@@ -19,12 +19,15 @@ public struct ArticleInput: Sendable, Hashable {
     public var bodyMarkdown: String?
     public var html: String?
     public var oldSlugs: [String]
+    /// `draft`, `scheduled` or `published` (the default).
+    public var status: String?
 
     public init(
         id: Int64? = nil, slug: String, title: String, excerpt: String? = nil, publishedAt: String,
         updatedAt: String? = nil, language: String? = nil, canonicalURL: String? = nil, authors: [String],
-        tags: [String] = [], bodyMarkdown: String? = nil, html: String? = nil, oldSlugs: [String] = []
+        tags: [String] = [], bodyMarkdown: String? = nil, html: String? = nil, oldSlugs: [String] = [], status: String? = nil
     ) {
+        self.status = status
         self.id = id
         self.slug = slug
         self.title = title
@@ -51,16 +54,21 @@ extension ArticleInput {
             id: a.id > 0 ? a.id : nil, slug: a.slug, title: a.title, excerpt: a.excerpt, publishedAt: a.publishedAt.rfc3339,
             updatedAt: a.updatedAt.rfc3339, language: a.language, canonicalURL: a.canonicalURL, authors: a.authors,
             tags: a.tags, bodyMarkdown: record.body.markdown.isEmpty ? nil : record.body.markdown,
-            html: record.body.markdown.isEmpty ? record.body.html : nil, oldSlugs: record.oldSlugs)
+            html: record.body.markdown.isEmpty ? record.body.html : nil, oldSlugs: record.oldSlugs,
+            status: record.status == .published ? nil : record.status.rawValue)
     }
 }
 
 extension ArticleRecord {
     /// Validates `input`, renders its body (Markdown → HTML, or sanitises the
     /// given HTML), derives text, word count, reading time and, when none is
-    /// given, the excerpt. Every problem is reported, each naming its field.
+    /// given, the excerpt. Every problem is reported, each naming its field. (A `scheduled`
+    /// article whose time has passed is accepted: an import of an older export publishes it at
+    /// once; the write API asks for a future time.)
     public static func make(_ input: ArticleInput) throws(ValidationError) -> ArticleRecord {
         var v = Validator()
+        let status = input.status.map { ArticleStatus(rawValue: $0) } ?? .published
+        if status == nil { v.fail("status", "must be draft, scheduled or published") }
         v.slug(input.slug, field: "slug")
         v.required(input.title, field: "title", maxLength: 500)
         let published = v.timestamp(input.publishedAt, field: "published_at")
@@ -105,6 +113,6 @@ extension ArticleRecord {
             publishedAt: published!, updatedAt: updated!, language: language, canonicalURL: input.canonicalURL,
             readingTimeMinutes: TextStats.readingTime(words: words), wordCount: words,
             authors: input.authors, tags: input.tags)
-        return ArticleRecord(article: article, body: body, oldSlugs: input.oldSlugs)
+        return ArticleRecord(article: article, body: body, oldSlugs: input.oldSlugs, status: status ?? .published)
     }
 }

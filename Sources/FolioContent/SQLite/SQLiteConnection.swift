@@ -115,6 +115,14 @@ final class SQLiteConnection {
         return try s.step() ? s.int64(0) : 0
     }
 
+    /// The first column of the first row as text (nil when no row).
+    func scalarString(_ sql: String, _ values: [SQLValue] = []) throws -> String? {
+        let s = try prepare(sql)
+        try s.bind(values)
+        defer { s.reset() }
+        return try s.step() ? s.string(0) : nil
+    }
+
     var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
     var changes: Int { Int(sqlite3_changes(handle)) }
 

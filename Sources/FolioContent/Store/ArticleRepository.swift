@@ -77,6 +77,8 @@ public protocol ArticleRepository: Sendable {
     func loadBody(articleID: Int64) throws -> ArticleBody?
     /// The full record (metadata, body, old slugs) of one article.
     func loadRecord(slug: String) throws -> ArticleRecord?
+    /// Every article's slug, drafts and scheduled ones included, in id order (export).
+    func allArticleSlugs() throws -> [String]
 
     /// Creates or replaces an article, matched by `id` when non-zero and
     /// known, else by slug. A changed slug keeps the old one as a redirect.

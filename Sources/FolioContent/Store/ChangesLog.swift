@@ -24,9 +24,10 @@ public final class ChangesLog: Sendable {
         pool = try ReadPool(path: path, connections: 1)
     }
 
-    /// Up to `limit` changes after `seq`, oldest first.
-    public func changes(after seq: Int64, limit: Int) throws -> [Change] {
-        try pool.with { db in try Self.read(db, after: seq, limit: limit) }
+    /// Up to `limit` changes after `seq`, oldest first; with `publicOnly`, only those the public
+    /// feed shows (not a draft's or a scheduled article's).
+    public func changes(after seq: Int64, limit: Int, publicOnly: Bool = false) throws -> [Change] {
+        try pool.with { db in try Self.read(db, after: seq, limit: limit, publicOnly: publicOnly) }
     }
 }
 

@@ -38,9 +38,9 @@ enum ContentLoader {
         guard withArticles else {
             return ContentData(site: site, articles: [], authors: authors, tags: tags, redirects: redirects)
         }
-        articles.reserveCapacity(Int(try db.scalarInt("SELECT count(*) FROM articles")))
+        articles.reserveCapacity(Int(try db.scalarInt("SELECT count(*) FROM articles WHERE status = 'published'")))
         var languages: [String: String] = [:]  // intern the few distinct values
-        try db.prepare("SELECT \(articleColumns) FROM articles ORDER BY id").query { r in
+        try db.prepare("SELECT \(articleColumns) FROM articles WHERE status = 'published' ORDER BY id").query { r in
             let lang = r.string(8)
             let language = languages[lang] ?? { languages[lang] = lang; return lang }()
             articles.append(article(r, language: language))
@@ -87,13 +87,15 @@ enum ContentLoader {
         return try record(db, id: id)
     }
 
+    /// The whole record of article `id`, whatever its status.
     static func record(_ db: SQLiteConnection, id: Int64) throws -> ArticleRecord? {
-        guard let article = try articles(db, ids: [id]).first, let body = try body(db, id: id) else { return nil }
+        guard let article = try articles(db, ids: [id], publishedOnly: false).first, let body = try body(db, id: id) else { return nil }
         var oldSlugs: [String] = []
         try db.prepare("SELECT old_slug FROM slug_history WHERE article_id = ? ORDER BY old_slug").query([.int(id)]) {
             oldSlugs.append($0.string(0))
         }
-        return ArticleRecord(article: article, body: body, oldSlugs: oldSlugs)
+        let status = ArticleStatus(rawValue: try db.scalarString("SELECT status FROM articles WHERE id = ?", [.int(id)]) ?? "") ?? .published
+        return ArticleRecord(article: article, body: body, oldSlugs: oldSlugs, status: status)
     }
 }
 
@@ -114,12 +116,12 @@ extension ContentLoader {
             wordCount: r.int(11), authors: [], tags: [], revision: r.int64(12))
     }
 
-    /// The articles with these ids (those that exist), with their authors, tags and revision:
-    /// what a write changed, read back for the snapshot.
-    static func articles(_ db: SQLiteConnection, ids: [Int64]) throws -> [Article] {
+    /// The articles with these ids (those that exist and, with `publishedOnly`, are public),
+    /// with their authors, tags and revision: what a write changed, read back for the snapshot.
+    static func articles(_ db: SQLiteConnection, ids: [Int64], publishedOnly: Bool = true) throws -> [Article] {
         guard !ids.isEmpty else { return [] }
         var out: [Article] = []
-        let meta = try db.prepare("SELECT \(articleColumns) FROM articles WHERE id = ?")
+        let meta = try db.prepare("SELECT \(articleColumns) FROM articles WHERE id = ?" + (publishedOnly ? " AND status = 'published'" : ""))
         let authors = try db.prepare("""
             SELECT a.slug FROM article_authors aa JOIN authors a ON a.id = aa.author_id WHERE aa.article_id = ? ORDER BY aa.position
             """)

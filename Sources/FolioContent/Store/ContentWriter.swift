@@ -243,7 +243,8 @@ public final class ContentWriter: Sendable {
         var deleted = Set<Int64>()
         for c in read.changes where c.kind == "article" {
             bodies?.invalidate(articleID: c.entityID)
-            if c.op == "delete", !present.contains(c.entityID) { deleted.insert(c.entityID) }
+            // Gone, or no longer public (a draft, a scheduled article): out of the snapshot.
+            if !present.contains(c.entityID) { deleted.insert(c.entityID) }
         }
         var change = ContentChangeSet()
         for c in read.changes {
@@ -274,9 +275,10 @@ public final class ContentWriter: Sendable {
 }
 
 extension ChangesLog {
-    static func read(_ db: SQLiteConnection, after seq: Int64, limit: Int) throws -> [Change] {
+    static func read(_ db: SQLiteConnection, after seq: Int64, limit: Int, publicOnly: Bool = false) throws -> [Change] {
         var out: [Change] = []
-        try db.prepare("SELECT seq, kind, entity_id, slug, op, actor, at FROM changes WHERE seq > ? ORDER BY seq LIMIT ?")
+        try db.prepare("SELECT seq, kind, entity_id, slug, op, actor, at FROM changes WHERE seq > ?"
+                       + (publicOnly ? " AND public = 1" : "") + " ORDER BY seq LIMIT ?")
             .query([.int(seq), .int(Int64(limit))]) { r in
                 out.append(Change(seq: r.int64(0), kind: r.string(1), entityID: r.int64(2), slug: r.string(3), op: r.string(4),
                                   actor: r.string(5), at: r.int64(6)))

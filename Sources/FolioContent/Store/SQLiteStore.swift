@@ -99,6 +99,14 @@ public final class SQLiteStore: ArticleRepository {
         try connection.withLock { db in try ContentLoader.record(db, slug: slug) }
     }
 
+    public func allArticleSlugs() throws -> [String] {
+        try connection.withLock { db in
+            var slugs: [String] = []
+            try db.prepare("SELECT slug FROM articles ORDER BY id").query { slugs.append($0.string(0)) }
+            return slugs
+        }
+    }
+
     @discardableResult
     public func upsertArticle(_ record: ArticleRecord) throws -> WriteResult {
         try transaction { w in try w.upsertArticle(record) }

@@ -133,6 +133,20 @@ enum Schema {
         ) WITHOUT ROWID;
         CREATE INDEX idempotency_keys_created ON idempotency_keys (created_at);
         """,
+        // 4 → 5: drafts and scheduled articles. Only published articles are in the snapshot, the
+        // full-text index (its content view) and the public changes feed; `public` marks the
+        // changes the public feed shows (a draft's are not; unpublishing shows as a delete).
+        """
+        ALTER TABLE articles ADD COLUMN status TEXT NOT NULL DEFAULT 'published'
+            CHECK (status IN ('draft', 'scheduled', 'published'));
+        CREATE INDEX articles_scheduled ON articles (published_at) WHERE status = 'scheduled';
+        ALTER TABLE changes ADD COLUMN public INTEGER NOT NULL DEFAULT 1;
+        DROP VIEW article_search_source;
+        CREATE VIEW article_search_source AS
+            SELECT a.id AS id, a.title AS title, a.excerpt AS excerpt, b.text AS text
+            FROM articles a JOIN article_bodies b ON b.article_id = a.id
+            WHERE a.status = 'published';
+        """,
     ]
 
     /// The version a fully migrated file has.

@@ -25,9 +25,16 @@ public struct StoreWriter: ~Copyable {
     }
 
     /// Appends one entry to the changes log (same transaction as the write it records).
-    func logChange(_ kind: String, id: Int64, slug: String, _ op: String) throws {
-        try db.prepare("INSERT INTO changes (kind, entity_id, slug, op, actor, at) VALUES (?, ?, ?, ?, ?, ?)")
-            .run([.text(kind), .int(id), .text(slug), .text(op), .text(actor), .int(Int64(time(nil)))])
+    /// Appends to the changes log; `isPublic` false hides the change from the public feed (a
+    /// draft's or a scheduled article's).
+    func logChange(_ kind: String, id: Int64, slug: String, _ op: String, isPublic: Bool = true) throws {
+        try db.prepare("INSERT INTO changes (kind, entity_id, slug, op, actor, at, public) VALUES (?, ?, ?, ?, ?, ?, ?)")
+            .run([.text(kind), .int(id), .text(slug), .text(op), .text(actor), .int(Int64(time(nil))), .int(isPublic ? 1 : 0)])
+    }
+
+    /// Whether article `id` is public now (status published).
+    func isPublished(_ id: Int64) throws -> Bool {
+        try db.scalarString("SELECT status FROM articles WHERE id = ?", [.int(id)]) == ArticleStatus.published.rawValue
     }
 
     /// The id and revision of the article with this slug, or nil.
@@ -207,12 +214,14 @@ public struct StoreWriter: ~Copyable {
         let body: [SQLValue] = [record.body.markdown.isEmpty ? .null : .text(record.body.markdown),
                                 .text(record.body.html), .text(record.body.text)]
         let id: Int64
+        var wasPublic = false
         if let existingID = existing {
             id = existingID
             let oldSlug = try db.prepare("SELECT slug FROM articles WHERE id = ?")
             var previous = ""
             try oldSlug.query([.int(id)]) { previous = $0.string(0) }
-            try removeFromSearch(id)
+            wasPublic = try isPublished(id)
+            if wasPublic { try removeFromSearch(id) }
             try db.prepare("""
                 UPDATE articles SET slug = ?, title = ?, excerpt = ?, published_at = ?, published_offset = ?,
                     updated_at = ?, updated_offset = ?, language = ?, canonical_url = ?, reading_time = ?, word_count = ?
@@ -226,7 +235,8 @@ public struct StoreWriter: ~Copyable {
                 try db.prepare("INSERT OR REPLACE INTO slug_history (old_slug, article_id) VALUES (?, ?)")
                     .run([.text(previous), .int(id)])
             }
-            try db.prepare("UPDATE articles SET revision = revision + 1 WHERE id = ?").run([.int(id)])
+            try db.prepare("UPDATE articles SET revision = revision + 1, status = ? WHERE id = ?")
+                .run([.text(record.status.rawValue), .int(id)])
         } else {
             try db.prepare("""
                 INSERT INTO articles (id, slug, title, excerpt, published_at, published_offset, updated_at, updated_offset,
@@ -234,6 +244,7 @@ public struct StoreWriter: ~Copyable {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """).run([a.id > 0 ? .int(a.id) : .null] + meta)
             id = db.lastInsertRowID
+            try db.prepare("UPDATE articles SET status = ? WHERE id = ?").run([.text(record.status.rawValue), .int(id)])
             try db.prepare("INSERT INTO article_bodies (article_id, markdown, html, text) VALUES (?, ?, ?, ?)")
                 .run([.int(id)] + body)
         }
@@ -249,9 +260,19 @@ public struct StoreWriter: ~Copyable {
             try db.prepare("INSERT OR REPLACE INTO slug_history (old_slug, article_id) VALUES (?, ?)")
                 .run([.text(old), .int(id)])
         }
-        try db.prepare("INSERT INTO article_search (rowid, title, excerpt, text) VALUES (?, ?, ?, ?)")
-            .run([.int(id), .text(a.title), .text(a.excerpt), .text(record.body.text)])
-        try logChange("article", id: id, slug: a.slug, existing == nil ? "create" : "update")
+        let isPublic = record.status == .published
+        if isPublic {
+            try db.prepare("INSERT INTO article_search (rowid, title, excerpt, text) VALUES (?, ?, ?, ?)")
+                .run([.int(id), .text(a.title), .text(a.excerpt), .text(record.body.text)])
+        }
+        // As the public feed sees it: first public appearance is a create, leaving is a delete;
+        // a draft's own writes are not public.
+        switch (wasPublic, isPublic) {
+        case (true, true): try logChange("article", id: id, slug: a.slug, "update")
+        case (false, true): try logChange("article", id: id, slug: a.slug, "create")
+        case (true, false): try logChange("article", id: id, slug: a.slug, "delete")
+        case (false, false): try logChange("article", id: id, slug: a.slug, existing == nil ? "create" : "update", isPublic: false)
+        }
         let revision = try db.scalarInt("SELECT revision FROM articles WHERE id = ?", [.int(id)])
         return WriteResult(id: id, created: existing == nil, revision: revision)
     }
@@ -259,9 +280,10 @@ public struct StoreWriter: ~Copyable {
     @discardableResult
     public func deleteArticle(slug: String) throws -> Bool {
         guard let id = try lookupID("SELECT id FROM articles WHERE slug = ?", slug) else { return false }
-        try removeFromSearch(id)
+        let wasPublic = try isPublished(id)
+        if wasPublic { try removeFromSearch(id) }
         try db.prepare("DELETE FROM articles WHERE id = ?").run([.int(id)])
-        try logChange("article", id: id, slug: slug, "delete")
+        try logChange("article", id: id, slug: slug, "delete", isPublic: wasPublic)
         return true
     }
 
@@ -278,7 +300,7 @@ public struct StoreWriter: ~Copyable {
         try db.prepare("INSERT OR REPLACE INTO slug_history (old_slug, article_id) VALUES (?, ?)")
             .run([.text(oldSlug), .int(id)])
         try db.prepare("UPDATE articles SET revision = revision + 1 WHERE id = ?").run([.int(id)])
-        try logChange("article", id: id, slug: newSlug, "update")
+        try logChange("article", id: id, slug: newSlug, "update", isPublic: try isPublished(id))
     }
 
     /// Applies a batch; errors name the section and index of the item that failed.

@@ -77,9 +77,11 @@ public struct ContentDocument: Codable, Sendable, Hashable {
         public var bodyMarkdown: String?
         public var html: String?
         public var oldSlugs: [String]?
+        /// `draft` or `scheduled`; absent for published articles.
+        public var status: String?
 
         enum CodingKeys: String, CodingKey {
-            case id, slug, title, excerpt, language, authors, tags, html
+            case id, slug, title, excerpt, language, authors, tags, html, status
             case publishedAt = "published_at"
             case updatedAt = "updated_at"
             case canonicalURL = "canonical_url"
@@ -90,7 +92,7 @@ public struct ContentDocument: Codable, Sendable, Hashable {
         var input: ArticleInput {
             ArticleInput(id: id, slug: slug, title: title, excerpt: excerpt, publishedAt: publishedAt,
                          updatedAt: updatedAt, language: language, canonicalURL: canonicalURL, authors: authors,
-                         tags: tags ?? [], bodyMarkdown: bodyMarkdown, html: html, oldSlugs: oldSlugs ?? [])
+                         tags: tags ?? [], bodyMarkdown: bodyMarkdown, html: html, oldSlugs: oldSlugs ?? [], status: status)
         }
     }
 }
@@ -146,5 +148,6 @@ extension ContentDocument.ArticleEntry {
         tags = a.tags
         if r.body.markdown.isEmpty { html = r.body.html } else { bodyMarkdown = r.body.markdown }
         oldSlugs = r.oldSlugs.isEmpty ? nil : r.oldSlugs.sorted()
+        status = r.status == .published ? nil : r.status.rawValue
     }
 }

@@ -8,9 +8,10 @@ public enum ContentExporter {
     public static func document(from repository: any ArticleRepository) throws -> ContentDocument {
         let data = try repository.loadContent()
         var articles: [ContentDocument.ArticleEntry] = []
-        articles.reserveCapacity(data.articles.count)
-        for article in data.articles.sorted(by: { $0.id < $1.id }) {
-            guard let record = try repository.loadRecord(slug: article.slug) else { continue }
+        let slugs = try repository.allArticleSlugs()  // drafts and scheduled ones too, by id
+        articles.reserveCapacity(slugs.count)
+        for slug in slugs {
+            guard let record = try repository.loadRecord(slug: slug) else { continue }
             articles.append(ContentDocument.ArticleEntry(record))
         }
         return ContentDocument(
