@@ -304,7 +304,9 @@ enum OpenAPIDocument {
                         "An article's summary fields, or the ones `fields` names; `html` and `text` only when asked for")
         let full = d(object(summaryProperties + [("related", d(array(ref("ArticleSummary")),
                                                                 "The first five related articles, as summaries")),
-                                                 ("revision", d(integer, "Bumped by every write; shown only to a request with a token (for If-Match)"))],
+                                                 ("revision", d(integer, "Bumped by every write; shown only to a request with a token (for If-Match)")),
+                                                 ("status", d(["type": "string", "enum": ["draft", "scheduled", "published"]],
+                                                              "Shown only to a request with a token; public routes show published articles only"))],
                             required: []),
                      "A whole article: the summary fields, `html`, `text` and `related` (or the ones `fields` names)")
         let hit = d(object(summaryProperties + [

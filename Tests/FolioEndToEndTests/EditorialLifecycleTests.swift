@@ -1,0 +1,125 @@
+import Foundation
+import Glibc
+import Testing
+
+/// Drafts and scheduled publishing against the real binary (issue 16): a draft is invisible on
+/// every public route and visible to a token; a schedule falls due on an idle server, after a
+/// kill, and with two processes on one store, and publishes once.
+@Suite("Editorial lifecycle", .serialized)
+struct EditorialLifecycleTests {
+    typealias Writable = WriteAPITests.Writable
+
+    static func article(_ slug: String, status: String, at publishedAt: String = "2026-12-01T10:00:00Z", word: String) -> String {
+        #"{"slug": "\#(slug)", "title": "Title \#(word)", "published_at": "\#(publishedAt)", "authors": ["javid-valiyev"], "tags": ["azerbaijan"], "status": "\#(status)", "body_markdown": "A \#(word) report."}"#
+    }
+
+    /// RFC 3339 for `seconds` from now, whole seconds, UTC.
+    static func fromNow(_ seconds: Int) -> String {
+        var t = time_t(Int(Date().timeIntervalSince1970) + seconds)
+        var parts = tm()
+        gmtime_r(&t, &parts)
+        return String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday,
+                      parts.tm_hour, parts.tm_min, parts.tm_sec)
+    }
+
+    /// Whether `slug` or `word` shows on any public route that lists, counts or finds articles.
+    static func publicRoutesShow(_ s: Writable, slug: String, word: String) throws -> [String] {
+        var seen: [String] = []
+        if try s.get("/api/v1/articles/\(slug)").status != 404 { seen.append("article route") }
+        for path in ["/api/v1/articles?per_page=100", "/api/v1/authors/javid-valiyev", "/api/v1/authors/javid-valiyev/articles",
+                     "/api/v1/tags/azerbaijan", "/api/v1/search?q=\(word)", "/feed.json", "/feed.atom", "/api/v1/changes?limit=1000",
+                     "/api/v1/articles/\(SampleContent.electionsSlug)/related?limit=20"] where try s.get(path).text.contains(slug) {
+            seen.append(path)
+        }
+        return seen
+    }
+
+    @Test func aDraftIsInvisibleInPublicAndVisibleToATokenUntilPublished() throws {
+        let s = try Writable()
+        let tagsBefore = try s.get("/api/v1/tags").text
+        let created = try s.request("POST", "/api/v1/articles", token: s.writeToken,
+                                    body: Self.article("quiet-draft", status: "draft", word: "quillwhisper"))
+        #expect(created.status == 201, "\(created.text)")
+        #expect((WriteAPITests.data(created)?["status"] as? String) == "draft")
+        #expect(try Self.publicRoutesShow(s, slug: "quiet-draft", word: "quillwhisper") == [])
+        #expect(try s.get("/api/v1/tags").text == tagsBefore, "tag counts do not count a draft")
+        // A token sees it.
+        let seen = try s.request("GET", "/api/v1/articles/quiet-draft", token: s.readToken)
+        #expect(seen.status == 200 && (WriteAPITests.data(seen)?["status"] as? String) == "draft", "\(seen.text)")
+        #expect(seen.header("Cache-Control") == "private, no-store")
+
+        // Published: everywhere at once, and the public changes feed calls it a create.
+        let published = try s.request("PATCH", "/api/v1/articles/quiet-draft", token: s.writeToken,
+                                       contentType: "application/merge-patch+json", ifMatch: "\"r1\"", body: #"{"status": "published"}"#)
+        #expect(published.status == 200, "\(published.text)")
+        let shown = try Self.publicRoutesShow(s, slug: "quiet-draft", word: "quillwhisper")
+        for route in ["article route", "/api/v1/articles?per_page=100", "/api/v1/search?q=quillwhisper", "/feed.atom", "/api/v1/changes?limit=1000"] {
+            #expect(shown.contains(route), "published but not on \(route): \(shown)")
+        }
+        let changes = try s.get("/api/v1/changes?limit=1000").json?["data"] as? [[String: Any]] ?? []
+        #expect(changes.filter { $0["slug"] as? String == "quiet-draft" }.map { $0["op"] as? String } == ["create"])
+
+        // Back to draft: gone again, and the feed says delete.
+        let unpublished = try s.request("PATCH", "/api/v1/articles/quiet-draft", token: s.writeToken,
+                                         contentType: "application/merge-patch+json", ifMatch: "\"r2\"", body: #"{"status": "draft"}"#)
+        #expect(unpublished.status == 200, "\(unpublished.text)")
+        #expect(try Self.publicRoutesShow(s, slug: "quiet-draft", word: "quillwhisper") == ["/api/v1/changes?limit=1000"])
+        let after = try s.get("/api/v1/changes?limit=1000").json?["data"] as? [[String: Any]] ?? []
+        #expect(after.filter { $0["slug"] as? String == "quiet-draft" }.map { $0["op"] as? String } == ["create", "delete"])
+        // A scheduled time in the past is refused.
+        let late = try s.request("POST", "/api/v1/articles", token: s.writeToken,
+                                 body: Self.article("too-late", status: "scheduled", at: Self.fromNow(-60), word: "latecomer"))
+        #expect(late.status == 422 && late.text.contains("/published_at"), "\(late.text)")
+        // The export keeps the draft's status (an import of it does not publish it).
+        let db = s.server.directory.appendingPathComponent("folio.sqlite").path
+        let exported = try FolioTool.run(["export", "--database", db])
+        #expect(exported.output.contains("\"status\" : \"draft\""), "\(exported.output.prefix(400))")
+    }
+
+    @Test func aScheduledArticleGoesPublicOnAnIdleServerWithinASecond() throws {
+        let s = try Writable()
+        let due = Self.fromNow(3)
+        let r = try s.request("POST", "/api/v1/articles", token: s.writeToken,
+                              body: Self.article("on-the-hour", status: "scheduled", at: due, word: "chimeword"))
+        #expect(r.status == 201, "\(r.text)")
+        #expect(try s.get("/api/v1/articles/on-the-hour").status == 404)
+        // No request until one second after its time.
+        let dueAt = Date(timeIntervalSince1970: Double(Int(Date().timeIntervalSince1970) + 3))
+        Thread.sleep(until: dueAt.addingTimeInterval(1.0))
+        let shown = try s.get("/api/v1/articles/on-the-hour")
+        #expect(shown.status == 200, "not public a second after its time")
+        #expect(try s.get("/api/v1/search?q=chimeword").text.contains("on-the-hour"))
+        let changes = try s.get("/api/v1/changes?limit=1000").json?["data"] as? [[String: Any]] ?? []
+        #expect(changes.filter { $0["slug"] as? String == "on-the-hour" }.map { $0["op"] as? String } == ["create"])
+    }
+
+    @Test func whatFellDueWhileTheServerWasKilledIsPublishedAtStartOnceAndByOneOfTwoProcesses() throws {
+        let first = try Writable()
+        let dir = first.server.directory
+        let db = dir.appendingPathComponent("folio.sqlite")
+        let r = try first.request("POST", "/api/v1/articles", token: first.writeToken,
+                                  body: Self.article("after-the-crash", status: "scheduled", at: Self.fromNow(2), word: "phoenixword"))
+        #expect(r.status == 201, "\(r.text)")
+        kill(first.server.process.processIdentifier, SIGKILL)
+        first.server.process.waitUntilExit()
+        Thread.sleep(forTimeInterval: 3)
+        // Two servers on the same store start together after its time.
+        let a = try ServerProcess(config: ["access_log": false], database: db)
+        let b = try ServerProcess(config: ["access_log": false], database: db)
+        defer { a.stop(); b.stop() }
+        for server in [a, b] {
+            let c = try RawClient(port: server.port)
+            let ok = FolioTool.eventually(within: 5) {
+                c.send("GET /api/v1/articles/after-the-crash HTTP/1.1\r\nHost: t\r\n\r\n")
+                return (try? c.readResponse().status) == 200
+            }
+            #expect(ok, "not published on the server at port \(server.port)")
+        }
+        let c = try RawClient(port: a.port)
+        c.send("GET /api/v1/changes?limit=1000 HTTP/1.1\r\nHost: t\r\n\r\n")
+        let changes = try c.readResponse().json?["data"] as? [[String: Any]] ?? []
+        #expect(changes.filter { $0["slug"] as? String == "after-the-crash" }.map { $0["op"] as? String } == ["create"],
+                "published more than once: \(changes.filter { $0["slug"] as? String == "after-the-crash" })")
+        _ = dir
+    }
+}
