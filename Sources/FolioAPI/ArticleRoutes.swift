@@ -5,7 +5,8 @@ import FolioJSON
 /// GET /api/v1/articles, /api/v1/articles/{slug}, /api/v1/articles/{slug}/related, /api/v1/search.
 extension FolioApp {
     func articles(_ request: HTTPRequest) -> HTTPResponse {
-        cachedList(request) { [self] params, snapshot, budget throws(APIError) in
+        if Self.hasStatusParameter(request.queryBytes) { return editorArticleList(request) }
+        return cachedList(request) { [self] params, snapshot, budget throws(APIError) in
             let query = try ArticleListQuery.parse(params, snapshot: snapshot, searchLimits: searchLimits)
             return try listBody(query, path: "/api/v1/articles", snapshot: snapshot, snippets: false, budget: budget)
         }

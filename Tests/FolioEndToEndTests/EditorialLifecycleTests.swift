@@ -76,6 +76,37 @@ struct EditorialLifecycleTests {
         #expect(exported.output.contains("\"status\" : \"draft\""), "\(exported.output.prefix(400))")
     }
 
+    @Test func anEditorListsDraftsAndScheduledArticlesWithAToken() throws {
+        let s = try Writable()
+        for (slug, status, at) in [("list-draft", "draft", "2026-12-01T10:00:00Z"), ("list-scheduled", "scheduled", Self.fromNow(3600))] {
+            let r = try s.request("POST", "/api/v1/articles", token: s.writeToken, body: Self.article(slug, status: status, at: at, word: "listword"))
+            #expect(r.status == 201, "\(r.text)")
+        }
+        func listed(_ query: String, token: String?) throws -> (status: Int, slugs: [String], statuses: [String], total: Int?, cache: String?) {
+            let r = try s.request("GET", "/api/v1/articles?\(query)", token: token)
+            let data = r.json?["data"] as? [[String: Any]] ?? []
+            let total = (r.json?["meta"] as? [String: Any])?["total"] as? Int
+            return (r.status, data.compactMap { $0["slug"] as? String }, data.compactMap { $0["status"] as? String }, total, r.header("Cache-Control"))
+        }
+        let drafts = try listed("status=draft", token: s.readToken)
+        #expect(drafts.status == 200 && drafts.slugs == ["list-draft"] && drafts.statuses == ["draft"] && drafts.total == 1, "\(drafts)")
+        #expect(drafts.cache == "private, no-store")
+        let scheduled = try listed("status=scheduled", token: s.readToken)
+        #expect(scheduled.slugs == ["list-scheduled"], "\(scheduled)")
+        let all = try listed("status=all&per_page=100", token: s.readToken)
+        #expect(all.slugs.contains("list-draft") && all.slugs.contains("list-scheduled") && all.slugs.contains(SampleContent.electionsSlug), "\(all)")
+        #expect(all.total == all.slugs.count)
+        let published = try listed("status=published&per_page=100", token: s.readToken)
+        #expect(!published.slugs.contains("list-draft") && published.statuses.allSatisfy { $0 == "published" })
+        // Without a token: 401 and nothing listed; a bad status: 400 naming it.
+        let anonymous = try s.request("GET", "/api/v1/articles?status=draft", token: nil)
+        #expect(anonymous.status == 401 && !anonymous.text.contains("list-draft"), "\(anonymous.text)")
+        let bad = try s.request("GET", "/api/v1/articles?status=secret", token: s.readToken)
+        #expect(bad.status == 400 && bad.text.contains("status"), "\(bad.text)")
+        // The public list is unchanged by all this.
+        #expect(try !s.get("/api/v1/articles?per_page=100").text.contains("list-draft"))
+    }
+
     @Test func aScheduledArticleGoesPublicOnAnIdleServerWithinASecond() throws {
         let s = try Writable()
         let due = Self.fromNow(3)

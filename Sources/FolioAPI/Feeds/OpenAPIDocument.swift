@@ -92,7 +92,7 @@ enum OpenAPIDocument {
 
     static let articleListParameters: [JSONTree] = [
         param("page"), param("per_page"), param("cursor"), param("author"), param("tag"), param("q"), param("since"),
-        param("until"), param("sort"), param("list_fields"), param("include"),
+        param("until"), param("sort"), param("list_fields"), param("include"), param("status"),
     ]
 
     static var paths: [(String, JSONTree)] {
@@ -101,7 +101,7 @@ enum OpenAPIDocument {
                 "listArticles", "Articles, newest first, filtered and paginated", tag: "articles",
                 parameters: articleListParameters,
                 responses: [json("A page of article summaries", ref("ArticleList"), headers: listHeaders), notModified, badRequest,
-                            problem(503, "Search (`q`) is not available")],
+                            problem(401, "`status` without a bearer token"), problem(503, "Search (`q`) is not available")],
                 description: "Article summaries, newest first by default. Filters combine with AND between parameters and OR "
                     + "within one (`tag=a,b`: tagged a or b); an unknown author or tag slug is a 400. Offset pagination with "
                     + "`page`, or keyset pagination with `cursor` (from `meta.pagination.next_cursor`), never both. "
@@ -255,6 +255,10 @@ enum OpenAPIDocument {
                       "schema": slug]),
             ("page", query("page", "Page number (offset pagination); not with `cursor`", ["type": "integer", "minimum": 1, "maximum": 1_000_000])),
             ("per_page", query("per_page", "Items per page", ["type": "integer", "minimum": 1, "maximum": 100, "default": 20])),
+            ("status", query("status", "With a bearer token only: list drafts, scheduled or published articles (or all), each "
+                             + "with `status` and `revision`, newest `published_at` first, `Cache-Control: private, no-store`; "
+                             + "takes only `page` and `per_page` beside it",
+                             ["type": "string", "enum": ["draft", "scheduled", "published", "all"]])),
             ("cursor", query("cursor", "Opaque keyset cursor from `meta.pagination.next_cursor`; not with `page`", string)),
             ("author", query("author", "Author slugs (repeat or comma list): any of", array(slug), explode: true)),
             ("tag", query("tag", "Tag slugs (repeat or comma list): any of", array(slug), explode: true)),

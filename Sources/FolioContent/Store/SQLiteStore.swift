@@ -107,6 +107,24 @@ public final class SQLiteStore: ArticleRepository {
         }
     }
 
+    /// The articles an editor lists: those with one of `statuses`, newest `published_at` first,
+    /// a page of them with their status, and how many there are in all.
+    public func editorList(statuses: [ArticleStatus], offset: Int, limit: Int) throws -> (total: Int, items: [(article: Article, status: ArticleStatus)]) {
+        try connection.withLock { db in
+            let names = statuses.map { "'\($0.rawValue)'" }.joined(separator: ",")
+            var total = 0
+            try db.prepare("SELECT count(*) FROM articles WHERE status IN (\(names))").query { total = Int($0.int64(0)) }
+            var page: [(Int64, ArticleStatus)] = []
+            try db.prepare("SELECT id, status FROM articles WHERE status IN (\(names)) ORDER BY published_at DESC, id DESC LIMIT ? OFFSET ?")
+                .query([.int(Int64(limit)), .int(Int64(offset))]) { r in
+                    page.append((r.int64(0), ArticleStatus(rawValue: r.string(1)) ?? .draft))
+                }
+            let loaded = try ContentLoader.articles(db, ids: page.map(\.0), publishedOnly: false)
+            let byID = Dictionary(loaded.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+            return (total, page.compactMap { id, status in byID[id].map { ($0, status) } })
+        }
+    }
+
     @discardableResult
     public func upsertArticle(_ record: ArticleRecord) throws -> WriteResult {
         try transaction { w in try w.upsertArticle(record) }
