@@ -218,7 +218,7 @@ extension FolioApp {
     }
 
     /// 201/200 with the article as readers now see it (plus its revision), or 204.
-    private func writeResponse(_ outcome: WriteOutcome, request: HTTPRequest) -> HTTPResponse {
+    func writeResponse(_ outcome: WriteOutcome, request: HTTPRequest) -> HTTPResponse {
         guard let slug = outcome.slug, outcome.status != 204 else {
             var r = HTTPResponse(status: 204)
             r.addHeader("Cache-Control", "no-store")

@@ -62,6 +62,7 @@ public final class FolioApp: Sendable {
         router.add(.get, "/api/v1/search") { [self] req, _ in searchRoute(req) }
         installFeedRoutes(into: &router)
         installArticleWriteRoutes(into: &router)
+        installRevisionRoutes(into: &router)
         installCatalogWriteRoutes(into: &router)
         router.add(.get, "/api/v1/changes") { [self] req, _ in changes(req) }
         return router

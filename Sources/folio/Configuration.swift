@@ -41,6 +41,16 @@ struct Configuration {
     var admin = AdminSettings()
     /// HTTPS (`tls` in the file).
     var tls = TLSOptions()
+    /// Revisions, previews and webhooks (`editorial` in the file).
+    var editorial = EditorialOptions()
+
+    /// The editorial lifecycle's numbers.
+    struct EditorialOptions {
+        /// Replaced versions kept per article; 0 keeps all.
+        var revisionsKept = 0
+        /// How long a preview link works, in seconds.
+        var previewLifetime: Int64 = 7 * 24 * 3600
+    }
 
     /// HTTPS as configured: off until a certificate and a key are named.
     struct TLSOptions {
@@ -63,7 +73,9 @@ struct Configuration {
         "host", "port", "threads", "public", "log_level", "log_format", "access_log", "access_log_file", "cache_control",
         "cors_origins", "drain_timeout", "limits", "response_cache", "body_cache_bytes", "sample_content", "database",
         "public_url", "article_url", "author_url", "search", "admin", "surrogate_key_header", "gzip_level", "brotli_quality", "zstd_level", "tls",
+        "editorial",
     ]
+    static let editorialKeys: Set<String> = ["revisions_kept", "preview_days"]
     static let tlsKeys: Set<String> = ["certificate", "private_key", "port", "handshake_timeout", "plain_http", "hsts_max_age"]
     static let adminKeys: Set<String> = ["allow_plaintext", "require_if_match", "max_failures", "failure_window", "idempotency_hours"]
     static let searchKeys: Set<String> = [
@@ -154,6 +166,17 @@ struct Configuration {
                     case "max_failures": admin.maxFailures = try file.int(m.value, name, 1...1_000_000)
                     case "failure_window": admin.failureWindow = try file.seconds(m.value, name)
                     case "idempotency_hours": admin.idempotencyTTL = Int64(try file.int(m.value, name, 1...24 * 30)) * 3600
+                    default: break
+                    }
+                }
+            case "editorial":
+                let members = try file.object(v, key)
+                try file.refuseUnknown(members, known: Self.editorialKeys, prefix: "editorial.")
+                for m in members {
+                    let name = "editorial." + m.name
+                    switch m.name {
+                    case "revisions_kept": editorial.revisionsKept = try file.int(m.value, name, 0...1_000_000)
+                    case "preview_days": editorial.previewLifetime = Int64(try file.int(m.value, name, 1...365)) * 24 * 3600
                     default: break
                     }
                 }

@@ -16,7 +16,8 @@ struct LoadedContent {
 
     /// Opens the store read-write, or read-only when this process cannot write the file or its
     /// folder (`store.isReadOnly`; an empty read-only store stays empty).
-    static func open(databasePath: String, sampleContent: String, bodyCacheBytes: Int, searchConnections: Int) throws -> LoadedContent {
+    static func open(databasePath: String, sampleContent: String, bodyCacheBytes: Int, searchConnections: Int,
+                     revisionsKept: Int = 0) throws -> LoadedContent {
         let store = try SQLiteStore(path: databasePath, access: .readWriteIfPossible)
         var imported: String?
         if !store.isReadOnly, FileManager.default.fileExists(atPath: sampleContent),
@@ -29,7 +30,8 @@ struct LoadedContent {
         return LoadedContent(
             store: store, snapshots: snapshots, bodies: bodies,
             search: try SearchIndex(path: databasePath, connections: searchConnections),
-            writer: store.isReadOnly ? nil : try ContentWriter(store: store, snapshots: snapshots, bodies: bodies),
+            writer: store.isReadOnly ? nil : try ContentWriter(store: store, snapshots: snapshots, bodies: bodies,
+                                                                           revisionsKept: revisionsKept),
             changes: try ChangesLog(path: databasePath), sampleImported: imported)
     }
 

@@ -62,7 +62,8 @@ struct ServeCommand: ParsableCommand {
         let content: LoadedContent
         do {
             content = try LoadedContent.open(databasePath: databasePath, sampleContent: config.sampleContent,
-                                             bodyCacheBytes: config.bodyCacheBytes, searchConnections: config.searchScheduler.workers)
+                                             bodyCacheBytes: config.bodyCacheBytes, searchConnections: config.searchScheduler.workers,
+                                             revisionsKept: config.editorial.revisionsKept)
         } catch {
             throw RunFailure("cannot open the content store \(databasePath): \(error)")
         }

@@ -24,6 +24,10 @@ import FolioHTTP
     /// The statuses a route can answer with, from what its handler does.
     static func expectedStatuses(_ pattern: String, method: String = "GET") -> Set<String> {
         let refusals: Set<String> = ["400", "401", "403", "413", "415", "422", "429", "503"]
+        if pattern.contains("/revisions") {
+            return method == "POST" ? ["200", "401", "403", "404", "412", "422", "428", "429", "503"]
+                                    : ["200", "401", "404", "429", "503"]
+        }
         switch method {
         case "POST": return refusals.union(["201", "409"])
         case "PUT" where pattern == "/api/v1/site": return refusals.union(["200"])

@@ -107,6 +107,50 @@ struct EditorialLifecycleTests {
         #expect(try !s.get("/api/v1/articles?per_page=100").text.contains("list-draft"))
     }
 
+    @Test func revisionsAreListedShownAndRestored() throws {
+        let s = try Writable()
+        let created = try s.request("POST", "/api/v1/articles", token: s.writeToken,
+                                    body: Self.article("many-drafts", status: "published", word: "firstword"))
+        #expect(created.status == 201, "\(created.text)")
+        let retitled = try s.request("PATCH", "/api/v1/articles/many-drafts", token: s.writeToken, contentType: "application/merge-patch+json",
+                                     ifMatch: "\"r1\"", body: #"{"title": "Second title"}"#)
+        #expect(retitled.status == 200, "\(retitled.text)")
+        let rewritten = try s.request("PATCH", "/api/v1/articles/many-drafts", token: s.writeToken, contentType: "application/merge-patch+json",
+                                      ifMatch: "\"r2\"", body: #"{"body_markdown": "A thirdword report.", "tags": ["elections"]}"#)
+        #expect(rewritten.status == 200, "\(rewritten.text)")
+
+        let list = try s.request("GET", "/api/v1/articles/many-drafts/revisions", token: s.readToken)
+        #expect(list.status == 200 && list.header("Cache-Control") == "private, no-store", "\(list.text)")
+        let items = list.json?["data"] as? [[String: Any]] ?? []
+        #expect(items.map { $0["revision"] as? Int } == [3, 2, 1], "\(list.text)")
+        #expect(items.map { $0["current"] as? Bool } == [true, false, false])
+        #expect(items.map { $0["title"] as? String } == ["Second title", "Second title", "Title firstword"])
+        #expect(items.allSatisfy { $0["revised_by"] as? String == "editor" && ($0["revised_at"] as? String)?.hasPrefix("20") == true }, "\(items)")
+
+        let first = try s.request("GET", "/api/v1/articles/many-drafts/revisions/1", token: s.readToken)
+        let article = (first.json?["data"] as? [String: Any])?["article"] as? [String: Any]
+        #expect(first.status == 200 && article?["title"] as? String == "Title firstword", "\(first.text)")
+        #expect(article?["body_markdown"] as? String == "A firstword report." && article?["tags"] as? [String] == ["azerbaijan"])
+
+        // Refusals: no token, a revision not kept, a stale If-Match; nothing changes.
+        #expect(try s.request("GET", "/api/v1/articles/many-drafts/revisions", token: nil).status == 401)
+        #expect(try s.request("GET", "/api/v1/articles/many-drafts/revisions/9", token: s.readToken).status == 404)
+        #expect(try s.request("GET", "/api/v1/articles/no-such/revisions", token: s.readToken).status == 404)
+        #expect(try s.request("POST", "/api/v1/articles/many-drafts/revisions/1/restore", token: s.readToken, ifMatch: "\"r3\"").status == 403)
+        #expect(try s.request("POST", "/api/v1/articles/many-drafts/revisions/9/restore", token: s.writeToken, ifMatch: "\"r3\"").status == 404)
+        let stale = try s.request("POST", "/api/v1/articles/many-drafts/revisions/1/restore", token: s.writeToken, ifMatch: "\"r2\"")
+        #expect(stale.status == 412, "\(stale.text)")
+
+        let restored = try s.request("POST", "/api/v1/articles/many-drafts/revisions/1/restore", token: s.writeToken, ifMatch: "\"r3\"")
+        #expect(restored.status == 200 && restored.header("ETag") == "\"r4\"", "\(restored.text)")
+        let shown = try s.get("/api/v1/articles/many-drafts")
+        #expect(shown.status == 200 && shown.text.contains("Title firstword") && shown.text.contains("firstword report"), "\(shown.text.prefix(300))")
+        #expect(try s.get("/api/v1/search?q=thirdword").text.contains("many-drafts") == false, "the search index follows the restore")
+        #expect(try s.get("/api/v1/search?q=firstword").text.contains("many-drafts"))
+        let after = try s.request("GET", "/api/v1/articles/many-drafts/revisions", token: s.readToken).json?["data"] as? [[String: Any]] ?? []
+        #expect(after.map { $0["revision"] as? Int } == [4, 3, 2, 1])
+    }
+
     @Test func aScheduledArticleGoesPublicOnAnIdleServerWithinASecond() throws {
         let s = try Writable()
         let due = Self.fromNow(3)

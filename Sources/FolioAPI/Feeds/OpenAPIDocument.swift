@@ -253,6 +253,8 @@ enum OpenAPIDocument {
         return [
             ("slug", ["name": "slug", "in": "path", "required": true, "description": "Slug: lowercase letters, digits, single hyphens",
                       "schema": slug]),
+            ("revision", ["name": "revision", "in": "path", "required": true, "description": "A revision number",
+                          "schema": ["type": "integer", "minimum": 1]]),
             ("page", query("page", "Page number (offset pagination); not with `cursor`", ["type": "integer", "minimum": 1, "maximum": 1_000_000])),
             ("per_page", query("per_page", "Items per page", ["type": "integer", "minimum": 1, "maximum": 100, "default": 20])),
             ("status", query("status", "With a bearer token only: list drafts, scheduled or published articles (or all), each "

@@ -31,6 +31,12 @@ extension OpenAPIDocument {
                   "content": ["application/json": ["schema": ref("WrittenArticle")]]])
     }
 
+    static func withSecurity(_ op: JSONTree) -> JSONTree {
+        var op = op
+        op.set("security", bearer)
+        return op
+    }
+
     static func writeOperation(_ id: String, _ summary: String, parameters: [JSONTree], body: (String, JSONTree)?,
                                responses: [(String, JSONTree)], description: String) -> JSONTree {
         var op = operation(id, summary, tag: "writes", parameters: parameters, responses: responses, description: description)
@@ -101,6 +107,24 @@ extension OpenAPIDocument {
             }
             return (path, item)
         }
+        let editorRefusals = [problem(401, "No token, or an unknown or revoked one"), problem(429, "Too many failed authentications"),
+                              notFound("No such article, or it does not keep this revision"), problem(503, "The store could not be read")]
+        out.append(("/api/v1/articles/{slug}/revisions", get(withSecurity(operation(
+            "listRevisions", "An article's versions, newest first", tag: "writes", parameters: [param("slug")],
+            responses: [json("The current version, then the kept ones", ref("RevisionList"))] + editorRefusals,
+            description: "With a token of any scope. Each write of an article keeps the version it replaces "
+                + "(`editorial.revisions_kept`, default all). `Cache-Control: private, no-store`.")))))
+        out.append(("/api/v1/articles/{slug}/revisions/{revision}", get(withSecurity(operation(
+            "getRevision", "One version of an article, as its source fields", tag: "writes", parameters: [param("slug"), param("revision")],
+            responses: [json("The version: `revision`, `status`, `title`, `revised_at`, `revised_by`, `current`, and `article` "
+                             + "(the fields a PUT takes)", ["type": "object", "description": "`{data: {…, article: {…}}}`"])] + editorRefusals,
+            description: "With a token of any scope; private, never cached.")))))
+        out.append(("/api/v1/articles/{slug}/revisions/{revision}/restore", ["post": writeOperation(
+            "restoreRevision", "Make an old version current again", parameters: [param("slug"), param("revision"), ifMatch], body: nil,
+            responses: [written("200", "Restored as a new revision")] + writeRefusals.filter { !["400", "413", "415"].contains($0.0) }
+                + revisionRefusals + [notFound("No such article, or it does not keep this revision")],
+            description: "A new revision whose content (title, excerpt, dates, authors, tags, body) equals the old one's; the slug "
+                + "and the status stay as they are. Needs `content:write`; `If-Match` as for any write.")]))
         out.append(("/api/v1/changes", get(operation(
             "listChanges", "What changed after a sequence number", tag: "writes",
             parameters: [["name": "since", "in": "query", "required": false, "description": "The last sequence number seen (0: from the start)",
@@ -156,6 +180,20 @@ extension OpenAPIDocument {
                        ]]),
         ("WrittenArticle", ["type": "object", "description": "The article as readers now see it, with its revision",
                             "properties": ["data": ["type": "object", "description": "The article (as GET returns it) plus `revision`"]]]),
+        ("RevisionList", ["type": "object", "description": "An article's versions",
+                          "properties": [
+                            "data": ["type": "array", "description": "Newest first; the current version first", "items": [
+                                "type": "object", "description": "One version",
+                                "properties": [
+                                    "revision": ["type": "integer", "description": "Its number"],
+                                    "status": ["type": "string", "enum": ["draft", "scheduled", "published"], "description": "Its status then"],
+                                    "title": ["type": "string", "description": "Its title then"],
+                                    "revised_at": ["type": ["string", "null"], "description": "When it was written (RFC 3339)"],
+                                    "revised_by": ["type": ["string", "null"], "description": "The token (or import, scheduler) that wrote it"],
+                                    "current": ["type": "boolean", "description": "Whether it is the article's current version"],
+                                ]]],
+                            "meta": ["type": "object", "description": "`article` (the slug) and `count`"],
+                          ]]),
         ("ChangeList", ["type": "object", "description": "A page of the changes log",
                         "properties": [
                             "data": ["type": "array", "description": "Changes, oldest first", "items": [

@@ -115,6 +115,14 @@ final class SQLiteConnection {
         return try s.step() ? s.int64(0) : 0
     }
 
+    /// The first column of the first row as an integer (nil when no row).
+    func scalarOptionalInt(_ sql: String, _ values: [SQLValue] = []) throws -> Int64? {
+        let s = try prepare(sql)
+        try s.bind(values)
+        defer { s.reset() }
+        return try s.step() ? s.int64(0) : nil
+    }
+
     /// The first column of the first row as text (nil when no row).
     func scalarString(_ sql: String, _ values: [SQLValue] = []) throws -> String? {
         let s = try prepare(sql)
@@ -219,6 +227,8 @@ final class Statement {
     }
 
     func optionalString(_ column: Int32) -> String? { isNull(column) ? nil : string(column) }
+
+    func optionalInt64(_ column: Int32) -> Int64? { isNull(column) ? nil : int64(column) }
 
     func bytes(_ column: Int32) -> [UInt8] {
         guard let p = sqlite3_column_blob(handle, column) else { return [] }

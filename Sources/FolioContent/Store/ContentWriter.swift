@@ -13,6 +13,8 @@ public final class ContentWriter: Sendable {
     public let store: SQLiteStore
     public let snapshots: SnapshotHolder
     let bodies: BodyStore?
+    /// Replaced versions kept per article (0: all).
+    public let revisionsKept: Int
     /// The newest change the snapshot reflects.
     private let applied: Mutex<Int64>
     /// Serialises writes and catching up (one applier at a time, in log order); the
@@ -51,8 +53,9 @@ public final class ContentWriter: Sendable {
     /// `walRewindFrames`: how long the write-ahead log may grow before it is rewound (see
     /// `WALCheckpointer`).
     public init(store: SQLiteStore, snapshots: SnapshotHolder, bodies: BodyStore?,
-                walRewindFrames: Int64 = WALCheckpointer.defaultRewindFrames) throws {
+                walRewindFrames: Int64 = WALCheckpointer.defaultRewindFrames, revisionsKept: Int = 0) throws {
         self.store = store
+        self.revisionsKept = revisionsKept
         self.snapshots = snapshots
         self.bodies = bodies
         applied = Mutex(try store.lastChangeSequence())
@@ -162,6 +165,7 @@ public final class ContentWriter: Sendable {
                     for job in batch {
                         try w.beginSavepoint()
                         w.actor = job.actor
+                        w.revisionsKept = revisionsKept
                         do {
                             try job.run(&w)
                             try w.releaseSavepoint()

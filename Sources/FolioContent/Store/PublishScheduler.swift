@@ -79,9 +79,11 @@ extension StoreWriter {
             .query([.int(dueBy)]) { due.append(($0.int64(0), $0.string(1))) }
         var count = 0
         for (id, slug) in due {
+            try keepRevision(id)  // the scheduled version (a no-op row for a second publisher's try)
             try db.prepare("UPDATE articles SET status = 'published', revision = revision + 1 WHERE id = ? AND status = 'scheduled'")
                 .run([.int(id)])
             guard db.changes == 1 else { continue }
+            try markRevised(id)
             try db.prepare("""
                 INSERT INTO article_search (rowid, title, excerpt, text)
                 SELECT id, title, excerpt, text FROM article_search_source WHERE id = ?

@@ -147,6 +147,22 @@ enum Schema {
             FROM articles a JOIN article_bodies b ON b.article_id = a.id
             WHERE a.status = 'published';
         """,
+        // 5 → 6: revisions. Each write of an article keeps the version it replaces (its fields as
+        // the export document has them); who wrote each version and when is on the article.
+        """
+        ALTER TABLE articles ADD COLUMN revised_at INTEGER;
+        ALTER TABLE articles ADD COLUMN revised_by TEXT;
+        CREATE TABLE article_revisions (
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            revision INTEGER NOT NULL,
+            status TEXT NOT NULL,
+            title TEXT NOT NULL,
+            revised_at INTEGER,
+            revised_by TEXT,
+            document TEXT NOT NULL,
+            PRIMARY KEY (article_id, revision)
+        );
+        """,
     ]
 
     /// The version a fully migrated file has.

@@ -9,6 +9,8 @@ public struct StoreWriter: ~Copyable {
     private var authorIDs: [String: Int64] = [:]
     /// Who the changes log names for this transaction's writes (a token's name, "import", …).
     public var actor = "import"
+    /// How many replaced versions of an article to keep (0: all); see `keepRevision`.
+    public var revisionsKept = 0
 
     init(db: SQLiteConnection) { self.db = db }
 
@@ -56,6 +58,7 @@ public struct StoreWriter: ~Copyable {
         guard let id = try lookupID("SELECT id FROM tags WHERE slug = ?", slug) else { return false }
         var articles: [Int64] = []
         try db.prepare("SELECT article_id FROM article_tags WHERE tag_id = ?").query([.int(id)]) { articles.append($0.int64(0)) }
+        for a in articles { try keepRevision(a) }  // the versions with the tag
         try db.prepare("DELETE FROM article_tags WHERE tag_id = ?").run([.int(id)])
         try db.prepare("DELETE FROM tags WHERE id = ?").run([.int(id)])
         tagIDs[slug] = nil
@@ -64,7 +67,8 @@ public struct StoreWriter: ~Copyable {
             var slugOf = ""
             try db.prepare("SELECT slug FROM articles WHERE id = ?").query([.int(a)]) { slugOf = $0.string(0) }
             try db.prepare("UPDATE articles SET revision = revision + 1 WHERE id = ?").run([.int(a)])
-            try logChange("article", id: a, slug: slugOf, "update")
+            try markRevised(a)
+            try logChange("article", id: a, slug: slugOf, "update", isPublic: try isPublished(a))
         }
         return true
     }
@@ -221,6 +225,7 @@ public struct StoreWriter: ~Copyable {
             var previous = ""
             try oldSlug.query([.int(id)]) { previous = $0.string(0) }
             wasPublic = try isPublished(id)
+            try keepRevision(id)
             if wasPublic { try removeFromSearch(id) }
             try db.prepare("""
                 UPDATE articles SET slug = ?, title = ?, excerpt = ?, published_at = ?, published_offset = ?,
@@ -235,8 +240,8 @@ public struct StoreWriter: ~Copyable {
                 try db.prepare("INSERT OR REPLACE INTO slug_history (old_slug, article_id) VALUES (?, ?)")
                     .run([.text(previous), .int(id)])
             }
-            try db.prepare("UPDATE articles SET revision = revision + 1, status = ? WHERE id = ?")
-                .run([.text(record.status.rawValue), .int(id)])
+            try db.prepare("UPDATE articles SET revision = revision + 1, status = ?, revised_at = ?, revised_by = ? WHERE id = ?")
+                .run([.text(record.status.rawValue), .int(Int64(time(nil))), .text(actor), .int(id)])
         } else {
             try db.prepare("""
                 INSERT INTO articles (id, slug, title, excerpt, published_at, published_offset, updated_at, updated_offset,
@@ -244,7 +249,8 @@ public struct StoreWriter: ~Copyable {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """).run([a.id > 0 ? .int(a.id) : .null] + meta)
             id = db.lastInsertRowID
-            try db.prepare("UPDATE articles SET status = ? WHERE id = ?").run([.text(record.status.rawValue), .int(id)])
+            try db.prepare("UPDATE articles SET status = ?, revised_at = ?, revised_by = ? WHERE id = ?")
+                .run([.text(record.status.rawValue), .int(Int64(time(nil))), .text(actor), .int(id)])
             try db.prepare("INSERT INTO article_bodies (article_id, markdown, html, text) VALUES (?, ?, ?, ?)")
                 .run([.int(id)] + body)
         }
@@ -295,11 +301,13 @@ public struct StoreWriter: ~Copyable {
         if try lookupID("SELECT id FROM articles WHERE slug = ?", newSlug) != nil {
             throw RepositoryError.slugTaken(newSlug)
         }
+        try keepRevision(id)
         try db.prepare("UPDATE articles SET slug = ? WHERE id = ?").run([.text(newSlug), .int(id)])
         try db.prepare("DELETE FROM slug_history WHERE old_slug = ?").run([.text(newSlug)])
         try db.prepare("INSERT OR REPLACE INTO slug_history (old_slug, article_id) VALUES (?, ?)")
             .run([.text(oldSlug), .int(id)])
         try db.prepare("UPDATE articles SET revision = revision + 1 WHERE id = ?").run([.int(id)])
+        try markRevised(id)
         try logChange("article", id: id, slug: newSlug, "update", isPublic: try isPublished(id))
     }
 
