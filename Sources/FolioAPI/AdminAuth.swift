@@ -14,6 +14,8 @@ public struct AdminSettings: Sendable {
     public var failureWindow = 60.0
     /// How long an `Idempotency-Key`'s answer is kept, in seconds.
     public var idempotencyTTL: Int64 = 24 * 3600
+    /// How long a preview link works, in seconds (`editorial.preview_days`).
+    public var previewLifetime: Int64 = 7 * 24 * 3600
 
     public init() {}
 }

@@ -63,6 +63,7 @@ public final class FolioApp: Sendable {
         installFeedRoutes(into: &router)
         installArticleWriteRoutes(into: &router)
         installRevisionRoutes(into: &router)
+        installPreviewRoutes(into: &router)
         installCatalogWriteRoutes(into: &router)
         router.add(.get, "/api/v1/changes") { [self] req, _ in changes(req) }
         return router

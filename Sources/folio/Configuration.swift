@@ -48,8 +48,6 @@ struct Configuration {
     struct EditorialOptions {
         /// Replaced versions kept per article; 0 keeps all.
         var revisionsKept = 0
-        /// How long a preview link works, in seconds.
-        var previewLifetime: Int64 = 7 * 24 * 3600
     }
 
     /// HTTPS as configured: off until a certificate and a key are named.
@@ -176,7 +174,7 @@ struct Configuration {
                     let name = "editorial." + m.name
                     switch m.name {
                     case "revisions_kept": editorial.revisionsKept = try file.int(m.value, name, 0...1_000_000)
-                    case "preview_days": editorial.previewLifetime = Int64(try file.int(m.value, name, 1...365)) * 24 * 3600
+                    case "preview_days": admin.previewLifetime = Int64(try file.int(m.value, name, 1...365)) * 24 * 3600
                     default: break
                     }
                 }

@@ -24,6 +24,8 @@ import FolioHTTP
     /// The statuses a route can answer with, from what its handler does.
     static func expectedStatuses(_ pattern: String, method: String = "GET") -> Set<String> {
         let refusals: Set<String> = ["400", "401", "403", "413", "415", "422", "429", "503"]
+        if pattern.hasSuffix("/preview-links") { return ["201", "400", "401", "403", "404", "409", "415", "422", "429", "503"] }
+        if pattern.hasPrefix("/api/v1/preview/") { return ["200", "404", "410", "503"] }
         if pattern.contains("/revisions") {
             return method == "POST" ? ["200", "401", "403", "404", "412", "422", "428", "429", "503"]
                                     : ["200", "401", "404", "429", "503"]

@@ -151,6 +151,45 @@ struct EditorialLifecycleTests {
         #expect(after.map { $0["revision"] as? Int } == [4, 3, 2, 1])
     }
 
+    @Test func aPreviewLinkShowsTheDraftUntilItExpiresOrTheArticleIsPublished() throws {
+        let s = try Writable()
+        #expect(try s.request("POST", "/api/v1/articles", token: s.writeToken,
+                              body: Self.article("sneak-peek", status: "draft", word: "peekword")).status == 201)
+        func link(_ body: String? = nil) throws -> String {
+            let r = try s.request("POST", "/api/v1/articles/sneak-peek/preview-links", token: s.writeToken, body: body)
+            #expect(r.status == 201, "\(r.text)")
+            let url = (r.json?["data"] as? [String: Any])?["url"] as? String ?? ""
+            #expect(r.header("Location") == url && url.contains("/api/v1/preview/"))
+            return String(url[url.range(of: "/api/v1/preview/")!.lowerBound...])
+        }
+        let path = try link()
+        let shown = try s.get(path)
+        #expect(shown.status == 200 && shown.text.contains("peekword") && shown.text.contains("\"status\":\"draft\""), "\(shown.text.prefix(300))")
+        #expect(shown.header("Cache-Control") == "private, no-store" && shown.header("X-Robots-Tag") == "noindex")
+        // It shows the draft as it stands now.
+        #expect(try s.request("PATCH", "/api/v1/articles/sneak-peek", token: s.writeToken, contentType: "application/merge-patch+json",
+                              ifMatch: "\"r1\"", body: #"{"body_markdown": "A secondpeek report."}"#).status == 200)
+        #expect(try s.get(path).text.contains("secondpeek"))
+        // Guessing, and making one without the right token, fail.
+        #expect(try s.get("/api/v1/preview/" + String(repeating: "A", count: 43)).status == 404)
+        #expect(try s.get("/api/v1/preview/x").status == 404)
+        #expect(try s.request("POST", "/api/v1/articles/sneak-peek/preview-links", token: s.readToken).status == 403)
+        #expect(try s.request("POST", "/api/v1/articles/sneak-peek/preview-links", token: s.writeToken,
+                              body: #"{"expires_in": 0}"#).status == 422)
+        // A short-lived link expires.
+        let short = try link(#"{"expires_in": 1}"#)
+        #expect(try s.get(short).status == 200)
+        Thread.sleep(forTimeInterval: 2.1)
+        let expired = try s.get(short)
+        #expect(expired.status == 410 && expired.text.contains("expired"), "\(expired.text)")
+        // Publishing ends every link; a published article gets none.
+        #expect(try s.request("PATCH", "/api/v1/articles/sneak-peek", token: s.writeToken, contentType: "application/merge-patch+json",
+                              ifMatch: "\"r2\"", body: #"{"status": "published"}"#).status == 200)
+        #expect(try s.get(path).status != 200)
+        #expect(try s.request("POST", "/api/v1/articles/sneak-peek/preview-links", token: s.writeToken).status == 409)
+        #expect(try s.get("/api/v1/articles/sneak-peek").status == 200)
+    }
+
     @Test func aScheduledArticleGoesPublicOnAnIdleServerWithinASecond() throws {
         let s = try Writable()
         let due = Self.fromNow(3)

@@ -125,6 +125,24 @@ extension OpenAPIDocument {
                 + revisionRefusals + [notFound("No such article, or it does not keep this revision")],
             description: "A new revision whose content (title, excerpt, dates, authors, tags, body) equals the old one's; the slug "
                 + "and the status stay as they are. Needs `content:write`; `If-Match` as for any write.")]))
+        out.append(("/api/v1/articles/{slug}/preview-links", ["post": writeOperation(
+            "createPreviewLink", "A link that shows an unpublished article to whoever holds it", parameters: [param("slug")],
+            body: ("application/json", ["type": "object", "description": "Optional: `{\"expires_in\": seconds}`, shorter than the default life",
+                                        "properties": ["expires_in": ["type": "integer", "minimum": 1, "description": "Seconds"]]]),
+            responses: [("201", ["description": "`{data: {url, article, expires_at}}`; `Location` is the link",
+                                 "content": ["application/json": ["schema": ["type": "object", "description": "The link"]]]])]
+                + writeRefusals
+                + [notFound("No article with this slug"), problem(409, "The article is published: it needs no preview")],
+            description: "Needs `content:write`. The link works without a token until it expires (`editorial.preview_days`, "
+                + "default 7) or the article is published.")]))
+        out.append(("/api/v1/preview/{secret}", get(operation(
+            "getPreview", "An unpublished article through a preview link", tag: "writes",
+            parameters: [["name": "secret", "in": "path", "required": true, "description": "The link's secret",
+                          "schema": ["type": "string", "minLength": 16, "maxLength": 64]]],
+            responses: [json("The article as it stands now, with `status` and `revision`", ref("WrittenArticle")),
+                        notFound("No such link"), problem(410, "The link expired, or the article is published"),
+                        problem(503, "The store could not be read")],
+            description: "No token: the link is the secret. `Cache-Control: private, no-store`, `X-Robots-Tag: noindex`."))))
         out.append(("/api/v1/changes", get(operation(
             "listChanges", "What changed after a sequence number", tag: "writes",
             parameters: [["name": "since", "in": "query", "required": false, "description": "The last sequence number seen (0: from the start)",

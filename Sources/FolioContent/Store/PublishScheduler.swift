@@ -84,6 +84,7 @@ extension StoreWriter {
                 .run([.int(id)])
             guard db.changes == 1 else { continue }
             try markRevised(id)
+            try endPreviews(id)
             try db.prepare("""
                 INSERT INTO article_search (rowid, title, excerpt, text)
                 SELECT id, title, excerpt, text FROM article_search_source WHERE id = ?

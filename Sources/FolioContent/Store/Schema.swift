@@ -163,6 +163,18 @@ enum Schema {
             PRIMARY KEY (article_id, revision)
         );
         """,
+        // 6 → 7: preview links. Only the SHA-256 of a link's secret is stored; a link dies when
+        // it expires, when its article is published, or with its article.
+        """
+        CREATE TABLE preview_links (
+            hash TEXT PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            created_at INTEGER NOT NULL,
+            expires_at INTEGER NOT NULL,
+            created_by TEXT NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX preview_links_article ON preview_links (article_id);
+        """,
     ]
 
     /// The version a fully migrated file has.

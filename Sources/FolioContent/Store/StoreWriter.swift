@@ -268,6 +268,7 @@ public struct StoreWriter: ~Copyable {
         }
         let isPublic = record.status == .published
         if isPublic {
+            try endPreviews(id)
             try db.prepare("INSERT INTO article_search (rowid, title, excerpt, text) VALUES (?, ?, ?, ?)")
                 .run([.int(id), .text(a.title), .text(a.excerpt), .text(record.body.text)])
         }
