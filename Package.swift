@@ -30,6 +30,9 @@ let package = Package(
         .target(name: "CFolioTLS", path: "Sources/CFolioTLS",
                 linkerSettings: [.linkedLibrary("ssl"), .linkedLibrary("crypto")]),
 
+        // Outgoing HTTP(S) for webhooks through libcurl (libcurl4-openssl-dev).
+        .target(name: "CFolioCurl", path: "Sources/CFolioCurl", linkerSettings: [.linkedLibrary("curl")]),
+
         .target(name: "FolioJSON", swiftSettings: strict),
         // Release builds skip the runtime exclusivity checks in the event loop's module (each
         // connection is touched by one thread only); debug builds, which the tests use, keep them.
@@ -38,13 +41,14 @@ let package = Package(
         .target(name: "FolioContent", dependencies: ["FolioJSON", "CSQLite"], swiftSettings: strict),
         .target(
             name: "FolioAPI",
-            dependencies: ["FolioHTTP", "FolioJSON", "FolioContent", "CZlib", "COpenSSL", "CBrotli", "CZstd"],
+            dependencies: ["FolioHTTP", "FolioJSON", "FolioContent", "FolioWebhooks", "CZlib", "COpenSSL", "CBrotli", "CZstd"],
             swiftSettings: strict
         ),
+        .target(name: "FolioWebhooks", dependencies: ["FolioContent", "CFolioCurl", "COpenSSL"], swiftSettings: strict),
         .executableTarget(
             name: "folio",
             dependencies: [
-                "FolioAPI", "FolioContent", "FolioHTTP", "FolioJSON",
+                "FolioAPI", "FolioContent", "FolioHTTP", "FolioJSON", "FolioWebhooks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict,

@@ -20,11 +20,12 @@ extension FolioApp {
         }
     }
 
-    /// A token of any scope, then `read` off the loop; the answer is private.
-    private func editorRead(_ request: HTTPRequest, _ read: @escaping @Sendable (SQLiteStore) throws(APIError) -> [UInt8]) -> HTTPResponse {
-        guard let adminAuth, let writer else { return problem(APIError(503, "revisions need a writable store and tokens"), request) }
+    /// A token of any scope (or of `scope`), then `read` off the loop; the answer is private.
+    func editorRead(_ request: HTTPRequest, scope: String? = nil,
+                    _ read: @escaping @Sendable (SQLiteStore) throws(APIError) -> [UInt8]) -> HTTPResponse {
+        guard let adminAuth, let writer else { return problem(APIError(503, "this needs a writable store and tokens"), request) }
         return .deferred(background: false) { [self] in
-            if case .failure(let e) = adminAuth.authorize(request, scope: nil) { return problem(e, request) }
+            if case .failure(let e) = adminAuth.authorize(request, scope: scope) { return problem(e, request) }
             do throws(APIError) {
                 let body = try read(writer.store)
                 var r = HTTPResponse(status: 200, contentType: "application/json; charset=utf-8", body: body)

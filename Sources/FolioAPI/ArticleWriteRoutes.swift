@@ -24,13 +24,13 @@ extension FolioApp {
     /// The frame of every write: writes must be on (not a read-only store), the work runs off
     /// the loop at normal priority, the token must allow `content:write`, and a refusal is
     /// answered as a problem.
-    func writeRoute(_ request: HTTPRequest,
+    func writeRoute(_ request: HTTPRequest, scope: String = "content:write",
                     _ perform: @escaping @Sendable (TokenRecord, ContentWriter, AdminAuth) -> Result<HTTPResponse, APIError>) -> HTTPResponse {
         guard let writer, let adminAuth else {
             return problem(APIError(503, "writes are off on this server (read-only store)"), request)
         }
         return .deferred(background: false) { [self] in
-            let result = adminAuth.authorize(request, scope: "content:write").flatMap { perform($0, writer, adminAuth) }
+            let result = adminAuth.authorize(request, scope: scope).flatMap { perform($0, writer, adminAuth) }
             switch result {
             case .success(let response): return response
             case .failure(let error): return problem(error, request)

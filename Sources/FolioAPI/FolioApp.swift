@@ -64,6 +64,7 @@ public final class FolioApp: Sendable {
         installArticleWriteRoutes(into: &router)
         installRevisionRoutes(into: &router)
         installPreviewRoutes(into: &router)
+        installWebhookRoutes(into: &router)
         installCatalogWriteRoutes(into: &router)
         router.add(.get, "/api/v1/changes") { [self] req, _ in changes(req) }
         return router

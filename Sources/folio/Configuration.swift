@@ -1,5 +1,6 @@
 import FolioAPI
 import FolioContent
+import FolioWebhooks
 import FolioHTTP
 import FolioJSON
 import Foundation
@@ -41,7 +42,9 @@ struct Configuration {
     var admin = AdminSettings()
     /// HTTPS (`tls` in the file).
     var tls = TLSOptions()
-    /// Revisions, previews and webhooks (`editorial` in the file).
+    /// Webhook delivery (`webhooks` in the file).
+    var webhooks = WebhookDeliverer.Settings()
+    /// Revisions and previews (`editorial` in the file).
     var editorial = EditorialOptions()
 
     /// The editorial lifecycle's numbers.
@@ -71,8 +74,9 @@ struct Configuration {
         "host", "port", "threads", "public", "log_level", "log_format", "access_log", "access_log_file", "cache_control",
         "cors_origins", "drain_timeout", "limits", "response_cache", "body_cache_bytes", "sample_content", "database",
         "public_url", "article_url", "author_url", "search", "admin", "surrogate_key_header", "gzip_level", "brotli_quality", "zstd_level", "tls",
-        "editorial",
+        "editorial", "webhooks",
     ]
+    static let webhookKeys: Set<String> = ["timeout", "first_retry", "give_up_hours", "workers"]
     static let editorialKeys: Set<String> = ["revisions_kept", "preview_days"]
     static let tlsKeys: Set<String> = ["certificate", "private_key", "port", "handshake_timeout", "plain_http", "hsts_max_age"]
     static let adminKeys: Set<String> = ["allow_plaintext", "require_if_match", "max_failures", "failure_window", "idempotency_hours"]
@@ -164,6 +168,19 @@ struct Configuration {
                     case "max_failures": admin.maxFailures = try file.int(m.value, name, 1...1_000_000)
                     case "failure_window": admin.failureWindow = try file.seconds(m.value, name)
                     case "idempotency_hours": admin.idempotencyTTL = Int64(try file.int(m.value, name, 1...24 * 30)) * 3600
+                    default: break
+                    }
+                }
+            case "webhooks":
+                let members = try file.object(v, key)
+                try file.refuseUnknown(members, known: Self.webhookKeys, prefix: "webhooks.")
+                for m in members {
+                    let name = "webhooks." + m.name
+                    switch m.name {
+                    case "timeout": webhooks.timeout = try file.seconds(m.value, name)
+                    case "first_retry": webhooks.firstRetry = try file.seconds(m.value, name)
+                    case "give_up_hours": webhooks.giveUpAfter = Double(try file.int(m.value, name, 1...24 * 30)) * 3600
+                    case "workers": webhooks.workers = try file.int(m.value, name, 1...64)
                     default: break
                     }
                 }

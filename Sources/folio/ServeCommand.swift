@@ -1,6 +1,7 @@
 import ArgumentParser
 import FolioAPI
 import FolioContent
+import FolioWebhooks
 import FolioHTTP
 import Foundation
 
@@ -86,8 +87,33 @@ struct ServeCommand: ParsableCommand {
         scheduler?.start { error in Console.event("folio: publishing scheduled articles failed (retrying): \(error)", json: jsonLogs, level: "warning") }
         // Writes by other processes (`folio import` while serving) appear within a second.
         content.writer?.follow(every: 1) { error in Console.event("folio: following the changes log or checkpointing the WAL failed: \(error)", json: jsonLogs, level: "warning") }
+        // Webhooks: the outbox's deliveries posted after each commit, retried with backoff.
+        let webhooks: WebhookDeliverer?
+        do {
+            webhooks = try content.writer.map { writer in
+                try WebhookDeliverer(writer: writer, settings: config.webhooks) { message in
+                    Console.event("folio: " + message, json: jsonLogs, level: "warning")
+                }
+            }
+        } catch {
+            throw RunFailure("cannot open the webhook outbox: \(error)")
+        }
+        webhooks?.start()
         let files = StaticFiles(root: config.publicDirectory)
         let metrics = Metrics()
+        if let webhooks {
+            metrics.addGauges {
+                let attempts = webhooks.attempts
+                let waiting = webhooks.outboxCounts
+                return [
+                    ("folio_webhook_attempts_delivered_total", "Webhook posts answered with a 2xx.", Double(attempts.delivered)),
+                    ("folio_webhook_attempts_retried_total", "Webhook posts that failed and will be tried again.", Double(attempts.retried)),
+                    ("folio_webhook_attempts_failed_total", "Webhook deliveries given up on (see folio webhook deliveries --failed).", Double(attempts.failed)),
+                    ("folio_webhook_pending", "Webhook deliveries waiting in the outbox.", Double(waiting.pending)),
+                    ("folio_webhook_failed", "Webhook deliveries given up on, in the outbox.", Double(waiting.failed)),
+                ]
+            }
+        }
         if let writer = content.writer {
             metrics.addGauges {
                 let merges = writer.searchMergeSteps

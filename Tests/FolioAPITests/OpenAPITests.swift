@@ -24,6 +24,13 @@ import FolioHTTP
     /// The statuses a route can answer with, from what its handler does.
     static func expectedStatuses(_ pattern: String, method: String = "GET") -> Set<String> {
         let refusals: Set<String> = ["400", "401", "403", "413", "415", "422", "429", "503"]
+        if pattern.hasPrefix("/api/v1/webhooks") {
+            switch method {
+            case "POST": return ["201", "400", "401", "403", "413", "415", "422", "429", "503"]
+            case "DELETE": return ["204", "401", "403", "404", "429", "503"]
+            default: return pattern.hasSuffix("/deliveries") ? ["200", "400", "401", "403", "404", "429", "503"] : ["200", "401", "403", "429", "503"]
+            }
+        }
         if pattern.hasSuffix("/preview-links") { return ["201", "400", "401", "403", "404", "409", "415", "422", "429", "503"] }
         if pattern.hasPrefix("/api/v1/preview/") { return ["200", "404", "410", "503"] }
         if pattern.contains("/revisions") {

@@ -143,6 +143,41 @@ extension OpenAPIDocument {
                         notFound("No such link"), problem(410, "The link expired, or the article is published"),
                         problem(503, "The store could not be read")],
             description: "No token: the link is the secret. `Cache-Control: private, no-store`, `X-Robots-Tag: noindex`."))))
+        let adminRefusals = [problem(401, "No token, or an unknown or revoked one"), problem(403, "The token's scope is not admin"),
+                             problem(429, "Too many failed authentications"), problem(503, "The store could not be read or written")]
+        let webhookID: JSONTree = ["name": "id", "in": "path", "required": true, "description": "The webhook's id",
+                                   "schema": ["type": "integer", "minimum": 1]]
+        var hooks: JSONTree = get(withSecurity(operation(
+            "listWebhooks", "Webhook endpoints with their delivery counts", tag: "writes", parameters: [],
+            responses: [json("`{data: [{id, url, events, created_at, pending, delivered, failed}]}`",
+                             ["type": "object", "description": "The endpoints"])] + adminRefusals,
+            description: "Needs the `admin` scope.")))
+        hooks.set("post", writeOperation(
+            "addWebhook", "Add a webhook endpoint", parameters: [],
+            body: ("application/json", ["type": "object", "description": "`{url, events}`; events default to `[\"*\"]`",
+                                        "required": ["url"],
+                                        "properties": ["url": ["type": "string", "description": "http(s) URL"],
+                                                       "events": ["type": "array", "items": ["type": "string"],
+                                                                  "description": "Event names, or * for every content event"]]]),
+            responses: [("201", ["description": "Added: the endpoint and its `secret` (`whsec_…`), shown only now",
+                                 "content": ["application/json": ["schema": ["type": "object", "description": "The endpoint"]]]])]
+                + writeRefusals,
+            description: "Needs the `admin` scope. Deliveries are signed the Standard Webhooks way with the secret."))
+        out.append(("/api/v1/webhooks", hooks))
+        out.append(("/api/v1/webhooks/{id}", ["delete": writeOperation(
+            "removeWebhook", "Remove a webhook endpoint and its deliveries", parameters: [webhookID], body: nil,
+            responses: [("204", ["description": "Removed"]), notFound("No webhook with this id")] + adminRefusals,
+            description: "Needs the `admin` scope.")]))
+        out.append(("/api/v1/webhooks/{id}/deliveries", get(withSecurity(operation(
+            "listWebhookDeliveries", "An endpoint's deliveries, newest first", tag: "writes",
+            parameters: [webhookID,
+                         ["name": "state", "in": "query", "required": false, "description": "pending, delivered or failed",
+                          "schema": ["type": "string", "enum": ["pending", "delivered", "failed"]]],
+                         ["name": "limit", "in": "query", "required": false, "description": "At most this many (1–1000, default 100)",
+                          "schema": ["type": "integer", "minimum": 1, "maximum": 1000]]],
+            responses: [json("`{data: [{id, webhook_id, event, seq, state, attempts, created_at, last_status, last_error, payload}]}`",
+                             ["type": "object", "description": "The deliveries"]), badRequest, notFound("No webhook with this id")] + adminRefusals,
+            description: "Needs the `admin` scope. `webhook_id` is the message id every attempt of a delivery carries.")))))
         out.append(("/api/v1/changes", get(operation(
             "listChanges", "What changed after a sequence number", tag: "writes",
             parameters: [["name": "since", "in": "query", "required": false, "description": "The last sequence number seen (0: from the start)",

@@ -175,6 +175,39 @@ enum Schema {
         ) WITHOUT ROWID;
         CREATE INDEX preview_links_article ON preview_links (article_id);
         """,
+        // 7 → 8: webhooks. Endpoints with their signing secrets, and the outbox: one delivery per
+        // change and endpoint, written in the transaction of the change, posted after the commit
+        // by a worker. Times in milliseconds. `entity` orders deliveries: one endpoint gets the
+        // changes of one article (author, tag) in the order they were made.
+        """
+        CREATE TABLE webhooks (
+            id INTEGER PRIMARY KEY,
+            url TEXT NOT NULL,
+            events TEXT NOT NULL,
+            secret TEXT NOT NULL,
+            created_at INTEGER NOT NULL
+        );
+        CREATE TABLE webhook_deliveries (
+            id INTEGER PRIMARY KEY,
+            webhook_id INTEGER NOT NULL REFERENCES webhooks(id) ON DELETE CASCADE,
+            message_id TEXT NOT NULL UNIQUE,
+            event TEXT NOT NULL,
+            entity TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            payload TEXT NOT NULL,
+            state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'delivered', 'failed')),
+            attempts INTEGER NOT NULL DEFAULT 0,
+            created_at INTEGER NOT NULL,
+            next_attempt_at INTEGER NOT NULL,
+            lease_until INTEGER,
+            last_status INTEGER,
+            last_error TEXT,
+            finished_at INTEGER
+        );
+        CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at) WHERE state = 'pending';
+        CREATE INDEX webhook_deliveries_order ON webhook_deliveries (webhook_id, entity, id) WHERE state = 'pending';
+        CREATE INDEX webhook_deliveries_finished ON webhook_deliveries (finished_at) WHERE state != 'pending';
+        """,
     ]
 
     /// The version a fully migrated file has.

@@ -11,6 +11,8 @@ public struct StoreWriter: ~Copyable {
     public var actor = "import"
     /// How many replaced versions of an article to keep (0: all); see `keepRevision`.
     public var revisionsKept = 0
+    /// Webhook endpoints (read once per transaction) and the cache keys a change made stale.
+    let hooks = WebhookTargets()
 
     init(db: SQLiteConnection) { self.db = db }
 
@@ -29,9 +31,16 @@ public struct StoreWriter: ~Copyable {
     /// Appends one entry to the changes log (same transaction as the write it records).
     /// Appends to the changes log; `isPublic` false hides the change from the public feed (a
     /// draft's or a scheduled article's).
-    func logChange(_ kind: String, id: Int64, slug: String, _ op: String, isPublic: Bool = true) throws {
+    /// A public change also queues its webhook deliveries (`event` overrides the event the
+    /// kind and operation name, as for an article taken back to draft).
+    func logChange(_ kind: String, id: Int64, slug: String, _ op: String, isPublic: Bool = true, event: String? = nil) throws {
         try db.prepare("INSERT INTO changes (kind, entity_id, slug, op, actor, at, public) VALUES (?, ?, ?, ?, ?, ?, ?)")
             .run([.text(kind), .int(id), .text(slug), .text(op), .text(actor), .int(Int64(time(nil))), .int(isPublic ? 1 : 0)])
+        if isPublic {
+            try enqueueWebhooks(kind: kind, id: id, slug: slug, op: op, event: event, seq: db.lastInsertRowID)
+        } else {
+            hooks.staleKeys.removeAll()
+        }
     }
 
     /// Whether article `id` is public now (status published).
@@ -226,6 +235,7 @@ public struct StoreWriter: ~Copyable {
             try oldSlug.query([.int(id)]) { previous = $0.string(0) }
             wasPublic = try isPublished(id)
             try keepRevision(id)
+            if wasPublic { try rememberStaleKeys(ofArticle: id) }
             if wasPublic { try removeFromSearch(id) }
             try db.prepare("""
                 UPDATE articles SET slug = ?, title = ?, excerpt = ?, published_at = ?, published_offset = ?,
@@ -277,7 +287,7 @@ public struct StoreWriter: ~Copyable {
         switch (wasPublic, isPublic) {
         case (true, true): try logChange("article", id: id, slug: a.slug, "update")
         case (false, true): try logChange("article", id: id, slug: a.slug, "create")
-        case (true, false): try logChange("article", id: id, slug: a.slug, "delete")
+        case (true, false): try logChange("article", id: id, slug: a.slug, "delete", event: "article.unpublished")
         case (false, false): try logChange("article", id: id, slug: a.slug, existing == nil ? "create" : "update", isPublic: false)
         }
         let revision = try db.scalarInt("SELECT revision FROM articles WHERE id = ?", [.int(id)])
@@ -288,7 +298,10 @@ public struct StoreWriter: ~Copyable {
     public func deleteArticle(slug: String) throws -> Bool {
         guard let id = try lookupID("SELECT id FROM articles WHERE slug = ?", slug) else { return false }
         let wasPublic = try isPublished(id)
-        if wasPublic { try removeFromSearch(id) }
+        if wasPublic {
+            try rememberStaleKeys(ofArticle: id)
+            try removeFromSearch(id)
+        }
         try db.prepare("DELETE FROM articles WHERE id = ?").run([.int(id)])
         try logChange("article", id: id, slug: slug, "delete", isPublic: wasPublic)
         return true
