@@ -255,7 +255,12 @@ struct DocExamplesTests {
         let tls = Self.literals(after: "static let tlsKeys: Set<String> = [", in: source)
         #expect(tls.count >= 6)
         for key in tls { #expect(rows["tls." + key] != nil, "\(doc.name): the configuration reference lacks tls.\(key)") }
-        for key in top where !["limits", "response_cache", "search", "admin", "tls"].contains(key) {
+        for section in ["editorial", "webhooks"] {
+            let keys = Self.literals(after: "static let \(section == "editorial" ? "editorialKeys" : "webhookKeys"): Set<String> = [", in: source)
+            #expect(keys.count >= 2)
+            for key in keys { #expect(rows[section + "." + key] != nil, "\(doc.name): the configuration reference lacks \(section).\(key)") }
+        }
+        for key in top where !["limits", "response_cache", "search", "admin", "tls", "editorial", "webhooks"].contains(key) {
             #expect(rows[key] != nil, "\(doc.name): the configuration reference lacks \(key)")
         }
         for key in limits { #expect(rows["limits." + key] != nil, "\(doc.name): the configuration reference lacks limits.\(key)") }
