@@ -13,6 +13,8 @@ let package = Package(
         .executable(name: "folio", targets: ["folio"]),
         .library(name: "FolioHTTP", targets: ["FolioHTTP"]),
         .library(name: "FolioJSON", targets: ["FolioJSON"]),
+        // For Benchmarks/ (the Markdown renderer's timing); not an API promise.
+        .library(name: "FolioContent", targets: ["FolioContent"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -24,6 +26,8 @@ let package = Package(
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CBrotli", path: "Sources/CBrotli", providers: [.apt(["libbrotli-dev"])]),
         .systemLibrary(name: "CZstd", path: "Sources/CZstd", providers: [.apt(["libzstd-dev"])]),
+        .systemLibrary(name: "CCmarkGFM", path: "Sources/CCmarkGFM",
+                       providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]),
         // The few syscalls Glibc's Swift module does not export (epoll, eventfd, accept4).
         .target(name: "CFolioShim", path: "Sources/CFolioShim"),
         // TLS through OpenSSL (libssl-dev): server contexts, sessions, development certificates.
@@ -38,7 +42,7 @@ let package = Package(
         // connection is touched by one thread only); debug builds, which the tests use, keep them.
         .target(name: "FolioHTTP", dependencies: ["CFolioShim", "CFolioTLS"],
                 swiftSettings: strict + [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]),
-        .target(name: "FolioContent", dependencies: ["FolioJSON", "CSQLite"], swiftSettings: strict),
+        .target(name: "FolioContent", dependencies: ["FolioJSON", "CSQLite", "CCmarkGFM"], swiftSettings: strict),
         .target(
             name: "FolioAPI",
             dependencies: ["FolioHTTP", "FolioJSON", "FolioContent", "FolioWebhooks", "CZlib", "COpenSSL", "CBrotli", "CZstd"],

@@ -28,6 +28,11 @@ let package = Package(
             name: "PeerVapor",
             dependencies: ["PeerModel", .product(name: "Vapor", package: "vapor")]
         ),
+        // Markdown render time per article over a generated corpus (issue 16).
+        .executableTarget(
+            name: "MarkdownBench",
+            dependencies: [.product(name: "FolioContent", package: rootIdentity)]
+        ),
         .executableTarget(
             name: "JSONBench",
             dependencies: [.product(name: "FolioJSON", package: rootIdentity), "PeerModel"]

@@ -19,7 +19,7 @@ import Testing
         let store = try SQLiteStore(path: tmp.file("s.sqlite"))
         try ContentImporter(store: store).importPaths([sampleFolder])
         try store.upsertArticle(makeArticle("energy-note", authors: ["javid-valiyev"],
-                                            body: "A note on the Southern Gas Corridor and <script> tags."))
+                                            body: "A note on the Southern Gas Corridor and \\<script> tags."))
         try store.upsertArticle(makeArticle("election-day", authors: ["javid-valiyev"], body: "One election was held.",
                                             title: "Election day"))
         return Fixture(tmp, store, try SearchIndex(path: store.path))

@@ -208,6 +208,13 @@ enum Schema {
         CREATE INDEX webhook_deliveries_order ON webhook_deliveries (webhook_id, entity, id) WHERE state = 'pending';
         CREATE INDEX webhook_deliveries_finished ON webhook_deliveries (finished_at) WHERE state != 'pending';
         """,
+        // 8 → 9: bodies rendered by cmark-gfm (`dataMigrations` re-renders them).
+        "",
+    ]
+
+    /// Work a migration does beyond its SQL, run right after it in the same transaction.
+    static let dataMigrations: [Int: @Sendable (SQLiteConnection) throws -> Void] = [
+        8: { db in _ = try BodyRerender.run(db) },
     ]
 
     /// The version a fully migrated file has.
@@ -222,7 +229,9 @@ enum Schema {
         guard version < currentVersion else { return }
         try db.transaction {
             for v in version..<currentVersion {
-                try db.execute(migrations[v])
+                if !migrations[v].isEmpty { try db.execute(migrations[v]) }
+                // A store created at this version has nothing to convert.
+                if version > 0, let data = dataMigrations[v] { try data(db) }
             }
             try db.execute("PRAGMA user_version = \(currentVersion)")
         }

@@ -64,6 +64,21 @@ final class WebhookTargets {
     func wantsPurge(_ db: SQLiteConnection) throws -> Bool {
         try targets(db).contains { $0.events.contains(WebhookEvent.purge) }
     }
+
+    /// Remembers article `id`'s keys as they are before a change, if a purge hook listens.
+    func rememberStaleKeys(_ db: SQLiteConnection, article id: Int64) throws {
+        if try wantsPurge(db) { staleKeys.formUnion(try Self.articleKeys(db, id)) }
+    }
+
+    /// The Surrogate-Keys of article `id` as it is now (its page, its authors', its tags').
+    static func articleKeys(_ db: SQLiteConnection, _ id: Int64) throws -> [String] {
+        var keys = ["article-\(id)"]
+        try db.prepare("""
+            SELECT 'author-' || a.slug FROM article_authors aa JOIN authors a ON a.id = aa.author_id WHERE aa.article_id = ?1
+            UNION ALL SELECT 'tag-' || t.slug FROM article_tags at JOIN tags t ON t.id = at.tag_id WHERE at.article_id = ?1
+            """).query([.int(id)]) { keys.append($0.string(0)) }
+        return keys
+    }
 }
 
 /// Milliseconds since the epoch.
@@ -85,20 +100,10 @@ extension StoreWriter {
     }
 
     /// The Surrogate-Keys of article `id` as it is now (its page, its authors', its tags').
-    func articleKeys(_ id: Int64) throws -> [String] {
-        var keys = ["article-\(id)"]
-        try db.prepare("""
-            SELECT 'author-' || a.slug FROM article_authors aa JOIN authors a ON a.id = aa.author_id WHERE aa.article_id = ?1
-            UNION ALL SELECT 'tag-' || t.slug FROM article_tags at JOIN tags t ON t.id = at.tag_id WHERE at.article_id = ?1
-            """).query([.int(id)]) { keys.append($0.string(0)) }
-        return keys
-    }
+    func articleKeys(_ id: Int64) throws -> [String] { try WebhookTargets.articleKeys(db, id) }
 
     /// Before an article changes: remember its keys as they were, if a purge hook listens.
-    func rememberStaleKeys(ofArticle id: Int64) throws {
-        guard try hooks.wantsPurge(db) else { return }
-        hooks.staleKeys.formUnion(try articleKeys(id))
-    }
+    func rememberStaleKeys(ofArticle id: Int64) throws { try hooks.rememberStaleKeys(db, article: id) }
 
     /// Queues one delivery per endpoint that listens to this change (same transaction).
     func enqueueWebhooks(kind: String, id: Int64, slug: String, op: String, event: String?, seq: Int64) throws {

@@ -4,19 +4,26 @@
 /// but keeps their text, escapes stray `<` and `&`, refuses unsafe link
 /// targets, and balances the tags it keeps. Idempotent:
 /// `sanitize(sanitize(x)) == sanitize(x)`.
-enum HTMLSanitizer {
-    private static let allowed: Set<String> = [
-        "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "em", "strong", "b", "i", "u", "s", "code", "pre",
+public enum HTMLSanitizer {
+    /// The allow-list (`Tests/Scripts/sanitizer-differential.py` gives ammonia the same one).
+    static let allowed: Set<String> = [
+        "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "em", "strong", "b", "i", "u", "s", "del", "code", "pre",
         "blockquote", "ul", "ol", "li", "a", "img", "sup", "sub", "figure", "figcaption",
+        // GFM: tables, task lists (a disabled checkbox), footnotes.
+        "table", "thead", "tbody", "tr", "th", "td", "input", "section",
     ]
-    private static let void: Set<String> = ["br", "hr", "img"]
+    private static let void: Set<String> = ["br", "hr", "img", "input"]
+    /// Where table parts may open (the element they must be directly inside).
+    private static let requiredParent: [String: Set<String>] = [
+        "thead": ["table"], "tbody": ["table"], "tr": ["table", "thead", "tbody"], "td": ["tr"], "th": ["tr"],
+    ]
     /// (`embed` is not here: a void element, it has no content or end tag to skip to.)
     private static let dropWithContent: Set<String> = [
         "script", "style", "iframe", "object", "template", "noscript", "textarea", "title", "svg", "math",
         "head", "select",
     ]
 
-    static func sanitize(_ html: String) -> String {
+    public static func sanitize(_ html: String) -> String {
         let b = Array(html.utf8)
         var out: [UInt8] = []
         out.reserveCapacity(b.count)
@@ -33,12 +40,16 @@ enum HTMLSanitizer {
                 }
                 guard allowed.contains(tag.name) else { continue }
                 if tag.closing {
+                    if void.contains(tag.name) { continue }
                     guard let at = open.lastIndex(of: tag.name) else { continue }
                     while open.count > at { out.append(contentsOf: Array("</\(open.removeLast())>".utf8)) }
                     continue
                 }
+                // Table parts only where a table is open: a browser ignores a stray <tr> or <td>.
+                if let parents = requiredParent[tag.name], !(open.last.map(parents.contains) ?? false) { continue }
+                guard let attributes = safeAttributes(tag) else { continue }
                 out.append(contentsOf: Array("<\(tag.name)".utf8))
-                for (name, value) in safeAttributes(tag) {
+                for (name, value) in attributes {
                     out.append(contentsOf: Array(" \(name)=\"".utf8))
                     HTMLEscape.append(value.utf8.lazy.filter { $0 != 0 }, to: &out)  // NUL dropped, as in text
                     out.append(0x22)
@@ -67,22 +78,64 @@ enum HTMLSanitizer {
         return String(decoding: out, as: UTF8.self)
     }
 
-    private static func safeAttributes(_ tag: Tag) -> [(String, String)] {
+    /// The attributes kept on an allowed tag, or nil to drop the tag (an input other than a
+    /// checkbox). Values are checked, not only names: URLs by scheme, classes and ids against the
+    /// few forms cmark-gfm writes (`language-…` on code, footnote references), alignment by word.
+    /// No `style`, no event handler, no other `id` or `class`.
+    static func safeAttributes(_ tag: Tag) -> [(String, String)]? {
         var result: [(String, String)] = []
         func value(_ name: String) -> String? { tag.attributes.first { $0.0 == name }?.1 }
+        func has(_ name: String) -> Bool { tag.attributes.contains { $0.0 == name } }
+        func keep(_ name: String, if allowed: (String) -> Bool) {
+            if let v = value(name), allowed(v) { result.append((name, v)) }
+        }
         switch tag.name {
         case "a":
             if let href = value("href"), SafeURL.isSafe(href) { result.append(("href", href)) }
             if let title = value("title") { result.append(("title", title)) }
+            keep("id", if: isFootnoteID)
+            keep("class", if: { $0 == "footnote-backref" })
+            for flag in ["data-footnote-ref", "data-footnote-backref"] where has(flag) { result.append((flag, "")) }
+            keep("aria-label", if: { $0.utf8.count <= 100 })
         case "img":
             if let src = value("src"), SafeURL.isSafe(src), !src.lowercased().hasPrefix("mailto:") { result.append(("src", src)) }
             result.append(("alt", value("alt") ?? ""))
+            if let title = value("title") { result.append(("title", title)) }
         case "ol":
             if let start = value("start"), let n = Int(start), n >= 0 { result.append(("start", String(n))) }
+        case "li":
+            keep("id", if: isFootnoteID)
+        case "sup":
+            keep("class", if: { $0 == "footnote-ref" })
+        case "section":
+            keep("class", if: { $0 == "footnotes" })
+            if has("data-footnotes") { result.append(("data-footnotes", "")) }
+        case "code":
+            keep("class", if: isLanguageClass)
+        case "th", "td":
+            keep("align", if: { ["left", "center", "right"].contains($0) })
+        case "input":
+            guard value("type")?.lowercased() == "checkbox" else { return nil }
+            result.append(("type", "checkbox"))
+            if has("checked") { result.append(("checked", "")) }
+            result.append(("disabled", ""))
         default:
             break
         }
         return result
+    }
+
+    /// `fn-…` and `fnref-…` with letters, digits, `-` and `_` (cmark-gfm's footnote anchors).
+    static func isFootnoteID(_ v: String) -> Bool {
+        let body = v.hasPrefix("fnref-") ? v.dropFirst(6) : v.hasPrefix("fn-") ? v.dropFirst(3) : nil
+        guard let body, !body.isEmpty, body.utf8.count <= 64 else { return false }
+        return body.utf8.allSatisfy { HTMLEscape.isAlnum($0) || $0 == 0x2D || $0 == 0x5F }
+    }
+
+    /// `language-` and a fence's info word (letters, digits, `-`, `_`, `+`, `#`, `.`).
+    static func isLanguageClass(_ v: String) -> Bool {
+        guard v.hasPrefix("language-"), v.utf8.count > 9, v.utf8.count <= 64 else { return false }
+        return v.utf8.dropFirst(9).allSatisfy { HTMLEscape.isAlnum($0) || [0x2D, 0x5F, 0x2B, 0x23, 0x2E].contains($0) }
     }
 
     private static func skipPast(closing name: String, in b: [UInt8], from start: Int) -> Int {
