@@ -77,6 +77,11 @@ let package = Package(
             swiftSettings: strict + [.unsafeFlags(["-parse-as-library"])]
         ),
         .executableTarget(
+            name: "FolioSanitizerFuzzer",
+            dependencies: ["FolioContent", "FuzzReplay"],
+            swiftSettings: strict + [.unsafeFlags(["-parse-as-library"])]
+        ),
+        .executableTarget(
             name: "FolioQueryFuzzer",
             dependencies: ["FolioAPI", "FolioHTTP", "FuzzReplay"],
             swiftSettings: strict + [.unsafeFlags(["-parse-as-library"])]

@@ -13,6 +13,8 @@ public enum HTMLSanitizer {
         "table", "thead", "tbody", "tr", "th", "td", "input", "section",
     ]
     private static let void: Set<String> = ["br", "hr", "img", "input"]
+    /// The bytes that end a run of plain text: `<`, `&`, `>`, quotes and NUL.
+    private static let special: [Bool] = (0..<256).map { [0x3C, 0x26, 0x3E, 0x22, 0x27, 0x00].contains($0) }
     /// Where table parts may open (the element they must be directly inside).
     private static let requiredParent: [String: Set<String>] = [
         "thead": ["table"], "tbody": ["table"], "tr": ["table", "thead", "tbody"], "td": ["tr"], "th": ["tr"],
@@ -28,6 +30,7 @@ public enum HTMLSanitizer {
         var out: [UInt8] = []
         out.reserveCapacity(b.count)
         var open: [String] = []
+        let special = Self.special
         var i = 0
         while i < b.count {
             let c = b[i]
@@ -71,7 +74,12 @@ public enum HTMLSanitizer {
             } else if c == 0 {
                 i += 1
             } else {
-                out.append(c); i += 1
+                // A run of plain text, copied at once: per byte this loop cost most of a Markdown
+                // body's render time (p95 440 µs per generated article with it, see RESULTS.md).
+                var j = i + 1
+                while j < b.count, !special[Int(b[j])] { j += 1 }
+                out.append(contentsOf: b[i..<j])
+                i = j
             }
         }
         while let name = open.popLast() { out.append(contentsOf: Array("</\(name)>".utf8)) }
