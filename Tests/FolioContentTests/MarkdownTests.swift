@@ -45,6 +45,7 @@ import Testing
         #expect(html("<javascript:alert(1)>") == "<p><a>javascript:alert(1)</a></p>\n")
         #expect(html("![x](javascript:alert(1))") == "<p><img alt=\"x\" /></p>\n")
         #expect(html("[x](&#106;avascript:alert(1))") == "<p><a>x</a></p>\n")
+        #expect(HTMLSanitizer.sanitize("<a href=\"javascript:&#x301;alert(1)\">x</a>") == "<a>x</a>", "a combining mark after the colon")
     }
 
     /// Raw HTML in Markdown goes through the same allow-list as an `html` body.

@@ -121,6 +121,10 @@ enum XSSVectors {
         ##"<a id="fn-1" href="#fn-1" data-footnote-ref onclick="alert(1)">1</a>"##,
         #"<th align="center" style="background:url(javascript:alert(1))">x</th>"#,
         #"<section class="footnotes" style="x" onload=alert(1)>x</section>"#,
+        // A combining mark after the scheme's colon (found by the fuzz target): one grapheme
+        // with the colon, so a check by Characters missed the scheme.
+        #"<a href="javascript:&#x301;alert(1)">x</a>"#, "<a href=\"javascript:\u{301}alert(1)\">x</a>",
+        "<a href=\"data:\u{6D7}text/html,x\">x</a>", "[x](javascript:\u{301}alert(1))",
     ]
 
     /// The same attacks as Markdown: links, images, raw HTML, autolinks, reference definitions.
