@@ -45,4 +45,24 @@ import Testing
         #expect(try index.search("gone").count == 1)
         #expect(try store.withConnection { db in try db.scalarInt("PRAGMA user_version") } == Int64(Schema.currentVersion))
     }
+
+    /// `folio check` audits every stored body: HTML written around the sanitizer (by hand in the
+    /// file, or by an older, laxer version) is reported.
+    @Test func theCheckerAuditsStoredHTML() throws {
+        let tmp = TempFolder()
+        let store = try SQLiteStore(path: tmp.file("c.sqlite"))
+        try store.upsertAuthor(Author(slug: "a", name: "A"))
+        try store.setSite(Site(name: "S", url: "https://s.example.org", description: "", language: "en", contact: Contact()))
+        try store.upsertArticle(try makeArticle("fine", authors: ["a"], body: "A [link](https://e.org)."))
+        try store.upsertArticle(try makeArticle("tampered", authors: ["a"]))
+        #expect(try ContentChecker.check(store).isEmpty)
+        try store.withConnection { db in
+            try db.execute("""
+                UPDATE article_bodies SET html = '<p onclick="x">hi</p>'
+                WHERE article_id = (SELECT id FROM articles WHERE slug = 'tampered')
+                """)
+        }
+        let problems = try ContentChecker.check(store).map(\.description)
+        #expect(problems.count == 1 && problems[0].hasPrefix("article \"tampered\": html: attribute onclick on p"), "\(problems)")
+    }
 }

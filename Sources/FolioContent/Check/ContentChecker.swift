@@ -1,6 +1,7 @@
 /// Validates everything in a store: SQLite's own integrity checks, the
 /// FTS index against its content, and every site, author, tag and article
-/// field (slugs, required fields, e-mail and URL shapes, dates, references).
+/// field (slugs, required fields, e-mail and URL shapes, dates, references), and every stored
+/// body's HTML against the sanitizer's allow-list (`HTMLAudit`).
 public enum ContentChecker {
     /// One problem, naming what it is about.
     public struct Problem: Sendable, Hashable, CustomStringConvertible {
@@ -43,6 +44,9 @@ public enum ContentChecker {
             for s in a.authors where !authorSlugs.contains(s) { v.fail("authors", "names unknown author \"\(s)\"") }
             for s in a.tags where !tagSlugs.contains(s) { v.fail("tags", "names unknown tag \"\(s)\"") }
             problems += v.issues.map { Problem(subject: subject, message: "\($0.field): \($0.message)") }
+            if let body = try store.loadBody(articleID: a.id), let problem = HTMLAudit.problem(in: body.html) {
+                problems.append(Problem(subject: subject, message: "html: \(problem) (import it again to sanitise it)"))
+            }
         }
         return problems
     }

@@ -1,9 +1,10 @@
-/// Cleans HTML supplied directly (an article's `html` instead of Markdown):
-/// keeps a small allow-list of formatting tags with a few safe attributes,
-/// drops `script`/`style`/`iframe`… with their content, drops other tags
-/// but keeps their text, escapes stray `<` and `&`, refuses unsafe link
-/// targets, and balances the tags it keeps. Idempotent:
-/// `sanitize(sanitize(x)) == sanitize(x)`.
+/// The allow-list sanitizer every body passes before it is stored: an article's `html`, and the
+/// HTML cmark-gfm makes of its Markdown (raw HTML included). Keeps the formatting tags of
+/// `allowed` with the few attributes `safeAttributes` permits (values checked too), drops
+/// `script`/`style`/`iframe`… with their content, drops other tags but keeps their text, escapes
+/// stray `<` and `&`, refuses unsafe link targets, opens table parts only inside a table, and
+/// balances the tags it keeps. Idempotent: `sanitize(sanitize(x)) == sanitize(x)`. Checked by
+/// `HTMLAudit` (written apart), the OWASP cases, a differential against ammonia and a fuzz target.
 public enum HTMLSanitizer {
     /// The allow-list (`Tests/Scripts/sanitizer-differential.py` gives ammonia the same one).
     static let allowed: Set<String> = [
