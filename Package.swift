@@ -26,6 +26,7 @@ let package = Package(
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CBrotli", path: "Sources/CBrotli", providers: [.apt(["libbrotli-dev"])]),
         .systemLibrary(name: "CZstd", path: "Sources/CZstd", providers: [.apt(["libzstd-dev"])]),
+        .systemLibrary(name: "CLibPQ", path: "Sources/CLibPQ", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "CCmarkGFM", path: "Sources/CCmarkGFM",
                        providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]),
         // The few syscalls Glibc's Swift module does not export (epoll, eventfd, accept4).
@@ -48,6 +49,8 @@ let package = Package(
             dependencies: ["FolioHTTP", "FolioJSON", "FolioContent", "FolioWebhooks", "CZlib", "COpenSSL", "CBrotli", "CZstd"],
             swiftSettings: strict
         ),
+        // The content store on PostgreSQL (libpq), beside the embedded SQLite store.
+        .target(name: "FolioPostgres", dependencies: ["FolioContent", "CLibPQ"], swiftSettings: strict),
         .target(name: "FolioWebhooks", dependencies: ["FolioContent", "CFolioCurl", "COpenSSL"], swiftSettings: strict),
         .executableTarget(
             name: "folio",
@@ -89,7 +92,7 @@ let package = Package(
 
         .testTarget(name: "FolioJSONTests", dependencies: ["FolioJSON"]),
         .testTarget(name: "FolioHTTPTests", dependencies: ["FolioHTTP"]),
-        .testTarget(name: "FolioContentTests", dependencies: ["FolioContent"]),
+        .testTarget(name: "FolioContentTests", dependencies: ["FolioContent", "FolioPostgres"]),
         .testTarget(name: "FolioAPITests", dependencies: ["FolioAPI", "FolioContent", "FolioHTTP", "CZlib", "CBrotli", "CZstd"]),
         // A blocking TLS client (OpenSSL) for the end-to-end tests over HTTPS.
         .target(name: "CTLSTestClient", path: "Tests/CTLSTestClient",

@@ -39,6 +39,12 @@ public struct WriteResult: Sendable, Hashable {
     public var created: Bool
     /// The revision after the write.
     public var revision: Int64 = 1
+
+    public init(id: Int64, created: Bool, revision: Int64 = 1) {
+        self.id = id
+        self.created = created
+        self.revision = revision
+    }
 }
 
 /// Errors a repository reports for requests that conflict with its content.

@@ -13,6 +13,16 @@ public struct Change: Sendable, Hashable {
     public var actor: String
     /// Seconds since the epoch.
     public var at: Int64
+
+    public init(seq: Int64, kind: String, entityID: Int64, slug: String, op: String, actor: String, at: Int64) {
+        self.seq = seq
+        self.kind = kind
+        self.entityID = entityID
+        self.slug = slug
+        self.op = op
+        self.actor = actor
+        self.at = at
+    }
 }
 
 /// Reads the changes log on a read-only connection of its own (WAL: never waits for a writer),

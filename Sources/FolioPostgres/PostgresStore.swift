@@ -1,0 +1,139 @@
+public import FolioContent
+import Foundation
+import Synchronization
+
+/// The content store on PostgreSQL, selected by `store.url = postgres://…`: the same
+/// `ArticleRepository` contract as `SQLiteStore` (the contract tests run the same suite on both),
+/// with the same changes log, so replicas follow writes by sequence. One connection, serialised;
+/// every call blocks on the network, so none runs on an event loop.
+public final class PostgresStore: ArticleRepository {
+    private let connection: Mutex<PostgresConnection>
+    /// Who the changes log names for writes through this store.
+    public let actor: String
+
+    /// Connects to `url` (a libpq connection URI) and migrates the schema.
+    public init(url: String, actor: String = "import") throws {
+        let db = try PostgresConnection(url: url)
+        try PostgresSchema.migrate(db)
+        connection = Mutex(db)
+        self.actor = actor
+    }
+
+    /// `body` inside one transaction on the store's connection.
+    func transaction<R: Sendable>(_ body: (inout sending PostgresWriter) throws -> R) throws -> R {
+        try connection.withLock { db in
+            try db.execute("BEGIN")
+            var writer = PostgresWriter(db: db, actor: actor)
+            do {
+                let result = try body(&writer)
+                try db.execute("COMMIT")
+                return result
+            } catch {
+                try? db.execute("ROLLBACK")
+                throw error
+            }
+        }
+    }
+
+    func read<R: Sendable>(_ body: (PostgresConnection) throws -> R) throws -> R {
+        try connection.withLock { db in try body(db) }
+    }
+
+    // MARK: reads
+
+    public func loadContent() throws -> ContentData {
+        try read { db in
+            var site: Site?
+            let s = try db.query("SELECT name, url, description, language, contact_email, contact_phone, contact_address FROM site WHERE id = 1")
+            if !s.isEmpty {
+                site = Site(name: s.string(0, 0), url: s.string(0, 1), description: s.string(0, 2), language: s.string(0, 3),
+                            contact: Contact(email: s.optionalString(0, 4), phone: s.optionalString(0, 5), address: s.optionalString(0, 6)))
+            }
+            var authors: [Author] = []
+            var authorIndex: [Int64: Int] = [:]
+            let a = try db.query("SELECT id, slug, name, role, organization, email, phone, bio, image_url FROM authors ORDER BY id")
+            for r in 0..<a.count {
+                authorIndex[a.int64(r, 0)] = authors.count
+                authors.append(Author(slug: a.string(r, 1), name: a.string(r, 2), role: a.optionalString(r, 3),
+                                      organization: a.optionalString(r, 4), email: a.optionalString(r, 5), phone: a.optionalString(r, 6),
+                                      bio: a.optionalString(r, 7), imageURL: a.optionalString(r, 8)))
+            }
+            let links = try db.query("SELECT author_id, rel, url FROM author_links ORDER BY author_id, position")
+            for r in 0..<links.count {
+                if let i = authorIndex[links.int64(r, 0)] { authors[i].links.append(Link(rel: links.string(r, 1), url: links.string(r, 2))) }
+            }
+            let t = try db.query("SELECT slug, name FROM tags ORDER BY id")
+            let tags = (0..<t.count).map { Tag(slug: t.string($0, 0), name: t.string($0, 1)) }
+            var redirects: [String: Int64] = [:]
+            let h = try db.query("SELECT old_slug, article_id FROM slug_history")
+            for r in 0..<h.count { redirects[h.string(r, 0)] = h.int64(r, 1) }
+            var articles = try PostgresReader.articles(db, where: "status = 'published'", [])
+            try PostgresReader.attachAuthorsAndTags(db, to: &articles)
+            return ContentData(site: site, articles: articles, authors: authors, tags: tags, redirects: redirects)
+        }
+    }
+
+    public func loadBody(articleID: Int64) throws -> ArticleBody? {
+        try read { db in
+            let r = try db.query("SELECT markdown, html, text FROM article_bodies WHERE article_id = $1", [.int(articleID)])
+            return r.isEmpty ? nil : ArticleBody(markdown: r.optionalString(0, 0) ?? "", html: r.string(0, 1), text: r.string(0, 2))
+        }
+    }
+
+    public func loadRecord(slug: String) throws -> ArticleRecord? {
+        try read { db in try PostgresReader.record(db, slug: slug) }
+    }
+
+    public func allArticleSlugs() throws -> [String] {
+        try read { db in
+            let r = try db.query("SELECT slug FROM articles ORDER BY id")
+            return (0..<r.count).map { r.string($0, 0) }
+        }
+    }
+
+    public func articleCount() throws -> Int {
+        try read { db in Int(try db.query("SELECT count(*) FROM articles").scalar ?? 0) }
+    }
+
+    /// The newest sequence number of the changes log (0 when empty).
+    public func lastChangeSequence() throws -> Int64 {
+        try read { db in try db.query("SELECT coalesce(max(seq), 0) FROM changes").scalar ?? 0 }
+    }
+
+    /// Up to `limit` changes after `seq`, oldest first.
+    public func changes(after seq: Int64, limit: Int) throws -> [Change] {
+        try read { db in
+            let r = try db.query("SELECT seq, kind, entity_id, slug, op, actor, at FROM changes WHERE seq > $1 ORDER BY seq LIMIT $2",
+                                 [.int(seq), .int(Int64(limit))])
+            return (0..<r.count).map {
+                Change(seq: r.int64($0, 0), kind: r.string($0, 1), entityID: r.int64($0, 2), slug: r.string($0, 3), op: r.string($0, 4),
+                       actor: r.string($0, 5), at: r.int64($0, 6))
+            }
+        }
+    }
+
+    // MARK: writes
+
+    @discardableResult
+    public func upsertArticle(_ record: ArticleRecord) throws -> WriteResult { try transaction { w in try w.upsertArticle(record) } }
+
+    @discardableResult
+    public func deleteArticle(slug: String) throws -> Bool { try transaction { w in try w.deleteArticle(slug: slug) } }
+
+    public func renameArticle(from oldSlug: String, to newSlug: String) throws {
+        try transaction { w in try w.renameArticle(from: oldSlug, to: newSlug) }
+    }
+
+    @discardableResult
+    public func upsertAuthor(_ author: Author) throws -> WriteResult { try transaction { w in try w.upsertAuthor(author) } }
+
+    @discardableResult
+    public func deleteAuthor(slug: String) throws -> Bool { try transaction { w in try w.deleteAuthor(slug: slug) } }
+
+    @discardableResult
+    public func upsertTag(_ tag: Tag) throws -> WriteResult { try transaction { w in try w.upsertTag(tag) } }
+
+    public func setSite(_ site: Site) throws { try transaction { w in try w.setSite(site) } }
+
+    public func apply(_ batch: ContentBatch) throws { try transaction { w in try w.apply(batch) } }
+}
