@@ -14,7 +14,7 @@ FROM swift:6.3.1-bookworm AS build
 
 # Headers for the system-library targets (CZlib, COpenSSL, CSQLite, CBrotli, CZstd); binutils for strip.
 RUN apt-get update \
- && apt-get install -y --no-install-recommends libsqlite3-dev zlib1g-dev libssl-dev libbrotli-dev libzstd-dev libcurl4-openssl-dev libcmark-gfm-dev libcmark-gfm-extensions-dev binutils \
+ && apt-get install -y --no-install-recommends libsqlite3-dev zlib1g-dev libssl-dev libbrotli-dev libzstd-dev libcurl4-openssl-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libpq-dev binutils \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /src
@@ -45,11 +45,11 @@ FROM debian:bookworm-slim AS runtime
 #   libbrotlienc.so.1, libbrotlidec.so.1 -> libbrotli1     libzstd.so.1 -> libzstd1 (in the base too)
 #   libcurl.so.4 -> libcurl4 (webhook deliveries)
 #   libcmark-gfm.so.0.29.0.gfm.6, libcmark-gfm-extensions.so.0.29.0.gfm.6 -> libcmark-gfm0.29.0.gfm.6,
-#   libcmark-gfm-extensions0.29.0.gfm.6 (Markdown)
+#   libcmark-gfm-extensions0.29.0.gfm.6 (Markdown)     libpq.so.5 -> libpq5 (PostgreSQL)
 # libc6, libstdc++6 and libgcc-s1 (libc, libm, libstdc++, libgcc_s) come with bookworm-slim.
 # ca-certificates: webhook endpoints are reached over HTTPS and their certificates verified.
 # No curl command: the health check below uses bash's /dev/tcp.
-ARG RUNTIME_PACKAGES="libsqlite3-0 libssl3 zlib1g libbrotli1 libzstd1 libcurl4 ca-certificates libcmark-gfm0.29.0.gfm.6 libcmark-gfm-extensions0.29.0.gfm.6"
+ARG RUNTIME_PACKAGES="libsqlite3-0 libssl3 zlib1g libbrotli1 libzstd1 libcurl4 ca-certificates libcmark-gfm0.29.0.gfm.6 libcmark-gfm-extensions0.29.0.gfm.6 libpq5"
 ARG FOLIO_UID=10001
 
 RUN apt-get update \

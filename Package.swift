@@ -55,7 +55,7 @@ let package = Package(
         .executableTarget(
             name: "folio",
             dependencies: [
-                "FolioAPI", "FolioContent", "FolioHTTP", "FolioJSON", "FolioWebhooks",
+                "FolioAPI", "FolioContent", "FolioHTTP", "FolioJSON", "FolioWebhooks", "FolioPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict,
@@ -92,12 +92,14 @@ let package = Package(
 
         .testTarget(name: "FolioJSONTests", dependencies: ["FolioJSON"]),
         .testTarget(name: "FolioHTTPTests", dependencies: ["FolioHTTP"]),
-        .testTarget(name: "FolioContentTests", dependencies: ["FolioContent", "FolioPostgres"]),
+        // A real PostgreSQL server for the tests that need one (started once per test process).
+        .target(name: "FolioTestSupport", path: "Tests/FolioTestSupport"),
+        .testTarget(name: "FolioContentTests", dependencies: ["FolioContent", "FolioPostgres", "FolioTestSupport"]),
         .testTarget(name: "FolioAPITests", dependencies: ["FolioAPI", "FolioContent", "FolioHTTP", "CZlib", "CBrotli", "CZstd"]),
         // A blocking TLS client (OpenSSL) for the end-to-end tests over HTTPS.
         .target(name: "CTLSTestClient", path: "Tests/CTLSTestClient",
                 linkerSettings: [.linkedLibrary("ssl"), .linkedLibrary("crypto")]),
-        .testTarget(name: "FolioEndToEndTests", dependencies: ["folio", "CZlib", "CBrotli", "CZstd", "CTLSTestClient"]),
+        .testTarget(name: "FolioEndToEndTests", dependencies: ["folio", "CZlib", "CBrotli", "CZstd", "CTLSTestClient", "FolioTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -11,12 +11,28 @@ public final class PostgresStore: ArticleRepository {
     /// Who the changes log names for writes through this store.
     public let actor: String
 
+    public let location: String
+
     /// Connects to `url` (a libpq connection URI) and migrates the schema.
     public init(url: String, actor: String = "import") throws {
         let db = try PostgresConnection(url: url)
         try PostgresSchema.migrate(db)
         connection = Mutex(db)
         self.actor = actor
+        location = Self.withoutPassword(url)
+    }
+
+    /// `postgres://user:secret@host/db` → `postgres://user@host/db`.
+    public static func withoutPassword(_ url: String) -> String {
+        guard let scheme = url.range(of: "://"), let at = url[scheme.upperBound...].firstIndex(of: "@") else { return url }
+        let credentials = url[scheme.upperBound..<at]
+        guard let colon = credentials.firstIndex(of: ":") else { return url }
+        return String(url[..<colon]) + String(url[at...])
+    }
+
+    /// Whether `url` names a PostgreSQL database (`postgres://` or `postgresql://`).
+    public static func isPostgresURL(_ url: String) -> Bool {
+        url.hasPrefix("postgres://") || url.hasPrefix("postgresql://")
     }
 
     /// `body` inside one transaction on the store's connection.

@@ -27,6 +27,8 @@ struct Configuration {
     var sampleContent = "Config/sample-content"
     /// The store named in the file (`--database` and FOLIO_DATABASE come first).
     var database: String?
+    /// A PostgreSQL URL (`store.url`): the store on PostgreSQL instead of the SQLite file.
+    var storeURL: String?
     /// Where the access log goes; nil is standard output. SIGHUP reopens it.
     var accessLogFile: String?
     /// Where this API is reached from outside (absolute links in feeds, JSON-LD, vCards);
@@ -74,8 +76,9 @@ struct Configuration {
         "host", "port", "threads", "public", "log_level", "log_format", "access_log", "access_log_file", "cache_control",
         "cors_origins", "drain_timeout", "limits", "response_cache", "body_cache_bytes", "sample_content", "database",
         "public_url", "article_url", "author_url", "search", "admin", "surrogate_key_header", "gzip_level", "brotli_quality", "zstd_level", "tls",
-        "editorial", "webhooks",
+        "editorial", "webhooks", "store",
     ]
+    static let storeKeys: Set<String> = ["url"]
     static let webhookKeys: Set<String> = ["timeout", "first_retry", "give_up_hours", "workers"]
     static let editorialKeys: Set<String> = ["revisions_kept", "preview_days"]
     static let tlsKeys: Set<String> = ["certificate", "private_key", "port", "handshake_timeout", "plain_http", "hsts_max_age"]
@@ -141,6 +144,13 @@ struct Configuration {
             case "zstd_level": zstdLevel = try file.int(v, key, 1...19)
             case "sample_content": sampleContent = try file.string(v, key)
             case "database": database = try file.string(v, key)
+            case "store":
+                let members = try file.object(v, key)
+                try file.refuseUnknown(members, known: Self.storeKeys, prefix: "store.")
+                for m in members where m.name == "url" {
+                    // Empty: the SQLite file.
+                    storeURL = m.value.string == "" ? nil : try file.string(m.value, "store.url")
+                }
             case "access_log": http.accessLog = try file.bool(v, key)
             case "access_log_file": accessLogFile = try file.string(v, key)
             case "public_url": publicURL = try file.string(v, key)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import FolioContent
+import FolioPostgres
 
 /// `folio export [--output FILE]`: all content as one JSON document.
 struct ExportCommand: ParsableCommand {
@@ -15,10 +16,15 @@ struct ExportCommand: ParsableCommand {
 
     func run() throws {
         let progress = ProgressLine()
-        let path = try store.resolvedDatabasePath()
-        guard StoreAccess.exists(path) else { throw RunFailure("no database at \(path)") }
-        let db: SQLiteStore
-        do { db = try SQLiteStore(path: path, access: .readOnly) } catch { throw RunFailure("cannot open \(path): \(error)") }
+        let db: any ArticleRepository
+        if let url = try store.resolvedDatabaseURL() {
+            guard PostgresStore.isPostgresURL(url) else { throw RunFailure("--database-url must be postgres://… or postgresql://…") }
+            do { db = try PostgresStore(url: url) } catch { throw RunFailure("cannot open \(PostgresStore.withoutPassword(url)): \(error)") }
+        } else {
+            let path = try store.resolvedDatabasePath()
+            guard StoreAccess.exists(path) else { throw RunFailure("no database at \(path)") }
+            do { db = try SQLiteStore(path: path, access: .readOnly) } catch { throw RunFailure("cannot open \(path): \(error)") }
+        }
         progress.update("exporting…")
         let bytes = try ContentExporter.export(from: db)
         progress.finish()

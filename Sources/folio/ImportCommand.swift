@@ -1,5 +1,6 @@
 import ArgumentParser
 import FolioContent
+import FolioPostgres
 
 /// `folio import PATH...`: loads content in one transaction.
 struct ImportCommand: ParsableCommand {
@@ -16,6 +17,7 @@ struct ImportCommand: ParsableCommand {
     var paths: [String]
 
     func run() throws {
+        if let url = try store.resolvedDatabaseURL() { return try importInto(url: url) }
         let path = try store.resolvedDatabasePath()
         let created = !StoreAccess.exists(path)
         let progress = ProgressLine()
@@ -34,6 +36,25 @@ struct ImportCommand: ParsableCommand {
         progress.finish()
         print("imported \(summary.articles) articles, \(summary.authors) authors, \(summary.tags) tags"
               + (summary.site ? ", site" : "") + " from \(summary.files) file(s) into \(db.path) in "
+              + ProgressLine.seconds(summary.seconds))
+    }
+
+    /// The same import into PostgreSQL (one transaction there too).
+    private func importInto(url: String) throws {
+        guard PostgresStore.isPostgresURL(url) else { throw RunFailure("--database-url must be postgres://… or postgresql://…") }
+        let progress = ProgressLine()
+        let summary: ImportSummary
+        let db: PostgresStore
+        do {
+            db = try PostgresStore(url: url)
+            summary = try ContentImporter(store: db).importPaths(paths) { done, total in progress.update("read \(done)/\(total) files") }
+        } catch {
+            progress.finish()
+            throw RunFailure("import failed, nothing was changed: \(error)")
+        }
+        progress.finish()
+        print("imported \(summary.articles) articles, \(summary.authors) authors, \(summary.tags) tags"
+              + (summary.site ? ", site" : "") + " from \(summary.files) file(s) into \(db.location) in "
               + ProgressLine.seconds(summary.seconds))
     }
 }

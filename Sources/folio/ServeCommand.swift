@@ -3,6 +3,7 @@ import FolioAPI
 import FolioContent
 import FolioWebhooks
 import FolioHTTP
+import FolioPostgres
 import Foundation
 
 /// `folio serve`: load the content, start the event loops; SIGHUP reopens the access log and
@@ -59,6 +60,11 @@ struct ServeCommand: ParsableCommand {
             config.http.accessLogFD = logFile!.fd
         }
         let health = HealthState()
+        if let url = store.databaseURL ?? Environment.value("FOLIO_DATABASE_URL").flatMap({ $0.isEmpty ? nil : $0 }) ?? config.storeURL {
+            // Said plainly rather than serving the SQLite file when PostgreSQL was asked for.
+            throw RunFailure("serving from PostgreSQL (\(PostgresStore.withoutPassword(url))) is not built yet: "
+                             + "folio import and export work with it; serve uses the SQLite store (unset FOLIO_DATABASE_URL / store.url)")
+        }
         let databasePath = store.databasePath(configured: config.database)
         let content: LoadedContent
         do {

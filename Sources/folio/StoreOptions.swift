@@ -11,6 +11,18 @@ struct StoreOptions: ParsableArguments {
         discussion: "serve and import create it when it does not exist; check and export need it to exist."))
     var database: String?
 
+    @Option(name: .customLong("database-url"), help: ArgumentHelp(
+        "PostgreSQL URL, postgres://user@host:port/db (env FOLIO_DATABASE_URL, then \"store.url\" in the configuration).",
+        discussion: "Instead of the SQLite file: import and export work with it; serving from PostgreSQL comes next."))
+    var databaseURL: String?
+
+    /// The PostgreSQL URL, if one is named: flag, then FOLIO_DATABASE_URL, then `store.url`.
+    func resolvedDatabaseURL() throws -> String? {
+        if let databaseURL { return databaseURL }
+        if let env = Environment.value("FOLIO_DATABASE_URL"), !env.isEmpty { return env }
+        return try loadConfiguration(requiredIfNamed: true).storeURL
+    }
+
     /// The configuration file to read.
     var configPath: String { config ?? "Config/folio.json" }
 

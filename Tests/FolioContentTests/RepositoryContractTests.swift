@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import FolioContent
 import FolioPostgres
+import FolioTestSupport
 
 /// The `ArticleRepository` contract, one suite run on both engines: SQLite (a file in a
 /// temporary folder) and PostgreSQL (a real server, a fresh database per test).

@@ -255,12 +255,12 @@ struct DocExamplesTests {
         let tls = Self.literals(after: "static let tlsKeys: Set<String> = [", in: source)
         #expect(tls.count >= 6)
         for key in tls { #expect(rows["tls." + key] != nil, "\(doc.name): the configuration reference lacks tls.\(key)") }
-        for section in ["editorial", "webhooks"] {
-            let keys = Self.literals(after: "static let \(section == "editorial" ? "editorialKeys" : "webhookKeys"): Set<String> = [", in: source)
-            #expect(keys.count >= 2)
+        for (section, list) in [("editorial", "editorialKeys"), ("webhooks", "webhookKeys"), ("store", "storeKeys")] {
+            let keys = Self.literals(after: "static let \(list): Set<String> = [", in: source)
+            #expect(!keys.isEmpty)
             for key in keys { #expect(rows[section + "." + key] != nil, "\(doc.name): the configuration reference lacks \(section).\(key)") }
         }
-        for key in top where !["limits", "response_cache", "search", "admin", "tls", "editorial", "webhooks"].contains(key) {
+        for key in top where !["limits", "response_cache", "search", "admin", "tls", "editorial", "webhooks", "store"].contains(key) {
             #expect(rows[key] != nil, "\(doc.name): the configuration reference lacks \(key)")
         }
         for key in limits { #expect(rows["limits." + key] != nil, "\(doc.name): the configuration reference lacks limits.\(key)") }

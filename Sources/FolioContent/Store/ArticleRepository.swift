@@ -77,6 +77,8 @@ public enum RepositoryError: Error, Sendable, Hashable, CustomStringConvertible 
 /// blocking and belongs off the event loops. Every write is one
 /// transaction: it happens entirely or not at all.
 public protocol ArticleRepository: Sendable {
+    /// Where the store is, for messages (a file path, or a database URL without its password).
+    var location: String { get }
     /// Everything needed to build a snapshot (no bodies).
     func loadContent() throws -> ContentData
     /// The body of one article, or nil.

@@ -87,6 +87,8 @@ public final class SQLiteStore: ArticleRepository {
         try connection.withLock { db in try body(db) }
     }
 
+    public var location: String { path }
+
     public func loadContent() throws -> ContentData {
         try connection.withLock { db in try ContentLoader.load(db) }
     }

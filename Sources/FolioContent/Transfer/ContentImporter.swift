@@ -45,9 +45,9 @@ public struct ImportSummary: Sendable, Hashable {
 /// first problem (with its file, line and field) aborts the run and nothing
 /// from it is kept.
 public struct ContentImporter: Sendable {
-    public let store: SQLiteStore
+    public let store: any ArticleRepository
 
-    public init(store: SQLiteStore) { self.store = store }
+    public init(store: any ArticleRepository) { self.store = store }
 
     /// Where an item came from, to point at it in errors.
     private struct Origin {
@@ -142,7 +142,7 @@ public struct ContentImporter: Sendable {
             }
             throw origin.error(field, inner.description)
         } catch {
-            throw ImportError(file: store.path, message: "the store refused the import: \(error)")
+            throw ImportError(file: store.location, message: "the store refused the import: \(error)")
         }
         var summary = ImportSummary()
         summary.files = files.count

@@ -5,20 +5,20 @@ import Glibc
 /// started once per test process on a temporary data directory and a free loopback port (as the
 /// `postgres` user when the tests run as root, since PostgreSQL refuses root), stopped when the
 /// process exits. Each test gets a database of its own (`freshDatabase()`).
-final class PostgresServer: Sendable {
-    let port: Int
+public final class PostgresServer: Sendable {
+    public let port: Int
     let directory: String
     let binaries: String
 
-    static let shared: Result<PostgresServer, PostgresUnavailable> = {
+    public static let shared: Result<PostgresServer, PostgresUnavailable> = {
         do { return .success(try PostgresServer()) } catch let e as PostgresUnavailable { return .failure(e) } catch {
             return .failure(PostgresUnavailable(reason: "\(error)"))
         }
     }()
 
-    struct PostgresUnavailable: Error, CustomStringConvertible {
+    public struct PostgresUnavailable: Error, CustomStringConvertible {
         let reason: String
-        var description: String { "PostgreSQL could not be started for the tests: \(reason) (install Debian's postgresql; .ci/run does)" }
+        public var description: String { "PostgreSQL could not be started for the tests: \(reason) (install Debian's postgresql; .ci/run does)" }
     }
 
     private init() throws {
@@ -52,7 +52,7 @@ final class PostgresServer: Sendable {
     nonisolated(unsafe) static var cleanup: (() -> Void)?
 
     /// A new empty database; its URL.
-    func freshDatabase() throws -> String {
+    public func freshDatabase() throws -> String {
         let name = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
         let r = try Self.run(binaries + "/psql", ["-h", "127.0.0.1", "-p", String(port), "-U", "folio", "-d", "postgres", "-q", "-c",
                                                   "CREATE DATABASE \(name)"])
