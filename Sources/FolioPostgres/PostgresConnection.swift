@@ -94,6 +94,35 @@ final class PostgresConnection {
         try Self.check(result)
     }
 
+    /// The server closed the connection (restart, failover, `pg_terminate_backend`).
+    var isBroken: Bool { PQstatus(handle) != CONNECTION_OK }
+
+    /// Connects again with the same parameters (the session's settings are set again).
+    func reconnect() throws {
+        PQreset(handle)
+        guard PQstatus(handle) == CONNECTION_OK else {
+            throw PostgresError(message: String(cString: PQerrorMessage(handle)).trimmingCharacters(in: .whitespacesAndNewlines), sqlState: nil)
+        }
+        try execute("SET client_min_messages = warning")
+    }
+
+    /// The connection's socket (to wait for notifications with poll).
+    var socket: Int32 { PQsocket(handle) }
+
+    /// Reads what the server sent and returns the payloads of the notifications that arrived.
+    /// Throws when the connection is broken.
+    func notifications() throws -> [String] {
+        guard PQconsumeInput(handle) == 1 else {
+            throw PostgresError(message: String(cString: PQerrorMessage(handle)).trimmingCharacters(in: .whitespacesAndNewlines), sqlState: nil)
+        }
+        var payloads: [String] = []
+        while let n = PQnotifies(handle) {
+            payloads.append(String(cString: n.pointee.extra))
+            PQfreemem(n)
+        }
+        return payloads
+    }
+
     /// `body` in one transaction, rolled back if it throws.
     func transaction<R>(_ body: () throws -> R) throws -> R {
         try execute("BEGIN")

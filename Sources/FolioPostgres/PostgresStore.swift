@@ -38,6 +38,7 @@ public final class PostgresStore: ArticleRepository {
     /// `body` inside one transaction on the store's connection.
     func transaction<R: Sendable>(_ body: (inout sending PostgresWriter) throws -> R) throws -> R {
         try connection.withLock { db in
+            if db.isBroken { try db.reconnect() }  // the write that found it broken failed; this one reconnects
             try db.execute("BEGIN")
             var writer = PostgresWriter(db: db, actor: actor)
             do {
@@ -52,7 +53,10 @@ public final class PostgresStore: ArticleRepository {
     }
 
     func read<R: Sendable>(_ body: (PostgresConnection) throws -> R) throws -> R {
-        try connection.withLock { db in try body(db) }
+        try connection.withLock { db in
+            if db.isBroken { try db.reconnect() }
+            return try body(db)
+        }
     }
 
     // MARK: reads
@@ -125,6 +129,22 @@ public final class PostgresStore: ArticleRepository {
                 Change(seq: r.int64($0, 0), kind: r.string($0, 1), entityID: r.int64($0, 2), slug: r.string($0, 3), op: r.string($0, 4),
                        actor: r.string($0, 5), at: r.int64($0, 6))
             }
+        }
+    }
+
+    /// Ends every other session on this database (a fault for the tests: what a failover or
+    /// an operator's `pg_terminate_backend` does to replicas).
+    public func terminateOtherBackends() throws {
+        _ = try read { db in
+            try db.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")
+        }
+    }
+
+    /// Appends a change without NOTIFY (a notification lost in transit, for the tests).
+    public func logChangeWithoutNotification(slug: String) throws {
+        _ = try read { db in
+            try db.query("INSERT INTO changes (kind, entity_id, slug, op, actor, at, public) VALUES ('article', 0, $1, 'update', 'test', 0, true)",
+                         [.text(slug)])
         }
     }
 

@@ -8,9 +8,16 @@ struct PostgresWriter {
     let db: PostgresConnection
     let actor: String
 
+    /// Appends to the changes log and sends its sequence number on `folio_changes` (PostgreSQL
+    /// delivers the NOTIFY at commit, and never for a rolled-back write). Followers treat it only
+    /// as a wake-up: they read the log by sequence, so a lost notification only delays.
     func logChange(_ kind: String, id: Int64, slug: String, _ op: String, isPublic: Bool = true) throws {
-        try db.query("INSERT INTO changes (kind, entity_id, slug, op, actor, at, public) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                     [.text(kind), .int(id), .text(slug), .text(op), .text(actor), .int(Int64(Date().timeIntervalSince1970)), .bool(isPublic)])
+        try db.query("""
+            WITH logged AS (
+                INSERT INTO changes (kind, entity_id, slug, op, actor, at, public) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING seq
+            )
+            SELECT pg_notify('\(PostgresChangeFollower.channel)', seq::text) FROM logged
+            """, [.text(kind), .int(id), .text(slug), .text(op), .text(actor), .int(Int64(Date().timeIntervalSince1970)), .bool(isPublic)])
     }
 
     func id(in table: String, slug: String) throws -> Int64? {

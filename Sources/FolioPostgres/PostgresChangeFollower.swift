@@ -1,0 +1,88 @@
+public import FolioContent
+import Foundation
+import Glibc
+import Synchronization
+
+/// Follows the changes log of a PostgreSQL store from another process (a replica): `LISTEN
+/// folio_changes` is only the wake-up; on every notification, after every reconnect and every
+/// `pollInterval` seconds it reads the changes after the last one it handed on, in sequence
+/// order, so a lost notification (or a dropped connection) delays nothing beyond the interval.
+/// A broken connection is retried with exponential backoff and jitter (up to 5 s); `state`
+/// says whether it is connected and why not. Runs on a thread of its own.
+public final class PostgresChangeFollower: Sendable {
+    public static let channel = "folio_changes"
+
+    /// Connected (and listening), or the last connection error.
+    public enum State: Sendable, Equatable {
+        case connecting
+        case following
+        case disconnected(String)
+    }
+
+    let url: String
+    let pollInterval: Double
+    private let last: Mutex<Int64>
+    private let stateBox = Mutex<State>(.connecting)
+    private let stopped = Atomic<Bool>(false)
+    private let deliver: @Sendable ([Change]) -> Void
+
+    /// Hands every change after `sequence` to `deliver`, in order, from its own thread.
+    public init(url: String, after sequence: Int64, pollInterval: Double = 2, deliver: @escaping @Sendable ([Change]) -> Void) {
+        self.url = url
+        self.pollInterval = pollInterval
+        last = Mutex(sequence)
+        self.deliver = deliver
+    }
+
+    public var state: State { stateBox.withLock { $0 } }
+    /// The newest sequence number handed on.
+    public var lastSequence: Int64 { last.withLock { $0 } }
+
+    public func start() {
+        let thread = Thread { [self] in run() }
+        thread.name = "folio-pg-follower"
+        thread.start()
+    }
+
+    public func stop() { stopped.store(true, ordering: .relaxed) }
+
+    private func run() {
+        var backoff = 0.1
+        while !stopped.load(ordering: .relaxed) {
+            do {
+                let db = try PostgresConnection(url: url)
+                try db.execute("LISTEN \(Self.channel)")
+                stateBox.withLock { $0 = .following }
+                backoff = 0.1
+                try catchUp(db)  // what happened while not listening
+                while !stopped.load(ordering: .relaxed) {
+                    var fds = pollfd(fd: db.socket, events: Int16(POLLIN), revents: 0)
+                    _ = poll(&fds, 1, Int32(pollInterval * 1000))
+                    _ = try db.notifications()  // wake-up only; the log is the truth
+                    try catchUp(db)
+                }
+            } catch {
+                stateBox.withLock { $0 = .disconnected("\(error)") }
+                Thread.sleep(forTimeInterval: backoff * Double.random(in: 0.5...1.5))
+                backoff = min(5, backoff * 2)
+            }
+        }
+    }
+
+    /// Reads and hands on every change after the last one, a page at a time.
+    private func catchUp(_ db: PostgresConnection) throws {
+        while true {
+            let after = last.withLock { $0 }
+            let r = try db.query("SELECT seq, kind, entity_id, slug, op, actor, at FROM changes WHERE seq > $1 ORDER BY seq LIMIT 1000",
+                                 [.int(after)])
+            guard !r.isEmpty else { return }
+            let page = (0..<r.count).map {
+                Change(seq: r.int64($0, 0), kind: r.string($0, 1), entityID: r.int64($0, 2), slug: r.string($0, 3), op: r.string($0, 4),
+                       actor: r.string($0, 5), at: r.int64($0, 6))
+            }
+            deliver(page)
+            last.withLock { $0 = page.last!.seq }
+            if page.count < 1000 { return }
+        }
+    }
+}
