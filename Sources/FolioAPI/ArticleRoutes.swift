@@ -34,7 +34,7 @@ extension FolioApp {
            let target = snapshot.redirectTarget(forOldSlug: slug) {
             return redirect(request, to: "/api/v1/articles/" + target)
         }
-        return miss(request, key: key) { snapshot throws(APIError) in
+        return miss(request, key: key) { [self] snapshot throws(APIError) in
             let params = try QueryParameters(raw: request.queryBytes)
             try params.requireOnly(["fields"])
             let slug = try Self.slugParameter(raw)
@@ -61,7 +61,9 @@ extension FolioApp {
     }
 
     func related(_ request: HTTPRequest, slug raw: String?) -> HTTPResponse {
-        cached(request) { snapshot throws(APIError) in
+        let key = CacheKey(target: request.targetBytes, variant: 0)
+        if let hit = cache.lookup(key) { return hit.response(for: request, policy: policy) }
+        return miss(request, key: key) { [self] snapshot throws(APIError) in
             let params = try QueryParameters(raw: request.queryBytes)
             try params.requireOnly(["limit"])
             let limit = try params.integer("limit", in: 1...50) ?? 5

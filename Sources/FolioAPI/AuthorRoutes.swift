@@ -5,7 +5,9 @@ import FolioJSON
 /// GET /api/v1/authors, /api/v1/authors/{slug}, /api/v1/authors/{slug}/articles, /api/v1/tags, /api/v1/site.
 extension FolioApp {
     func authors(_ request: HTTPRequest) -> HTTPResponse {
-        cached(request) { snapshot throws(APIError) in
+        let key = CacheKey(target: request.targetBytes, variant: 0)
+        if let hit = cache.lookup(key) { return hit.response(for: request, policy: policy) }
+        return miss(request, key: key) { [self] snapshot throws(APIError) in
             let params = try QueryParameters(raw: request.queryBytes)
             try params.requireOnly(["page", "per_page"])
             let perPage = try params.integer("per_page", in: 1...100) ?? 20
@@ -46,7 +48,9 @@ extension FolioApp {
             }
             format = chosen
         }
-        return cached(request, variant: vary == nil ? 0 : format + 1) { snapshot throws(APIError) in
+        let key = CacheKey(target: request.targetBytes, variant: vary == nil ? 0 : format + 1)
+        if let hit = cache.lookup(key) { return hit.response(for: request, policy: policy) }
+        return miss(request, key: key) { [self, raw, vary] snapshot throws(APIError) in
             let params = try QueryParameters(raw: request.queryBytes)
             try params.requireOnly([])
             let slug = try Self.slugParameter(raw)
@@ -85,7 +89,9 @@ extension FolioApp {
     }
 
     func tags(_ request: HTTPRequest) -> HTTPResponse {
-        cached(request) { snapshot throws(APIError) in
+        let key = CacheKey(target: request.targetBytes, variant: 0)
+        if let hit = cache.lookup(key) { return hit.response(for: request, policy: policy) }
+        return miss(request, key: key) { [self] snapshot throws(APIError) in
             try QueryParameters(raw: request.queryBytes).requireOnly([])
             let encoder = ContentEncoder(snapshot: snapshot, bodies: bodies)
             var w = JSONWriter(capacity: 4 * 1024)
@@ -104,7 +110,9 @@ extension FolioApp {
     }
 
     func site(_ request: HTTPRequest) -> HTTPResponse {
-        cached(request) { snapshot throws(APIError) in
+        let key = CacheKey(target: request.targetBytes, variant: 0)
+        if let hit = cache.lookup(key) { return hit.response(for: request, policy: policy) }
+        return miss(request, key: key) { [self] snapshot throws(APIError) in
             try QueryParameters(raw: request.queryBytes).requireOnly([])
             let encoder = ContentEncoder(snapshot: snapshot, bodies: bodies)
             var w = JSONWriter(capacity: 1024)

@@ -29,13 +29,7 @@ public final class FolioApp: Sendable {
         self.adminAuth = adminAuth
         self.changesLog = changesLog
         // Before a write is answered, the responses built from what it changed are dropped.
-        writer?.onChange { [cache] change in
-            if change.everything {
-                cache.invalidateAll(generation: change.generation)
-            } else {
-                cache.invalidate(CacheDependencies.invalidated(by: change), generation: change.generation)
-            }
-        }
+        writer?.onChange { [cache] change in Self.invalidate(cache, change) }
         self.urls = urls
         self.searchLimits = searchLimits
         self.searchScheduler = searchScheduler
@@ -70,6 +64,18 @@ public final class FolioApp: Sendable {
         return router
     }
 
+    /// Drops the cached responses built from what `change` changed (a replica calls it after
+    /// applying changes another process wrote).
+    public func contentChanged(_ change: ContentChangeSet) { Self.invalidate(cache, change) }
+
+    static func invalidate(_ cache: ResponseCache, _ change: ContentChangeSet) {
+        if change.everything {
+            cache.invalidateAll(generation: change.generation)
+        } else {
+            cache.invalidate(CacheDependencies.invalidated(by: change), generation: change.generation)
+        }
+    }
+
     /// What a handler builds on a cache miss.
     struct Built {
         var body: [UInt8]
@@ -82,25 +88,21 @@ public final class FolioApp: Sendable {
         var deps = CacheDependencies.list
     }
 
-    /// The shared path of every cacheable GET: look up by raw target, else validate, build, store.
-    /// `variant` numbers the representation content negotiation chose (0: the only one); it is part
-    /// of the cache key.
-    ///
-    /// Where a miss is built is decided after the request is decoded and routed, never on raw bytes:
-    /// - on the event loop (`cached`): handlers that read only the in-memory snapshot, and those
-    ///   that read at most one article body (one primary-key read on a WAL reader, 60–150 µs: less
-    ///   than a hop to a thread, see `BodyStore`); their work is bounded by the snapshot's indexes
-    ///   and the query-string limits;
-    /// - on a worker thread (`cachedOffLoop`): handlers that may read many bodies (feeds, lists
-    ///   with body fields);
-    /// - on the search threads (`cachedSearch`): anything with `q`, within a CPU budget.
-    func cached(_ request: HTTPRequest, variant: Int = 0, _ build: (ContentSnapshot) throws(APIError) -> Built) -> HTTPResponse {
-        let key = CacheKey(target: request.targetBytes, variant: variant)
-        if let hit = cache.lookup(key) {
-            return hit.response(for: request, policy: policy)
-        }
-        return miss(request, key: key, build)
-    }
+    // The shared path of every cacheable GET: look up by raw target, else validate, build, store.
+    // `variant` numbers the representation content negotiation chose (0: the only one); it is part
+    // of the cache key.
+    //
+    // Where a miss is built is decided after the request is decoded and routed, never on raw bytes:
+    // - on the event loop (`miss`): handlers that read only the in-memory snapshot, and those
+    //   that read at most one article body (one primary-key read on a WAL reader, 60–150 µs: less
+    //   than a hop to a thread, see `BodyStore`); their work is bounded by the snapshot's indexes
+    //   and the query-string limits;
+    // - on a worker thread (`cachedOffLoop`): handlers that may read many bodies (feeds, lists
+    //   with body fields);
+    // - on the search threads (`cachedSearch`): anything with `q`, within a CPU budget.
+    //
+    // Handlers look the key up themselves and call `miss` only when it is absent, so that a hit
+    // never forms the (escaping) closure that builds a miss: no allocation on the hit path.
 
     /// An article list (all articles, an author's): on the search threads when it has `q`, on a
     /// worker when it includes bodies, else on the loop. The query string is decoded here (cheap:
@@ -125,7 +127,7 @@ public final class FolioApp: Sendable {
         // No q, or one that will be refused while the query is parsed, before anything is searched.
         let readsBodies = params.pairs.contains { $0.name == "include" || ($0.name == "fields" && ($0.value.contains("html") || $0.value.contains("text"))) }
         if readsBodies {
-            return .deferred { [self] in miss(request, key: key) { snapshot throws(APIError) in try build(params, snapshot, .unlimited) } }
+            return .deferred { [self] in buildMiss(request, key: key) { snapshot throws(APIError) in try build(params, snapshot, .unlimited) } }
         }
         return miss(request, key: key) { snapshot throws(APIError) in try build(params, snapshot, .unlimited) }
     }
@@ -139,7 +141,7 @@ public final class FolioApp: Sendable {
             let accepted = searchScheduler.submit(expensive: expensive) { [self] in
                 guard !completion.isCancelled else { return }
                 let budget = SearchBudget(cpuSeconds: budgetSeconds, isCancelled: { completion.isCancelled })
-                let response = miss(request, key: key) { snapshot throws(APIError) in try build(snapshot, budget) }
+                let response = buildMiss(request, key: key) { snapshot throws(APIError) in try build(snapshot, budget) }
                 let used = budget.used
                 searchScheduler.record(cpuSeconds: used, stoppedByBudget: used > budgetSeconds)
                 completion.complete(response)
@@ -159,10 +161,20 @@ public final class FolioApp: Sendable {
         if let hit = cache.lookup(key) {
             return hit.response(for: request, policy: policy)
         }
-        return .deferred { [self] in miss(request, key: key, build) }
+        return .deferred { [self] in buildMiss(request, key: key, build) }
     }
 
-    func miss(_ request: HTTPRequest, key: CacheKey, _ build: (ContentSnapshot) throws(APIError) -> Built) -> HTTPResponse {
+    /// On a store whose body reads cross the network (PostgreSQL), the miss is built off the
+    /// event loop; on SQLite a body read is cheaper than the hop and stays on it.
+    func miss(_ request: HTTPRequest, key: CacheKey, _ build: @escaping @Sendable (ContentSnapshot) throws(APIError) -> Built) -> HTTPResponse {
+        if bodies?.isRemote == true {
+            return .deferred(background: false) { [self] in buildMiss(request, key: key, build) }
+        }
+        return buildMiss(request, key: key, build)
+    }
+
+    /// Builds, stores and answers a miss where it is called (on a worker already, or on the loop).
+    func buildMiss(_ request: HTTPRequest, key: CacheKey, _ build: (ContentSnapshot) throws(APIError) -> Built) -> HTTPResponse {
         let snapshot = snapshots.current()
         do {
             let built = try build(snapshot)

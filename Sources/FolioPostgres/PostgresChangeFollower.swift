@@ -24,10 +24,11 @@ public final class PostgresChangeFollower: Sendable {
     private let last: Mutex<Int64>
     private let stateBox = Mutex<State>(.connecting)
     private let stopped = Atomic<Bool>(false)
-    private let deliver: @Sendable ([Change]) -> Void
+    private let deliver: @Sendable ([Change]) throws -> Void
 
-    /// Hands every change after `sequence` to `deliver`, in order, from its own thread.
-    public init(url: String, after sequence: Int64, pollInterval: Double = 2, deliver: @escaping @Sendable ([Change]) -> Void) {
+    /// Hands every change after `sequence` to `deliver`, in order, from its own thread. When
+    /// `deliver` throws, the page is handed on again after a reconnect (nothing is skipped).
+    public init(url: String, after sequence: Int64, pollInterval: Double = 2, deliver: @escaping @Sendable ([Change]) throws -> Void) {
         self.url = url
         self.pollInterval = pollInterval
         last = Mutex(sequence)
@@ -80,7 +81,7 @@ public final class PostgresChangeFollower: Sendable {
                 Change(seq: r.int64($0, 0), kind: r.string($0, 1), entityID: r.int64($0, 2), slug: r.string($0, 3), op: r.string($0, 4),
                        actor: r.string($0, 5), at: r.int64($0, 6))
             }
-            deliver(page)
+            try deliver(page)
             last.withLock { $0 = page.last!.seq }
             if page.count < 1000 { return }
         }

@@ -61,7 +61,9 @@ public final class PostgresStore: ArticleRepository {
 
     // MARK: reads
 
-    public func loadContent() throws -> ContentData {
+    public func loadContent() throws -> ContentData { try loadContent(articles: true) }
+
+    func loadContent(articles withArticles: Bool) throws -> ContentData {
         try read { db in
             var site: Site?
             let s = try db.query("SELECT name, url, description, language, contact_email, contact_phone, contact_address FROM site WHERE id = 1")
@@ -87,9 +89,35 @@ public final class PostgresStore: ArticleRepository {
             var redirects: [String: Int64] = [:]
             let h = try db.query("SELECT old_slug, article_id FROM slug_history")
             for r in 0..<h.count { redirects[h.string(r, 0)] = h.int64(r, 1) }
-            var articles = try PostgresReader.articles(db, where: "status = 'published'", [])
+            var articles = withArticles ? try PostgresReader.articles(db, where: "status = 'published'", []) : []
             try PostgresReader.attachAuthorsAndTags(db, to: &articles)
             return ContentData(site: site, articles: articles, authors: authors, tags: tags, redirects: redirects)
+        }
+    }
+
+    /// The catalog only (site, authors, tags, redirects), without articles.
+    public func loadCatalog() throws -> ContentData {
+        var data = try loadContent(articles: false)
+        data.articles = []
+        return data
+    }
+
+    /// The public articles among `ids`, with their authors and tags, as they are now.
+    public func publishedArticles(ids: [Int64]) throws -> [Article] {
+        guard !ids.isEmpty else { return [] }
+        return try read { db in
+            var found = try PostgresReader.articles(db, where: "status = 'published' AND id = ANY($1::bigint[])",
+                                                    [.text("{" + ids.map(String.init).joined(separator: ",") + "}")])
+            try PostgresReader.attachAuthorsAndTags(db, to: &found)
+            return found
+        }
+    }
+
+    /// The body as the API serves it (html and text; the Markdown source stays in the store).
+    public func servedBody(articleID: Int64) throws -> ArticleBody? {
+        try read { db in
+            let r = try db.query("SELECT html, text FROM article_bodies WHERE article_id = $1", [.int(articleID)])
+            return r.isEmpty ? nil : ArticleBody(markdown: "", html: r.string(0, 0), text: r.string(0, 1))
         }
     }
 

@@ -1,18 +1,28 @@
 import FolioContent
+import FolioPostgres
 import Foundation
 
-/// The content `serve` starts with: the store (sample content loaded into an empty one), the
-/// first snapshot, the body store and the search index.
+/// The content `serve` starts with. On SQLite (the default): the store (sample content loaded
+/// into an empty one), the first snapshot, the body store, the search index, the writer. On
+/// PostgreSQL (`store.url`): a replica following the changes log, serving reads; writes, search
+/// and the changes feed are not served from PostgreSQL yet (503).
 struct LoadedContent {
-    let store: SQLiteStore
     let snapshots: SnapshotHolder
     let bodies: BodyStore
-    let search: SearchIndex
-    /// Writes and the changes log; nil writer on a read-only store.
+    /// The SQLite store (nil on PostgreSQL).
+    let store: SQLiteStore?
+    let search: SearchIndex?
+    /// Writes and the changes log; nil on a read-only store and on PostgreSQL.
     let writer: ContentWriter?
-    let changes: ChangesLog
+    let changes: ChangesLog?
+    /// Following PostgreSQL's changes log (nil on SQLite).
+    let replica: PostgresReplica?
     /// A summary when the store was empty and the sample content was loaded.
     let sampleImported: String?
+    /// Where the content comes from, for messages.
+    let location: String
+
+    var isReadOnlySQLite: Bool { store?.isReadOnly ?? false }
 
     /// Opens the store read-write, or read-only when this process cannot write the file or its
     /// folder (`store.isReadOnly`; an empty read-only store stays empty).
@@ -28,21 +38,29 @@ struct LoadedContent {
         let snapshots = SnapshotHolder(snapshot)
         let bodies = try BodyStore(path: databasePath, cacheBytes: bodyCacheBytes)
         return LoadedContent(
-            store: store, snapshots: snapshots, bodies: bodies,
+            snapshots: snapshots, bodies: bodies, store: store,
             search: try SearchIndex(path: databasePath, connections: searchConnections),
             writer: store.isReadOnly ? nil : try ContentWriter(store: store, snapshots: snapshots, bodies: bodies,
                                                                            revisionsKept: revisionsKept),
-            changes: try ChangesLog(path: databasePath), sampleImported: imported)
+            changes: try ChangesLog(path: databasePath), replica: nil, sampleImported: imported, location: databasePath)
+    }
+
+    /// A replica of a PostgreSQL store: the snapshot loaded now, kept current by its changes log.
+    static func openPostgres(url: String, bodyCacheBytes: Int) throws -> LoadedContent {
+        let replica = try PostgresReplica(url: url, bodyCacheBytes: bodyCacheBytes)
+        return LoadedContent(snapshots: replica.snapshots, bodies: replica.bodies, store: nil, search: nil, writer: nil, changes: nil,
+                             replica: replica, sampleImported: nil, location: replica.location)
     }
 
     /// Reads the store again into a new snapshot (SIGHUP: another process, such as `folio
     /// import`, may have written it). Cached bodies are dropped first, so nothing built for the
-    /// new snapshot can see an old body.
+    /// new snapshot can see an old body. A replica follows its log already: nothing to do.
     func reload() throws -> ContentSnapshot {
         if let writer {
             try writer.catchUp()
             return snapshots.current()
         }
+        guard let store else { return snapshots.current() }
         bodies.invalidateAll()
         return try snapshots.reload(from: store)
     }

@@ -60,19 +60,24 @@ struct ServeCommand: ParsableCommand {
             config.http.accessLogFD = logFile!.fd
         }
         let health = HealthState()
-        if let url = store.databaseURL ?? Environment.value("FOLIO_DATABASE_URL").flatMap({ $0.isEmpty ? nil : $0 }) ?? config.storeURL {
-            // Said plainly rather than serving the SQLite file when PostgreSQL was asked for.
-            throw RunFailure("serving from PostgreSQL (\(PostgresStore.withoutPassword(url))) is not built yet: "
-                             + "folio import and export work with it; serve uses the SQLite store (unset FOLIO_DATABASE_URL / store.url)")
-        }
+        let databaseURL = store.databaseURL ?? Environment.value("FOLIO_DATABASE_URL").flatMap({ $0.isEmpty ? nil : $0 }) ?? config.storeURL
         let databasePath = store.databasePath(configured: config.database)
         let content: LoadedContent
-        do {
-            content = try LoadedContent.open(databasePath: databasePath, sampleContent: config.sampleContent,
-                                             bodyCacheBytes: config.bodyCacheBytes, searchConnections: config.searchScheduler.workers,
-                                             revisionsKept: config.editorial.revisionsKept)
-        } catch {
-            throw RunFailure("cannot open the content store \(databasePath): \(error)")
+        if let url = databaseURL {
+            guard PostgresStore.isPostgresURL(url) else { throw RunFailure("store.url must be postgres://… or postgresql://…") }
+            do {
+                content = try LoadedContent.openPostgres(url: url, bodyCacheBytes: config.bodyCacheBytes)
+            } catch {
+                throw RunFailure("cannot open the content store \(PostgresStore.withoutPassword(url)): \(error)")
+            }
+        } else {
+            do {
+                content = try LoadedContent.open(databasePath: databasePath, sampleContent: config.sampleContent,
+                                                 bodyCacheBytes: config.bodyCacheBytes, searchConnections: config.searchScheduler.workers,
+                                                 revisionsKept: config.editorial.revisionsKept)
+            } catch {
+                throw RunFailure("cannot open the content store \(databasePath): \(error)")
+            }
         }
         let defaultAPI = config.http.tls.map { tls in
             config.tls.plainHTTP == .serve ? nil : "https://" + Self.display(host: Self.linkHost(config.http.host), port: tls.port)
@@ -87,7 +92,10 @@ struct ServeCommand: ParsableCommand {
                            cache: ResponseCache(maxEntries: config.responseCacheEntries, maxBytes: config.responseCacheBytes),
                            policy: policy, health: health, urls: urls, searchLimits: config.searchLimits,
                            searchScheduler: SearchScheduler(config.searchScheduler), writer: content.writer,
-                           adminAuth: AdminAuth(store: content.store, settings: config.admin), changesLog: content.changes)
+                           adminAuth: content.store.map { AdminAuth(store: $0, settings: config.admin) }, changesLog: content.changes)
+        // A PostgreSQL replica applies what other processes write, then drops what it made stale.
+        content.replica?.onChange { [app] change in app.contentChanged(change) }
+        content.replica?.start()
         // Scheduled articles go public at their time, and at once if it passed while the server was down.
         let scheduler = content.writer.map { PublishScheduler(writer: $0) }
         scheduler?.start { error in Console.event("folio: publishing scheduled articles failed (retrying): \(error)", json: jsonLogs, level: "warning") }
@@ -164,7 +172,11 @@ struct ServeCommand: ParsableCommand {
         health.markReady()
         let ms = Int((MonotonicClock.now() - started) * 1000)
         if let imported = content.sampleImported { Console.event("folio: empty store, loaded sample content (\(imported))", json: jsonLogs) }
-        if content.store.isReadOnly {
+        if let replica = content.replica {
+            Console.event("folio: serving PostgreSQL \(replica.location) as a replica (following its changes log; writes, search "
+                          + "and the changes feed are not served from PostgreSQL yet)", json: jsonLogs, level: "notice")
+        }
+        if content.isReadOnlySQLite {
             Console.event("folio: read-only store \(databasePath): serving it, writes are off", json: jsonLogs, level: "notice")
         }
         var listening: [String] = []

@@ -4,7 +4,9 @@ import Testing
 
 /// `folio import` and `folio export` with `--database-url` against a real PostgreSQL server: the
 /// sample content imported there exports exactly as it does from the SQLite store; a bad file
-/// leaves PostgreSQL unchanged; `serve` with a PostgreSQL URL says it cannot yet, naming no password.
+/// leaves PostgreSQL unchanged. Two `folio serve` replicas on one PostgreSQL database serve the
+/// same content and show what another process writes within a second, also after their
+/// connections are killed.
 @Suite("PostgreSQL commands", .serialized)
 struct PostgresCommandTests {
     @Test func importAndExportMatchTheSQLiteStore() throws {
@@ -32,9 +34,79 @@ struct PostgresCommandTests {
         #expect(refused.status != 0 && refused.output.contains("nothing was changed"), "\(refused.output)")
         #expect(try FolioTool.run(["export", "--database-url", url]).output == fromSQLite.output)
 
-        // Environment variable and serve's refusal (the password is not printed).
-        let secretURL = url.replacingOccurrences(of: "folio@", with: "folio:hunter2@")
-        let serve = try FolioTool.run(["serve", "--port", "0", "--database-url", secretURL])
-        #expect(serve.status != 0 && serve.output.contains("not built yet") && !serve.output.contains("hunter2"), "\(serve.output)")
     }
+
+    static func get(_ server: ServerProcess, _ path: String) throws -> Response {
+        let c = try RawClient(port: server.port)
+        c.send("GET \(path) HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
+        return try c.readResponse()
+    }
+
+    static func article(_ slug: String, _ title: String) -> String {
+        #"{"articles": [{"slug": "\#(slug)", "title": "\#(title)", "published_at": "2026-12-01T10:00:00Z", "authors": ["javid-valiyev"], "tags": ["azerbaijan"], "body_markdown": "A *replicated* report."}]}"#
+    }
+
+    @Test func twoReplicasServeOneDatabaseAndFollowItsWrites() throws {
+        let url = try PostgresServer.shared.get().freshDatabase()
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("folio-pg-replicas-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let sample = ServerProcess.repositoryRoot.appendingPathComponent("Config/sample-content").path
+        #expect(try FolioTool.run(["import", sample, "--database-url", url]).status == 0)
+        let replicas = try (0..<2).map { _ in try ServerProcess(config: ["access_log": false, "store": ["url": url]]) }
+        defer { replicas.forEach { $0.stop() } }
+        #expect(replicas.allSatisfy { $0.printed.contains("as a replica") })
+
+        let path = "/api/v1/articles/\(SampleContent.electionsSlug)"
+        let first = try replicas.map { try Self.get($0, path) }
+        #expect(first.allSatisfy { $0.status == 200 } && first[0].text == first[1].text, "\(first.map { $0.status })")
+        #expect(first[0].text.contains("\"html\":"), "the body is read from PostgreSQL")
+        let listBefore = try replicas.map { try Self.get($0, "/api/v1/articles?per_page=100").text }
+
+        // Another process writes; both replicas show it (list, article) within a second.
+        func write(_ slug: String, _ title: String) throws -> Date {
+            let file = dir.appendingPathComponent("\(slug)-\(UUID().uuidString).json")
+            try Self.article(slug, title).write(to: file, atomically: true, encoding: .utf8)
+            let r = try FolioTool.run(["import", file.path, "--database-url", url])
+            #expect(r.status == 0, "\(r.output)")
+            return Date()
+        }
+        var lags: [Double] = []
+        for i in 0..<5 {
+            let slug = "replicated-\(i)"
+            let written = try write(slug, "Replicated \(i)")
+            for replica in replicas {
+                let seen = FolioTool.eventually(within: 3) { (try? Self.get(replica, "/api/v1/articles/\(slug)").status) == 200 }
+                #expect(seen, "replica on \(replica.port) did not show \(slug)")
+                lags.append(Date().timeIntervalSince(written))
+            }
+        }
+        print("replica lag after folio import (import's exit to a 200 on the replica): max \(Int((lags.max() ?? 0) * 1000)) ms")
+        #expect(lags.allSatisfy { $0 < 1 }, "\(lags)")
+        let listAfter = try replicas.map { try Self.get($0, "/api/v1/articles?per_page=100").text }
+        #expect(zip(listBefore, listAfter).allSatisfy { $0 != $1 && $1.contains("replicated-4") }, "the cached list was dropped")
+        _ = try write("replicated-0", "Retitled zero")
+        #expect(FolioTool.eventually(within: 3) { replicas.allSatisfy { (try? Self.get($0, "/api/v1/articles/replicated-0").text.contains("Retitled zero")) == true } })
+
+        // Their connections killed: they reconnect and catch up.
+        try PostgresStore_terminate(url)
+        _ = try write("after-failover", "After the kill")
+        for replica in replicas {
+            #expect(FolioTool.eventually(within: 10) { (try? Self.get(replica, "/api/v1/articles/after-failover").status) == 200 })
+        }
+        // Not served from PostgreSQL yet: writes and search say so.
+        let c = try RawClient(port: replicas[0].port)
+        c.send("POST /api/v1/articles HTTP/1.1\r\nHost: t\r\nContent-Length: 2\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n{}")
+        #expect(try c.readResponse().status == 503)
+        let search = try Self.get(replicas[0], "/api/v1/search?q=replicated")
+        #expect(search.status == 503, "\(search.status) \(search.text)")
+    }
+}
+
+/// Ends every session on the database `url` names but the caller's (what a failover does to replicas).
+func PostgresStore_terminate(_ url: String) throws {
+    let r = try Tool.run(URL(fileURLWithPath: "/usr/bin/psql"), [url, "-q", "-c",
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"],
+        in: FileManager.default.temporaryDirectory)
+    #expect(r.status == 0, "\(r.output)")
 }

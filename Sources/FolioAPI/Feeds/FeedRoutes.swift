@@ -58,7 +58,9 @@ extension FolioApp {
 
     /// GET /api/v1/tags/{slug}: the tag with its article count and its five newest articles.
     func tag(_ request: HTTPRequest, slug raw: String?) -> HTTPResponse {
-        cached(request) { snapshot throws(APIError) in
+        let key = CacheKey(target: request.targetBytes, variant: 0)
+        if let hit = cache.lookup(key) { return hit.response(for: request, policy: policy) }
+        return miss(request, key: key) { [self] snapshot throws(APIError) in
             try QueryParameters(raw: request.queryBytes).requireOnly([])
             let slug = try Self.slugParameter(raw)
             guard let t = snapshot.tag(slug: slug) else { throw APIError.notFound("no tag with slug \"\(slug)\"") }

@@ -483,7 +483,9 @@ enum OpenAPIDocument {
 extension FolioApp {
     /// GET /api/v1/openapi.json.
     func openAPI(_ request: HTTPRequest) -> HTTPResponse {
-        cached(request) { _ throws(APIError) in
+        let key = CacheKey(target: request.targetBytes, variant: 0)
+        if let hit = cache.lookup(key) { return hit.response(for: request, policy: policy) }
+        return miss(request, key: key) { _ throws(APIError) in
             try QueryParameters(raw: request.queryBytes).requireOnly([])
             return Built(body: OpenAPIDocument.bytes, lastModified: nil)
         }

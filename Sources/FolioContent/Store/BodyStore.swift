@@ -15,20 +15,33 @@ public final class BodyStore: Sendable {
     /// Default cache budget: 64 MiB.
     public static let defaultCacheBytes = 64 << 20
 
-    private let pool: ReadPool
+    /// Reads one served body (html and text) by article id from the store.
+    private let load: @Sendable (Int64) throws -> ArticleBody?
     private let cache: Mutex<BodyCache>
+    /// A miss is a network round trip (PostgreSQL): handlers must not read a body on an event
+    /// loop, and build such responses on the deferred path instead.
+    public let isRemote: Bool
 
     /// Opens `connections` read-only connections to the store at `path`.
     public init(path: String, cacheBytes: Int = BodyStore.defaultCacheBytes, connections: Int = 4) throws {
-        pool = try ReadPool(path: path, connections: connections)
+        let pool = try ReadPool(path: path, connections: connections)
+        load = { id in try pool.with { db in try ContentLoader.servedBody(db, id: id) } }
         cache = Mutex(BodyCache(budget: cacheBytes))
+        isRemote = false
+    }
+
+    /// Bodies from another store (`load` reads one by id), behind the same cache.
+    public init(remote load: @escaping @Sendable (Int64) throws -> ArticleBody?, cacheBytes: Int = BodyStore.defaultCacheBytes) {
+        self.load = load
+        cache = Mutex(BodyCache(budget: cacheBytes))
+        isRemote = true
     }
 
     /// The body of article `id`; `RepositoryError.articleNotFound` when there is none.
     public func body(id: Int64) throws -> ArticleBody {
         let (hit, epoch) = cache.withLock { ($0.get(id), $0.epoch) }
         if let hit { return hit }
-        let loaded = try pool.with { db in try ContentLoader.servedBody(db, id: id) }
+        let loaded = try load(id)
         guard let loaded else { throw RepositoryError.articleNotFound(slug: "#\(id)") }
         cache.withLock { if $0.epoch == epoch { $0.put(id, loaded) } }
         return loaded

@@ -221,14 +221,8 @@ public final class ContentWriter: Sendable {
             guard !changes.isEmpty, changes.count <= Self.reloadThreshold else {
                 return changes.isEmpty ? nil : (changes, [], nil)
             }
-            var ids: [Int64] = []
-            var seen = Set<Int64>()
-            for c in changes where c.kind == "article" && seen.insert(c.entityID).inserted { ids.append(c.entityID) }
-            // The site, authors, tags and redirects are read again only when they may have
-            // changed: a change that is not an article's, a delete, or a rename.
-            let catalogChanged = changes.contains { c in
-                c.kind != "article" || c.op == "delete" || current.article(id: c.entityID).map { $0.slug != c.slug } ?? false
-            }
+            let ids = SnapshotUpdate.articleIDs(changes)
+            let catalogChanged = SnapshotUpdate.catalogMayHaveChanged(changes, current: current)
             return (changes, try ContentLoader.articles(db, ids: ids), catalogChanged ? try ContentLoader.catalog(db) : nil)
         }
         guard let read else { return 0 }
@@ -243,36 +237,8 @@ public final class ContentWriter: Sendable {
             notify(all)
             return read.changes.count
         }
-        let present = Set(read.articles.map(\.id))
-        var deleted = Set<Int64>()
-        for c in read.changes where c.kind == "article" {
-            bodies?.invalidate(articleID: c.entityID)
-            // Gone, or no longer public (a draft, a scheduled article): out of the snapshot.
-            if !present.contains(c.entityID) { deleted.insert(c.entityID) }
-        }
-        var change = ContentChangeSet()
-        for c in read.changes {
-            switch c.kind {
-            case "article":
-                change.articleIDs.insert(c.entityID)
-                if let old = current.article(id: c.entityID) {
-                    change.authors.formUnion(old.authors)
-                    change.tags.formUnion(old.tags)
-                }
-            case "author": change.authors.insert(c.slug)
-            case "tag": change.tags.insert(c.slug)
-            default: change.everything = true
-            }
-        }
-        for a in read.articles {
-            change.authors.formUnion(a.authors)
-            change.tags.formUnion(a.tags)
-        }
-        snapshots.update { current, generation in
-            current.applying(changed: read.articles, deleted: deleted, catalog: read.catalog, generation: generation)
-        }
+        let change = SnapshotUpdate.apply(read.changes, articles: read.articles, catalog: read.catalog, to: snapshots, bodies: bodies)
         applied.withLock { $0 = read.changes.last!.seq }
-        change.generation = snapshots.generation
         notify(change)
         return read.changes.count
     }
