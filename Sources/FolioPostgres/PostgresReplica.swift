@@ -56,6 +56,14 @@ public final class PostgresReplica: Sendable {
 
     /// Whether the replica is connected and following, or why not.
     public var state: PostgresChangeFollower.State { follower.state }
+    /// Why the replica is not following its database now, or nil (for `/readyz`).
+    public var degradation: String? {
+        switch follower.state {
+        case .following: nil
+        case .connecting: "connecting to PostgreSQL; serving the snapshot loaded at start"
+        case .disconnected(let why): "PostgreSQL unreachable, serving the last snapshot (change \(follower.lastSequence)): \(why)"
+        }
+    }
     /// The newest change the snapshot reflects.
     public var appliedSequence: Int64 { follower.lastSequence }
     /// Where the store is (without a password).

@@ -96,6 +96,7 @@ struct ServeCommand: ParsableCommand {
         // A PostgreSQL replica applies what other processes write, then drops what it made stale.
         content.replica?.onChange { [app] change in app.contentChanged(change) }
         content.replica?.start()
+        if let replica = content.replica { health.reportDegradation { replica.degradation } }
         // Scheduled articles go public at their time, and at once if it passed while the server was down.
         let scheduler = content.writer.map { PublishScheduler(writer: $0) }
         scheduler?.start { error in Console.event("folio: publishing scheduled articles failed (retrying): \(error)", json: jsonLogs, level: "warning") }

@@ -13,7 +13,7 @@ struct StoreOptions: ParsableArguments {
 
     @Option(name: .customLong("database-url"), help: ArgumentHelp(
         "PostgreSQL URL, postgres://user@host:port/db (env FOLIO_DATABASE_URL, then \"store.url\" in the configuration).",
-        discussion: "Instead of the SQLite file: import and export work with it; serving from PostgreSQL comes next."))
+        discussion: "Instead of the SQLite file: import and export use it; serve serves it as a replica following its changes log."))
     var databaseURL: String?
 
     /// The PostgreSQL URL, if one is named: flag, then FOLIO_DATABASE_URL, then `store.url`.

@@ -56,6 +56,7 @@ struct PostgresCommandTests {
         let replicas = try (0..<2).map { _ in try ServerProcess(config: ["access_log": false, "store": ["url": url]]) }
         defer { replicas.forEach { $0.stop() } }
         #expect(replicas.allSatisfy { $0.printed.contains("as a replica") })
+        #expect(FolioTool.eventually(within: 5) { replicas.allSatisfy { (try? Self.get($0, "/readyz").text) == #"{"status":"ready"}"# } })
 
         let path = "/api/v1/articles/\(SampleContent.electionsSlug)"
         let first = try replicas.map { try Self.get($0, path) }
