@@ -40,9 +40,25 @@ enum SanitizerFuzzChecks {
 }
 
 #if !FUZZING
-/// Without libFuzzer: run each file named on the command line through the same checks.
+/// Without libFuzzer: run each file named on the command line through the same checks. With
+/// `FOLIO_SANITIZER_DUMP=FILE`, also write each input and both outputs as JSON lines for the
+/// ammonia differential (`Tests/Scripts/sanitizer-differential.py < FILE`).
 @main
 struct FolioSanitizerFuzzer {
-    static func main() { FuzzReplay.run(fuzz) }
+    static func main() {
+        FuzzReplay.run(fuzz)
+        guard let dump = ProcessInfo.processInfo.environment["FOLIO_SANITIZER_DUMP"] else { return }
+        var lines = ""
+        for path in CommandLine.arguments.dropFirst() {
+            guard let data = FileManager.default.contents(atPath: path) else { continue }
+            let input = String(decoding: data, as: UTF8.self)
+            for ours in [HTMLSanitizer.sanitize(input), Markdown.html(from: input)] {
+                if let json = try? JSONSerialization.data(withJSONObject: ["input": input, "ours": ours]) {
+                    lines += String(decoding: json, as: UTF8.self) + "\n"
+                }
+            }
+        }
+        _ = FileManager.default.createFile(atPath: dump, contents: Data(lines.utf8))
+    }
 }
 #endif
