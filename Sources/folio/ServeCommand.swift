@@ -65,10 +65,29 @@ struct ServeCommand: ParsableCommand {
         let content: LoadedContent
         if let url = databaseURL {
             guard PostgresStore.isPostgresURL(url) else { throw RunFailure("store.url must be postgres://… or postgresql://…") }
-            do {
-                content = try LoadedContent.openPostgres(url: url, bodyCacheBytes: config.bodyCacheBytes)
-            } catch {
-                throw RunFailure("cannot open the content store \(PostgresStore.withoutPassword(url)): \(error)")
+            // A replica started while its database is down waits for it (and says so), as one
+            // started by an orchestrator beside a database that is still starting must.
+            var delay = 0.5
+            var attempt = 0
+            while true {
+                do {
+                    content = try LoadedContent.openPostgres(url: url, bodyCacheBytes: config.bodyCacheBytes)
+                    break
+                } catch let error as PostgresError where error.sqlState == nil {  // could not connect
+                    attempt += 1
+                    if attempt == 1 || attempt % 10 == 0 {
+                        Console.event("folio: waiting for PostgreSQL \(PostgresStore.withoutPassword(url)) (retrying): \(error.message)",
+                                      json: jsonLogs, level: "warning")
+                    }
+                    Thread.sleep(forTimeInterval: delay * Double.random(in: 0.5...1.5))
+                    if let signal = Signals.poll(), signal != SIGHUP {
+                        Console.event("folio: \(Signals.name(signal)) received while waiting for PostgreSQL; bye", json: jsonLogs)
+                        return
+                    }
+                    delay = min(5, delay * 2)
+                } catch {
+                    throw RunFailure("cannot open the content store \(PostgresStore.withoutPassword(url)): \(error)")
+                }
             }
         } else {
             do {

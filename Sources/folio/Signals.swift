@@ -18,6 +18,14 @@ enum Signals {
         return signal
     }
 
+    /// A handled signal that arrived and waits, taken without blocking; nil when none.
+    static func poll() -> Int32? {
+        var set = handledSet()
+        var none = timespec(tv_sec: 0, tv_nsec: 0)
+        let signal = sigtimedwait(&set, nil, &none)
+        return signal > 0 ? signal : nil
+    }
+
     static func name(_ signal: Int32) -> String {
         switch signal {
         case SIGTERM: "SIGTERM"

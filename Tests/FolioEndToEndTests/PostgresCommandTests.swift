@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import FolioTestSupport
 import Testing
 
@@ -34,6 +35,29 @@ struct PostgresCommandTests {
         #expect(refused.status != 0 && refused.output.contains("nothing was changed"), "\(refused.output)")
         #expect(try FolioTool.run(["export", "--database-url", url]).output == fromSQLite.output)
 
+    }
+
+    /// A replica started while its database is down waits, says so, and still stops on SIGTERM.
+    @Test func aReplicaWaitsForItsDatabase() throws {
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("folio-pg-wait-\(UUID().uuidString).log")
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: log) }
+        let process = Process()
+        process.executableURL = ServerProcess.binary
+        process.arguments = ["serve", "--port", "0", "--host", "127.0.0.1", "--database-url", "postgresql://folio:hunter2@127.0.0.1:1/nowhere"]
+        process.currentDirectoryURL = FileManager.default.temporaryDirectory
+        let handle = try FileHandle(forWritingTo: log)
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+        func printed() -> String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
+        #expect(FolioTool.eventually(within: 10) { printed().contains("waiting for PostgreSQL") }, "\(printed())")
+        #expect(process.isRunning && !printed().contains("hunter2"))
+        kill(process.processIdentifier, SIGTERM)
+        #expect(FolioTool.eventually(within: 10) { !process.isRunning }, "did not stop on SIGTERM")
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0 && printed().contains("bye"), "\(printed())")
     }
 
     static func get(_ server: ServerProcess, _ path: String) throws -> Response {
