@@ -11,7 +11,7 @@ struct ArticleListing {
     var ranks: [ArticleRef: Double] = [:]
 
     /// `budget` bounds the search (when `q` was given); it must have been made on this thread.
-    static func run(_ query: ArticleListQuery, snapshot: ContentSnapshot, search: SearchIndex?,
+    static func run(_ query: ArticleListQuery, snapshot: ContentSnapshot, search: (any FullTextSearch)?,
                     budget: SearchBudget) throws(APIError) -> ArticleListing {
         var lists: [[ArticleRef]] = []
         if !query.authors.isEmpty { lists.append(union(query.authors.map { snapshot.articleRefs(author: $0) })) }

@@ -7,7 +7,7 @@ import FolioJSON
 public final class FolioApp: Sendable {
     public let snapshots: SnapshotHolder
     public let bodies: BodyStore?
-    public let search: SearchIndex?
+    public let search: (any FullTextSearch)?
     public let cache: ResponseCache
     public let policy: HeaderPolicy
     public let health: HealthState
@@ -21,7 +21,7 @@ public final class FolioApp: Sendable {
     public let adminAuth: AdminAuth?
     public let changesLog: ChangesLog?
 
-    public init(snapshots: SnapshotHolder, bodies: BodyStore?, search: SearchIndex?, cache: ResponseCache,
+    public init(snapshots: SnapshotHolder, bodies: BodyStore?, search: (any FullTextSearch)?, cache: ResponseCache,
                 policy: HeaderPolicy, health: HealthState, urls: PublicURLs = PublicURLs(api: "http://localhost"),
                 searchLimits: SearchLimits = SearchLimits(), searchScheduler: SearchScheduler = SearchScheduler(),
                 writer: ContentWriter? = nil, adminAuth: AdminAuth? = nil, changesLog: ChangesLog? = nil) {

@@ -93,6 +93,27 @@ enum PostgresSchema {
             revoked_at bigint
         );
         """,
+        // 1 → 2: full-text search. `folio_english`: English stemming over unaccented words (so
+        // "Turkiye" finds "Türkiye", "elections" finds "election"), as the SQLite index's porter
+        // and remove_diacritics do. One weighted document per published article (title A,
+        // excerpt B, text D) behind a GIN index, kept by the writer in the write's transaction.
+        """
+        CREATE EXTENSION IF NOT EXISTS unaccent;
+        CREATE TEXT SEARCH CONFIGURATION folio_english (COPY = english);
+        ALTER TEXT SEARCH CONFIGURATION folio_english
+            ALTER MAPPING FOR hword, hword_part, word WITH unaccent, english_stem;
+        CREATE TABLE article_search (
+            article_id bigint PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+            document tsvector NOT NULL,
+            length integer NOT NULL  -- words in title, excerpt and text (BM25's document length)
+        );
+        CREATE INDEX article_search_document ON article_search USING gin (document);
+        INSERT INTO article_search (article_id, document, length)
+            SELECT a.id, setweight(to_tsvector('folio_english', a.title), 'A') || setweight(to_tsvector('folio_english', a.excerpt), 'B')
+                || setweight(to_tsvector('folio_english', b.text), 'D'),
+                coalesce(array_length(regexp_split_to_array(trim(a.title || ' ' || a.excerpt || ' ' || b.text), '\\s+'), 1), 0)
+            FROM articles a JOIN article_bodies b ON b.article_id = a.id WHERE a.status = 'published';
+        """,
     ]
 
     static var currentVersion: Int { migrations.count }

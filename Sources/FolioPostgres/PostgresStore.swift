@@ -55,7 +55,14 @@ public final class PostgresStore: ArticleRepository {
     func read<R: Sendable>(_ body: (PostgresConnection) throws -> R) throws -> R {
         try connection.withLock { db in
             if db.isBroken { try db.reconnect() }
-            return try body(db)
+            do {
+                return try body(db)
+            } catch let error as PostgresError where error.sqlState == nil && db.isBroken {
+                // The session died under us (a restart, a failover): a read is safe to run again.
+                _ = error
+                try db.reconnect()
+                return try body(db)
+            }
         }
     }
 

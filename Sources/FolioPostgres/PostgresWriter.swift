@@ -166,6 +166,17 @@ struct PostgresWriter {
                 """, [.text(old), .int(articleID)])
         }
         let isPublic = record.status == .published
+        if isPublic {
+            try db.query("""
+                INSERT INTO article_search (article_id, document, length)
+                SELECT $1, setweight(to_tsvector('folio_english', $2), 'A') || setweight(to_tsvector('folio_english', $3), 'B')
+                    || setweight(to_tsvector('folio_english', $4), 'D'),
+                    coalesce(array_length(regexp_split_to_array(trim($2 || ' ' || $3 || ' ' || $4), '\\s+'), 1), 0)
+                ON CONFLICT (article_id) DO UPDATE SET document = excluded.document, length = excluded.length
+                """, [.int(articleID), .text(a.title), .text(a.excerpt), .text(record.body.text)])
+        } else {
+            try db.query("DELETE FROM article_search WHERE article_id = $1", [.int(articleID)])
+        }
         switch (wasPublic, isPublic) {
         case (true, true): try logChange("article", id: articleID, slug: a.slug, "update")
         case (false, true): try logChange("article", id: articleID, slug: a.slug, "create")

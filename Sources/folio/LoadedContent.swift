@@ -4,14 +4,14 @@ import Foundation
 
 /// The content `serve` starts with. On SQLite (the default): the store (sample content loaded
 /// into an empty one), the first snapshot, the body store, the search index, the writer. On
-/// PostgreSQL (`store.url`): a replica following the changes log, serving reads; writes, search
+/// PostgreSQL (`store.url`): a replica following the changes log, serving reads and search; writes
 /// and the changes feed are not served from PostgreSQL yet (503).
 struct LoadedContent {
     let snapshots: SnapshotHolder
     let bodies: BodyStore
     /// The SQLite store (nil on PostgreSQL).
     let store: SQLiteStore?
-    let search: SearchIndex?
+    let search: (any FullTextSearch)?
     /// Writes and the changes log; nil on a read-only store and on PostgreSQL.
     let writer: ContentWriter?
     let changes: ChangesLog?
@@ -46,9 +46,10 @@ struct LoadedContent {
     }
 
     /// A replica of a PostgreSQL store: the snapshot loaded now, kept current by its changes log.
-    static func openPostgres(url: String, bodyCacheBytes: Int) throws -> LoadedContent {
+    static func openPostgres(url: String, bodyCacheBytes: Int, searchConnections: Int) throws -> LoadedContent {
         let replica = try PostgresReplica(url: url, bodyCacheBytes: bodyCacheBytes)
-        return LoadedContent(snapshots: replica.snapshots, bodies: replica.bodies, store: nil, search: nil, writer: nil, changes: nil,
+        return LoadedContent(snapshots: replica.snapshots, bodies: replica.bodies, store: nil,
+                             search: try PostgresSearch(url: url, connections: searchConnections), writer: nil, changes: nil,
                              replica: replica, sampleImported: nil, location: replica.location)
     }
 

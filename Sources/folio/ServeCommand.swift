@@ -71,7 +71,8 @@ struct ServeCommand: ParsableCommand {
             var attempt = 0
             while true {
                 do {
-                    content = try LoadedContent.openPostgres(url: url, bodyCacheBytes: config.bodyCacheBytes)
+                    content = try LoadedContent.openPostgres(url: url, bodyCacheBytes: config.bodyCacheBytes,
+                                                             searchConnections: config.searchScheduler.workers)
                     break
                 } catch let error as PostgresError where error.sqlState == nil {  // could not connect
                     attempt += 1
@@ -193,7 +194,7 @@ struct ServeCommand: ParsableCommand {
         let ms = Int((MonotonicClock.now() - started) * 1000)
         if let imported = content.sampleImported { Console.event("folio: empty store, loaded sample content (\(imported))", json: jsonLogs) }
         if let replica = content.replica {
-            Console.event("folio: serving PostgreSQL \(replica.location) as a replica (following its changes log; writes, search "
+            Console.event("folio: serving PostgreSQL \(replica.location) as a replica (following its changes log; writes "
                           + "and the changes feed are not served from PostgreSQL yet)", json: jsonLogs, level: "notice")
         }
         if content.isReadOnlySQLite {

@@ -5,13 +5,26 @@ public struct SearchHit: Sendable, Hashable {
     /// LOWER (more negative) is BETTER, as FTS5 reports it. Hits come sorted
     /// best first.
     public var rank: Double
+
+    public init(articleID: Int64, rank: Double) {
+        self.articleID = articleID
+        self.rank = rank
+    }
+}
+
+/// Full-text search as the API uses it, whichever engine is behind it: SQLite's FTS5
+/// (`SearchIndex`) or PostgreSQL's tsvector (`PostgresSearch`). The same `SearchQuery` syntax on
+/// both; hits best first, `rank` lower is better; snippets HTML-escaped with `<mark>`.
+public protocol FullTextSearch: Sendable {
+    func search(_ query: SearchQuery, limit: Int, budget: SearchBudget) throws(SearchError) -> [SearchHit]
+    func snippets(articleIDs: [Int64], query: SearchQuery, budget: SearchBudget) throws(SearchError) -> [String]
 }
 
 /// Full-text search over title, excerpt and text (FTS5, porter stemming,
 /// diacritics removed: "elections" finds "election", "Turkiye" finds
 /// "Türkiye"). A pool of read-only connections, each behind its own mutex,
 /// so searches run in parallel with each other and with writes (WAL).
-public final class SearchIndex: Sendable {
+public final class SearchIndex: FullTextSearch {
     private let pool: ReadPool
 
     /// Opens `connections` read-only connections to the store at `path`.
@@ -96,7 +109,7 @@ public final class SearchIndex: Sendable {
     }
 
     /// Escapes everything, then turns the sentinels \u{1} / \u{2} into marks.
-    static func markup(_ raw: String) -> String {
+    public static func markup(_ raw: String) -> String {
         var out = [UInt8]()
         out.reserveCapacity(raw.utf8.count + 32)
         var open = false

@@ -89,6 +89,9 @@ public struct SearchQuery: Hashable, Sendable {
 
     public var termCount: Int { terms.count }
 
+    /// The terms for another engine: each a word or a phrase, possibly a prefix.
+    public var parts: [(text: String, prefix: Bool, phrase: Bool)] { terms.map { ($0.text, $0.prefix, $0.isPhrase) } }
+
     public static func parse(_ query: String, limits: SearchLimits = SearchLimits()) throws(SearchError) -> SearchQuery {
         let chars = Array(query)
         if chars.allSatisfy(\.isWhitespace) { throw .empty }
