@@ -9,7 +9,7 @@ struct Folio: ParsableCommand {
         commandName: "folio",
         abstract: "A small, fast HTTP JSON API server for a publication's content.",
         version: "folio \(version) (commit \(BuildStamp.commit))",
-        subcommands: [ServeCommand.self, ImportCommand.self, ExportCommand.self, GenerateCommand.self, CheckCommand.self, TokenCommand.self, WebhookCommand.self, CertCommand.self],
+        subcommands: [ServeCommand.self, ImportCommand.self, ExportCommand.self, GenerateCommand.self, CheckCommand.self, TokenCommand.self, WebhookCommand.self, CertCommand.self, MigrateCommand.self],
         defaultSubcommand: ServeCommand.self)
 }
 
