@@ -24,60 +24,50 @@ extension FolioApp {
     }
 
     func editorArticleList(_ request: HTTPRequest) -> HTTPResponse {
-        guard let adminAuth, let writer, request.headerBytes("authorization") != nil else {
+        guard adminAuth != nil, writer != nil, request.headerBytes("authorization") != nil else {
             return problem(AdminAuth.unauthorized("status= lists drafts and scheduled articles: it needs a token"), request)
         }
-        return .deferred(background: false) { [self] in
-            if case .failure(let e) = adminAuth.authorize(request, scope: nil) { return problem(e, request) }
-            do throws(APIError) {
-                let params = try QueryParameters(raw: request.queryBytes)
-                try params.requireOnly(Self.editorListParameters)
-                let statusName = try params.single("status") ?? "all"
-                let statuses: [ArticleStatus]
-                if statusName == "all" {
-                    statuses = ArticleStatus.allCases
-                } else if let one = ArticleStatus(rawValue: statusName) {
-                    statuses = [one]
-                } else {
-                    throw APIError.badParameter("status", "must be draft, scheduled, published or all")
-                }
-                let page = try params.integer("page", in: 1...1_000_000) ?? 1
-                let perPage = try params.integer("per_page", in: 1...100) ?? 20
-                let listed: (total: Int, items: [(article: Article, status: ArticleStatus)])
-                do {
-                    listed = try writer.store.editorList(statuses: statuses, offset: (page - 1) * perPage, limit: perPage)
-                } catch {
-                    throw APIError(503, "the store could not be read: \(error)")
-                }
-                let snapshot = snapshots.current()
-                var encoder = ContentEncoder(snapshot: snapshot, bodies: bodies)
-                var w = JSONWriter(capacity: 1024 + listed.items.count * 1024)
-                w.beginObject()
-                w.key("data")
-                w.beginArray()
-                for (a, status) in listed.items {
-                    var item = JSONWriter(capacity: 1024)
-                    try encoder.article(a, fields: .summary, into: &item)
-                    item.bytes.removeLast()  // reopen the object for status and revision
-                    w.rawJSON(item.bytes + Array(",\"status\":\"\(status.rawValue)\",\"revision\":\(a.revision)}".utf8))
-                }
-                w.endArray()
-                w.key("meta")
-                w.beginObject()
-                w.field("page", page)
-                w.field("per_page", perPage)
-                w.field("total", listed.total)
-                w.field("status", statusName)
-                w.endObject()
-                w.endObject()
-                var r = HTTPResponse(status: 200, contentType: "application/json; charset=utf-8", body: w.bytes)
-                r.addHeader("Cache-Control", "private, no-store")
-                r.addHeader("Vary", "Authorization")
-                policy.addCORS(to: &r, request: request)
-                return r
-            } catch {
-                return problem(error, request)
+        return editorRead(request) { [self] store throws(APIError) in
+            let params = try QueryParameters(raw: request.queryBytes)
+            try params.requireOnly(Self.editorListParameters)
+            let statusName = try params.single("status") ?? "all"
+            let statuses: [ArticleStatus]
+            if statusName == "all" {
+                statuses = ArticleStatus.allCases
+            } else if let one = ArticleStatus(rawValue: statusName) {
+                statuses = [one]
+            } else {
+                throw APIError.badParameter("status", "must be draft, scheduled, published or all")
             }
+            let page = try params.integer("page", in: 1...1_000_000) ?? 1
+            let perPage = try params.integer("per_page", in: 1...100) ?? 20
+            let listed: (total: Int, items: [(article: Article, status: ArticleStatus)])
+            do {
+                listed = try store.editorList(statuses: statuses, offset: (page - 1) * perPage, limit: perPage)
+            } catch {
+                throw APIError(503, "the store could not be read: \(error)")
+            }
+            var encoder = ContentEncoder(snapshot: snapshots.current(), bodies: bodies)
+            var w = JSONWriter(capacity: 1024 + listed.items.count * 1024)
+            w.beginObject()
+            w.key("data")
+            w.beginArray()
+            for (a, status) in listed.items {
+                var item = JSONWriter(capacity: 1024)
+                try encoder.article(a, fields: .summary, into: &item)
+                item.bytes.removeLast()  // reopen the object for status and revision
+                w.rawJSON(item.bytes + Array(",\"status\":\"\(status.rawValue)\",\"revision\":\(a.revision)}".utf8))
+            }
+            w.endArray()
+            w.key("meta")
+            w.beginObject()
+            w.field("page", page)
+            w.field("per_page", perPage)
+            w.field("total", listed.total)
+            w.field("status", statusName)
+            w.endObject()
+            w.endObject()
+            return w.bytes
         }
     }
 }
