@@ -7,7 +7,7 @@ import Synchronization
 /// folio_changes` is only the wake-up; on every notification, after every reconnect and every
 /// `pollInterval` seconds it reads the changes after the last one it handed on, in sequence
 /// order, so a lost notification (or a dropped connection) delays nothing beyond the interval.
-/// A broken connection is retried with exponential backoff and jitter (up to 5 s); `state`
+/// A broken connection is retried with exponential backoff and jitter (up to about 1 s); `state`
 /// says whether it is connected and why not. Runs on a thread of its own.
 public final class PostgresChangeFollower: Sendable {
     public static let channel = "folio_changes"
@@ -65,7 +65,7 @@ public final class PostgresChangeFollower: Sendable {
             } catch {
                 stateBox.withLock { $0 = .disconnected("\(error)") }
                 Thread.sleep(forTimeInterval: backoff * Double.random(in: 0.5...1.5))
-                backoff = min(5, backoff * 2)
+                backoff = min(1, backoff * 2)  // a replica tries about once a second while its database is away
             }
         }
     }

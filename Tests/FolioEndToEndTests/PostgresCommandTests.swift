@@ -37,6 +37,59 @@ struct PostgresCommandTests {
 
     }
 
+    /// PostgreSQL stopped for 10 seconds under a read load: no read fails (the replicas serve their
+    /// snapshot and cache), `/readyz` says degraded, a write cannot happen, and once the database
+    /// is back both replicas show the next write within 2 seconds.
+    @Test func replicasServeThroughADatabaseOutage() throws {
+        let pg = try PostgresServer.dedicated()
+        let url = try pg.freshDatabase()
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("folio-pg-outage-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let sample = ServerProcess.repositoryRoot.appendingPathComponent("Config/sample-content").path
+        #expect(try FolioTool.run(["import", sample, "--database-url", url]).status == 0)
+        let replicas = try (0..<2).map { _ in try ServerProcess(config: ["access_log": false, "store": ["url": url]]) }
+        defer { replicas.forEach { $0.stop() } }
+        let paths = ["/api/v1/articles", "/api/v1/articles/\(SampleContent.electionsSlug)", "/api/v1/authors/javid-valiyev",
+                     "/api/v1/tags", "/feed.json", "/api/v1/articles/\(SampleContent.electionsSlug)/related"]
+        var reads = 0, failed: [String] = []
+        func readFor(_ seconds: Double) {
+            let end = Date().addingTimeInterval(seconds)
+            while Date() < end {
+                for r in replicas {
+                    let path = paths[reads % paths.count]
+                    reads += 1
+                    let status = (try? Self.get(r, path).status) ?? 0
+                    if status != 200 { failed.append("\(path) on \(r.port): \(status)") }
+                }
+                usleep(10_000)
+            }
+        }
+        readFor(1)  // warm: everything cached and bodies read
+        try pg.stop()
+        let down = Date()
+        readFor(2)
+        for r in replicas {
+            let ready = try Self.get(r, "/readyz")
+            #expect(ready.status == 200 && ready.text.contains("degraded"), "\(ready.text)")
+        }
+        let file = dir.appendingPathComponent("during.json")
+        try Self.article("during-outage", "During").write(to: file, atomically: true, encoding: .utf8)
+        #expect(try FolioTool.run(["import", file.path, "--database-url", url]).status != 0, "no write while the database is down")
+        readFor(max(0, 10 - Date().timeIntervalSince(down)))
+        try pg.start()
+        let back = try FolioTool.run(["import", file.path, "--database-url", url])
+        #expect(back.status == 0, "\(back.output)")
+        let written = Date()
+        for r in replicas {
+            #expect(FolioTool.eventually(within: 2) { (try? Self.get(r, "/api/v1/articles/during-outage").status) == 200 },
+                    "replica on \(r.port) not coherent within 2 s of the database's return")
+        }
+        print("outage: \(reads) reads over \(Int(Date().timeIntervalSince(down))) s, \(failed.count) failed; coherent \(Int(Date().timeIntervalSince(written) * 1000)) ms after the first write")
+        #expect(failed.isEmpty, "\(failed.prefix(5))")
+        for r in replicas { #expect(FolioTool.eventually(within: 3) { (try? Self.get(r, "/readyz").text) == #"{"status":"ready"}"# }) }
+    }
+
     /// A replica started while its database is down waits, says so, and still stops on SIGTERM.
     @Test func aReplicaWaitsForItsDatabase() throws {
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("folio-pg-wait-\(UUID().uuidString).log")

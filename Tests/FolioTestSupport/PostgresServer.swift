@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import Synchronization
 
 /// A real PostgreSQL server for the tests (Debian's `postgresql` package; `.ci/run` installs it):
 /// started once per test process on a temporary data directory and a free loopback port (as the
@@ -20,6 +21,9 @@ public final class PostgresServer: Sendable {
         let reason: String
         public var description: String { "PostgreSQL could not be started for the tests: \(reason) (install Debian's postgresql; .ci/run does)" }
     }
+
+    /// A server of its own (for a test that stops and starts it), stopped at exit like the shared one.
+    public static func dedicated() throws -> PostgresServer { try PostgresServer() }
 
     private init() throws {
         let versions = (try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? []
@@ -45,11 +49,28 @@ public final class PostgresServer: Sendable {
         guard let port = started else { throw PostgresUnavailable(reason: "pg_ctl start failed; see \(directory)/log") }
         self.port = port
         let dir = directory, bin = binaries
-        Self.cleanup = { _ = try? Self.run(bin + "/pg_ctl", ["-D", dir + "/data", "-m", "immediate", "stop"]); try? FileManager.default.removeItem(atPath: dir) }
-        atexit { PostgresServer.cleanup?() }
+        Self.cleanups.withLock { list in
+            if list.isEmpty { atexit { for c in PostgresServer.cleanups.withLock({ $0 }) { c() } } }
+            list.append { _ = try? Self.run(bin + "/pg_ctl", ["-D", dir + "/data", "-m", "immediate", "stop"]); try? FileManager.default.removeItem(atPath: dir) }
+        }
     }
 
-    nonisolated(unsafe) static var cleanup: (() -> Void)?
+    /// What stops every server this process started, run at exit.
+    static let cleanups = Mutex<[@Sendable () -> Void]>([])
+
+    /// Stops the server (fast shutdown: sessions are cut, as when a database restarts).
+    public func stop() throws {
+        let r = try Self.run(binaries + "/pg_ctl", ["-D", directory + "/data", "-m", "fast", "-w", "stop"])
+        guard r.status == 0 else { throw PostgresUnavailable(reason: "pg_ctl stop: \(r.output)") }
+    }
+
+    /// Starts it again on the same port.
+    public func start() throws {
+        let r = try Self.run(binaries + "/pg_ctl", ["-D", directory + "/data", "-l", directory + "/log", "-w", "-t", "30", "-o",
+                                                    "-p \(port) -k \(directory) -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off",
+                                                    "start"])
+        guard r.status == 0 else { throw PostgresUnavailable(reason: "pg_ctl start: \(r.output)") }
+    }
 
     /// A new empty database; its URL.
     public func freshDatabase() throws -> String {
