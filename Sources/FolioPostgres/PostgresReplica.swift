@@ -1,4 +1,5 @@
 public import FolioContent
+import Foundation
 import Synchronization
 
 /// What a server serves when its store is PostgreSQL: a snapshot loaded at start, kept up to date
@@ -51,8 +52,33 @@ public final class PostgresReplica: Sendable {
         applier.observers.withLock { $0.append(observer) }
     }
 
-    /// Starts following the changes log.
-    public func start() { follower.start() }
+    /// Starts following the changes log, and publishing scheduled articles at their second
+    /// (each replica sleeps until the next one falls due, re-reading it at least every second;
+    /// whichever gets there first publishes, `SKIP LOCKED` keeps the others off the same rows).
+    public func start() {
+        follower.start()
+        let scheduler = Thread { [applier] in
+            while true {
+                var wait = 1.0
+                do {
+                    if let due = try applier.reads.nextScheduled() {
+                        let now = Date().timeIntervalSince1970
+                        if Double(due) <= now {
+                            try applier.reads.publishDue(now: Int64(now))
+                            wait = 0.05
+                        } else {
+                            wait = min(1, Double(due) - now)
+                        }
+                    }
+                } catch {
+                    // The database is away (the follower's state says so): try again in a second.
+                }
+                Thread.sleep(forTimeInterval: wait)
+            }
+        }
+        scheduler.name = "folio-pg-scheduler"
+        scheduler.start()
+    }
 
     /// Whether the replica is connected and following, or why not.
     public var state: PostgresChangeFollower.State { follower.state }

@@ -183,6 +183,44 @@ public final class PostgresStore: ArticleRepository {
         }
     }
 
+    /// Publishes the scheduled articles due by `now` (epoch seconds), once across every process
+    /// on the database: the rows are taken `FOR UPDATE SKIP LOCKED` and changed only while still
+    /// scheduled, in one transaction with their changes-log entries (a public "create" each) and
+    /// search documents. Returns the slugs this call published.
+    @discardableResult
+    public func publishDue(now: Int64, actor: String = "scheduler") throws -> [String] {
+        try transaction { w in
+            let due = try w.db.query("""
+                SELECT id, slug FROM articles WHERE status = 'scheduled' AND published_at <= $1
+                ORDER BY published_at, id FOR UPDATE SKIP LOCKED
+                """, [.int(now)])
+            var published: [String] = []
+            for i in 0..<due.count {
+                let id = due.int64(i, 0), slug = due.string(i, 1)
+                let r = try w.db.query("""
+                    UPDATE articles SET status = 'published', revision = revision + 1 WHERE id = $1 AND status = 'scheduled' RETURNING id
+                    """, [.int(id)])
+                guard !r.isEmpty else { continue }
+                try w.db.query("""
+                    INSERT INTO article_search (article_id, document, length)
+                    SELECT a.id, setweight(to_tsvector('folio_english', a.title), 'A') || setweight(to_tsvector('folio_english', a.excerpt), 'B')
+                        || setweight(to_tsvector('folio_english', b.text), 'D'),
+                        coalesce(array_length(regexp_split_to_array(trim(a.title || ' ' || a.excerpt || ' ' || b.text), '\\s+'), 1), 0)
+                    FROM articles a JOIN article_bodies b ON b.article_id = a.id WHERE a.id = $1
+                    ON CONFLICT (article_id) DO UPDATE SET document = excluded.document, length = excluded.length
+                    """, [.int(id)])
+                try PostgresWriter(db: w.db, actor: actor).logChange("article", id: id, slug: slug, "create")
+                published.append(slug)
+            }
+            return published
+        }
+    }
+
+    /// When the next scheduled article falls due (epoch seconds), or nil.
+    public func nextScheduled() throws -> Int64? {
+        try read { db in try db.query("SELECT min(published_at) FROM articles WHERE status = 'scheduled'").scalar }
+    }
+
     // MARK: writes
 
     @discardableResult

@@ -74,6 +74,13 @@ struct EditorialLifecycleTests {
         let db = s.server.directory.appendingPathComponent("folio.sqlite").path
         let exported = try FolioTool.run(["export", "--database", db])
         #expect(exported.output.contains("\"status\" : \"draft\""), "\(exported.output.prefix(400))")
+        // …and imports back as a draft (the import takes `status`).
+        let copy = s.server.directory.appendingPathComponent("copy.json")
+        try exported.output.write(to: copy, atomically: true, encoding: .utf8)
+        let other = s.server.directory.appendingPathComponent("other.sqlite").path
+        let reimported = try FolioTool.run(["import", copy.path, "--database", other])
+        #expect(reimported.status == 0, "\(reimported.output)")
+        #expect(try FolioTool.run(["export", "--database", other]).output == exported.output, "an export imports back unchanged")
     }
 
     @Test func anEditorListsDraftsAndScheduledArticlesWithAToken() throws {

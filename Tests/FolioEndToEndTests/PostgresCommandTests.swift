@@ -90,6 +90,32 @@ struct PostgresCommandTests {
         for r in replicas { #expect(FolioTool.eventually(within: 3) { (try? Self.get(r, "/readyz").text) == #"{"status":"ready"}"# }) }
     }
 
+    /// Three replicas on one database: an article scheduled two seconds ahead goes public on all
+    /// of them within a second of its time, and the changes log has exactly one publication.
+    @Test func threeReplicasPublishAScheduledArticleOnce() throws {
+        let url = try PostgresServer.shared.get().freshDatabase()
+        let sample = ServerProcess.repositoryRoot.appendingPathComponent("Config/sample-content").path
+        #expect(try FolioTool.run(["import", sample, "--database-url", url]).status == 0)
+        let replicas = try (0..<3).map { _ in try ServerProcess(config: ["access_log": false, "store": ["url": url]]) }
+        defer { replicas.forEach { $0.stop() } }
+        let due = Int(Date().timeIntervalSince1970) + 2
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("folio-pg-sched-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("s.json")
+        let at = ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: Double(due)))
+        try #"{"articles": [{"slug": "on-time", "title": "On time", "published_at": "\#(at)", "status": "scheduled", "authors": ["javid-valiyev"], "body_markdown": "x"}]}"#
+            .write(to: file, atomically: true, encoding: .utf8)
+        let imported = try FolioTool.run(["import", file.path, "--database-url", url])
+        #expect(imported.status == 0, "\(imported.output)")
+        #expect(try replicas.allSatisfy { try Self.get($0, "/api/v1/articles/on-time").status == 404 })
+        Thread.sleep(until: Date(timeIntervalSince1970: Double(due) + 1))
+        for r in replicas { #expect(try Self.get(r, "/api/v1/articles/on-time").status == 200, "not public on \(r.port) a second after its time") }
+        let log = try Tool.run(URL(fileURLWithPath: "/usr/bin/psql"), [url, "-tA", "-c", "SELECT op || ':' || actor FROM changes WHERE slug = 'on-time' ORDER BY seq"],
+                               in: FileManager.default.temporaryDirectory)
+        #expect(log.output.split(separator: "\n") == ["create:import", "create:scheduler"], "\(log.output)")
+    }
+
     /// A replica started while its database is down waits, says so, and still stops on SIGTERM.
     @Test func aReplicaWaitsForItsDatabase() throws {
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("folio-pg-wait-\(UUID().uuidString).log")

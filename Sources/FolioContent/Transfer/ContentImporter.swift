@@ -213,7 +213,7 @@ public struct ContentImporter: Sendable {
         "links": ["rel", "url"],
         "tags": ["slug", "name"],
         "articles": ["id", "slug", "title", "excerpt", "published_at", "updated_at", "language", "canonical_url",
-                     "authors", "tags", "body_markdown", "html", "old_slugs"],
+                     "authors", "tags", "body_markdown", "html", "old_slugs", "status"],
     ]
 
     /// The first key the format does not define (a typo would otherwise be ignored silently).

@@ -22,7 +22,7 @@ enum FrontMatter {
 
     static let keys: Set<String> = [
         "id", "slug", "title", "excerpt", "published_at", "updated_at", "language", "canonical_url", "authors", "tags",
-        "old_slugs",
+        "old_slugs", "status",
     ]
 
     /// The article input and, per key, the line it was on.
@@ -93,7 +93,7 @@ enum FrontMatter {
             title: title, excerpt: scalars["excerpt"], publishedAt: scalars["published_at"]!,
             updatedAt: scalars["updated_at"], language: scalars["language"], canonicalURL: scalars["canonical_url"],
             authors: lists["authors"] ?? [], tags: lists["tags"] ?? [], bodyMarkdown: body,
-            oldSlugs: lists["old_slugs"] ?? [])
+            oldSlugs: lists["old_slugs"] ?? [], status: scalars["status"])
         return (input, lineOf)
     }
 
