@@ -19,12 +19,12 @@ public final class FolioApp: Sendable {
     /// Writes (nil on a read-only store), their guard, and the changes log's reader.
     public let writer: ContentWriter?
     public let adminAuth: AdminAuth?
-    public let changesLog: ChangesLog?
+    public let changesLog: (any ChangesSource)?
 
     public init(snapshots: SnapshotHolder, bodies: BodyStore?, search: (any FullTextSearch)?, cache: ResponseCache,
                 policy: HeaderPolicy, health: HealthState, urls: PublicURLs = PublicURLs(api: "http://localhost"),
                 searchLimits: SearchLimits = SearchLimits(), searchScheduler: SearchScheduler = SearchScheduler(),
-                writer: ContentWriter? = nil, adminAuth: AdminAuth? = nil, changesLog: ChangesLog? = nil) {
+                writer: ContentWriter? = nil, adminAuth: AdminAuth? = nil, changesLog: (any ChangesSource)? = nil) {
         self.writer = writer
         self.adminAuth = adminAuth
         self.changesLog = changesLog

@@ -92,6 +92,8 @@ public final class PostgresReplica: Sendable {
     }
     /// The newest change the snapshot reflects.
     public var appliedSequence: Int64 { follower.lastSequence }
+    /// The changes log, for the public changes feed (on the snapshot-update connection).
+    public var changesSource: any ChangesSource { applier.reads }
     /// Where the store is (without a password).
     public var location: String { applier.reads.location }
 }

@@ -6,7 +6,7 @@ import Synchronization
 /// `ArticleRepository` contract as `SQLiteStore` (the contract tests run the same suite on both),
 /// with the same changes log, so replicas follow writes by sequence. One connection, serialised;
 /// every call blocks on the network, so none runs on an event loop.
-public final class PostgresStore: ArticleRepository {
+public final class PostgresStore: ArticleRepository, ChangesSource {
     private let connection: Mutex<PostgresConnection>
     /// Who the changes log names for writes through this store.
     public let actor: String
@@ -155,10 +155,12 @@ public final class PostgresStore: ArticleRepository {
         try read { db in try db.query("SELECT coalesce(max(seq), 0) FROM changes").scalar ?? 0 }
     }
 
-    /// Up to `limit` changes after `seq`, oldest first.
-    public func changes(after seq: Int64, limit: Int) throws -> [Change] {
+    /// Up to `limit` changes after `seq`, oldest first; with `publicOnly`, only those the public
+    /// feed shows (not a draft's or a scheduled article's).
+    public func changes(after seq: Int64, limit: Int, publicOnly: Bool = false) throws -> [Change] {
         try read { db in
-            let r = try db.query("SELECT seq, kind, entity_id, slug, op, actor, at FROM changes WHERE seq > $1 ORDER BY seq LIMIT $2",
+            let r = try db.query("SELECT seq, kind, entity_id, slug, op, actor, at FROM changes WHERE seq > $1"
+                                 + (publicOnly ? " AND public" : "") + " ORDER BY seq LIMIT $2",
                                  [.int(seq), .int(Int64(limit))])
             return (0..<r.count).map {
                 Change(seq: r.int64($0, 0), kind: r.string($0, 1), entityID: r.int64($0, 2), slug: r.string($0, 3), op: r.string($0, 4),

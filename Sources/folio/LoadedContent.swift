@@ -4,8 +4,8 @@ import Foundation
 
 /// The content `serve` starts with. On SQLite (the default): the store (sample content loaded
 /// into an empty one), the first snapshot, the body store, the search index, the writer. On
-/// PostgreSQL (`store.url`): a replica following the changes log, serving reads and search; writes
-/// and the changes feed are not served from PostgreSQL yet (503).
+/// PostgreSQL (`store.url`): a replica following the changes log, serving reads, search and the
+/// changes feed; writes are not served from PostgreSQL yet (503).
 struct LoadedContent {
     let snapshots: SnapshotHolder
     let bodies: BodyStore
@@ -14,7 +14,7 @@ struct LoadedContent {
     let search: (any FullTextSearch)?
     /// Writes and the changes log; nil on a read-only store and on PostgreSQL.
     let writer: ContentWriter?
-    let changes: ChangesLog?
+    let changes: (any ChangesSource)?
     /// Following PostgreSQL's changes log (nil on SQLite).
     let replica: PostgresReplica?
     /// A summary when the store was empty and the sample content was loaded.
@@ -49,7 +49,8 @@ struct LoadedContent {
     static func openPostgres(url: String, bodyCacheBytes: Int, searchConnections: Int) throws -> LoadedContent {
         let replica = try PostgresReplica(url: url, bodyCacheBytes: bodyCacheBytes)
         return LoadedContent(snapshots: replica.snapshots, bodies: replica.bodies, store: nil,
-                             search: try PostgresSearch(url: url, connections: searchConnections), writer: nil, changes: nil,
+                             search: try PostgresSearch(url: url, connections: searchConnections), writer: nil,
+                             changes: replica.changesSource,
                              replica: replica, sampleImported: nil, location: replica.location)
     }
 

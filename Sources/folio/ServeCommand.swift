@@ -195,7 +195,7 @@ struct ServeCommand: ParsableCommand {
         if let imported = content.sampleImported { Console.event("folio: empty store, loaded sample content (\(imported))", json: jsonLogs) }
         if let replica = content.replica {
             Console.event("folio: serving PostgreSQL \(replica.location) as a replica (following its changes log; writes "
-                          + "and the changes feed are not served from PostgreSQL yet)", json: jsonLogs, level: "notice")
+                          + "over HTTP are not served from PostgreSQL yet)", json: jsonLogs, level: "notice")
         }
         if content.isReadOnlySQLite {
             Console.event("folio: read-only store \(databasePath): serving it, writes are off", json: jsonLogs, level: "notice")

@@ -189,6 +189,10 @@ struct PostgresCommandTests {
         #expect(lags.allSatisfy { $0 < 1 }, "\(lags)")
         let listAfter = try replicas.map { try Self.get($0, "/api/v1/articles?per_page=100").text }
         #expect(zip(listBefore, listAfter).allSatisfy { $0 != $1 && $1.contains("replicated-4") }, "the cached list was dropped")
+        // The public changes feed, from the database's log.
+        let feed = try Self.get(replicas[1], "/api/v1/changes?limit=1000")
+        #expect(feed.status == 200 && feed.text.contains("\"slug\":\"replicated-4\"") && feed.text.contains("\"op\":\"create\""),
+                "\(feed.status) \(feed.text.prefix(300))")
         _ = try write("replicated-0", "Retitled zero")
         #expect(FolioTool.eventually(within: 3) { replicas.allSatisfy { (try? Self.get($0, "/api/v1/articles/replicated-0").text.contains("Retitled zero")) == true } })
 
@@ -198,7 +202,7 @@ struct PostgresCommandTests {
         for replica in replicas {
             #expect(FolioTool.eventually(within: 10) { (try? Self.get(replica, "/api/v1/articles/after-failover").status) == 200 })
         }
-        // Search runs on PostgreSQL; writes are not served from it yet and say so.
+        // Search runs on PostgreSQL; writes over HTTP are not served from it yet and say so.
         let c = try RawClient(port: replicas[0].port)
         c.send("POST /api/v1/articles HTTP/1.1\r\nHost: t\r\nContent-Length: 2\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n{}")
         #expect(try c.readResponse().status == 503)

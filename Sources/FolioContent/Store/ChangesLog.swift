@@ -25,9 +25,16 @@ public struct Change: Sendable, Hashable {
     }
 }
 
+/// Where the public changes feed reads the log: SQLite's `ChangesLog`, or a PostgreSQL store.
+public protocol ChangesSource: Sendable {
+    /// Up to `limit` changes after `seq`, oldest first; with `publicOnly`, only those the public
+    /// feed shows.
+    func changes(after seq: Int64, limit: Int, publicOnly: Bool) throws -> [Change]
+}
+
 /// Reads the changes log on a read-only connection of its own (WAL: never waits for a writer),
 /// for the public changes feed and for following writes made by other processes.
-public final class ChangesLog: Sendable {
+public final class ChangesLog: ChangesSource {
     private let pool: ReadPool
 
     public init(path: String) throws {
