@@ -43,13 +43,18 @@ FROM debian:bookworm-slim AS runtime
 #   libsqlite3.so.0 -> libsqlite3-0     libssl.so.3, libcrypto.so.3 -> libssl3
 #   libz.so.1       -> zlib1g (already in the base; listed so it is never lost)
 #   libbrotlienc.so.1, libbrotlidec.so.1 -> libbrotli1     libzstd.so.1 -> libzstd1 (in the base too)
-#   libcurl.so.4 -> libcurl4 (webhook deliveries)
+#   libcurl.so.4 -> libcurl4 (webhook deliveries), and what ldd lists through it and libpq:
+#   libnghttp2.so.14 -> libnghttp2-14, librtmp.so.1 -> librtmp1, libssh2.so.1 -> libssh2-1,
+#   libpsl.so.5 -> libpsl5, libgssapi_krb5.so.2 -> libgssapi-krb5-2, libkrb5.so.3 -> libkrb5-3,
+#   libk5crypto.so.3 -> libk5crypto3, libkrb5support.so.0 -> libkrb5support0,
+#   libkeyutils.so.1 -> libkeyutils1, libldap-2.5.so.0, liblber-2.5.so.0 -> libldap-2.5-0,
+#   libsasl2.so.2 -> libsasl2-2
 #   libcmark-gfm.so.0.29.0.gfm.6, libcmark-gfm-extensions.so.0.29.0.gfm.6 -> libcmark-gfm0.29.0.gfm.6,
 #   libcmark-gfm-extensions0.29.0.gfm.6 (Markdown)     libpq.so.5 -> libpq5 (PostgreSQL)
 # libc6, libstdc++6 and libgcc-s1 (libc, libm, libstdc++, libgcc_s) come with bookworm-slim.
 # ca-certificates: webhook endpoints are reached over HTTPS and their certificates verified.
 # No curl command: the health check below uses bash's /dev/tcp.
-ARG RUNTIME_PACKAGES="libsqlite3-0 libssl3 zlib1g libbrotli1 libzstd1 libcurl4 ca-certificates libcmark-gfm0.29.0.gfm.6 libcmark-gfm-extensions0.29.0.gfm.6 libpq5"
+ARG RUNTIME_PACKAGES="libsqlite3-0 libssl3 zlib1g libbrotli1 libzstd1 libcurl4 ca-certificates libcmark-gfm0.29.0.gfm.6 libcmark-gfm-extensions0.29.0.gfm.6 libpq5 libnghttp2-14 librtmp1 libssh2-1 libpsl5 libgssapi-krb5-2 libkrb5-3 libk5crypto3 libkrb5support0 libkeyutils1 libldap-2.5-0 libsasl2-2"
 ARG FOLIO_UID=10001
 
 RUN apt-get update \
