@@ -337,11 +337,19 @@ public final class WebhookOutboxProbe: Sendable {
         pool = try ReadPool(path: path, connections: 1)
     }
 
-    /// When the earliest pending delivery is due (milliseconds since the epoch), or nil.
+    /// When the earliest delivery a worker could claim is due (milliseconds since the epoch), or
+    /// nil: one waiting behind an earlier delivery of the same article to the same endpoint does
+    /// not count (its turn comes with that one's), and one being posted counts from its lease's
+    /// end. So an idle worker never spins on deliveries it may not take.
     public func nextDue() throws -> Int64? {
         try pool.with { db in
-            try db.scalarOptionalInt("SELECT min(next_attempt_at) FROM webhook_deliveries WHERE state = 'pending'")
-                .flatMap { $0 == 0 ? nil : $0 }
+            try db.scalarOptionalInt("""
+                SELECT min(CASE WHEN d.lease_until > d.next_attempt_at THEN d.lease_until ELSE d.next_attempt_at END)
+                FROM webhook_deliveries d
+                WHERE d.state = 'pending'
+                  AND NOT EXISTS (SELECT 1 FROM webhook_deliveries e
+                                  WHERE e.state = 'pending' AND e.webhook_id = d.webhook_id AND e.entity = d.entity AND e.id < d.id)
+                """).flatMap { $0 == 0 ? nil : $0 }
         }
     }
 
