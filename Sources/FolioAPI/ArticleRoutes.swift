@@ -30,11 +30,14 @@ extension FolioApp {
         }
         let raw = parameters["slug"]
         let snapshot = snapshots.current()
-        if let slug = try? Self.slugParameter(raw), snapshot.article(slug: slug) == nil,
-           let target = snapshot.redirectTarget(forOldSlug: slug) {
+        let decoded = try? Self.slugParameter(raw)
+        let known = decoded.map { snapshot.article(slug: $0) != nil } ?? false
+        if let slug = decoded, !known, let target = snapshot.redirectTarget(forOldSlug: slug) {
             return redirect(request, to: "/api/v1/articles/" + target)
         }
-        return miss(request, key: key) { [self] snapshot throws(APIError) in
+        // An unknown slug reads no body: its 404 is built where it is, even on a replica.
+        let build = known ? miss : buildMiss
+        return build(request, key) { [self] snapshot throws(APIError) in
             let params = try QueryParameters(raw: request.queryBytes)
             try params.requireOnly(["fields"])
             let slug = try Self.slugParameter(raw)

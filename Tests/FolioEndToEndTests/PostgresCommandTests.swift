@@ -165,6 +165,7 @@ struct PostgresCommandTests {
         let first = try replicas.map { try Self.get($0, path) }
         #expect(first.allSatisfy { $0.status == 200 } && first[0].text == first[1].text, "\(first.map { $0.status })")
         #expect(first[0].text.contains("\"html\":"), "the body is read from PostgreSQL")
+        #expect(try Self.get(replicas[0], "/api/v1/articles/no-such-article").status == 404)
         let listBefore = try replicas.map { try Self.get($0, "/api/v1/articles?per_page=100").text }
 
         // Another process writes; both replicas show it (list, article) within a second.
