@@ -74,13 +74,8 @@ public final class PostgresChangeFollower: Sendable {
     private func catchUp(_ db: PostgresConnection) throws {
         while true {
             let after = last.withLock { $0 }
-            let r = try db.query("SELECT seq, kind, entity_id, slug, op, actor, at FROM changes WHERE seq > $1 ORDER BY seq LIMIT 1000",
-                                 [.int(after)])
-            guard !r.isEmpty else { return }
-            let page = (0..<r.count).map {
-                Change(seq: r.int64($0, 0), kind: r.string($0, 1), entityID: r.int64($0, 2), slug: r.string($0, 3), op: r.string($0, 4),
-                       actor: r.string($0, 5), at: r.int64($0, 6))
-            }
+            let page = try PostgresReader.changes(db, after: after, limit: 1000)
+            guard !page.isEmpty else { return }
             try deliver(page)
             last.withLock { $0 = page.last!.seq }
             if page.count < 1000 { return }

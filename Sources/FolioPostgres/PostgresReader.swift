@@ -50,4 +50,15 @@ enum PostgresReader {
         return ArticleRecord(article: found[0], body: body, oldSlugs: (0..<old.count).map { old.string($0, 0) },
                              status: ArticleStatus(rawValue: status.string(0, 0)) ?? .published)
     }
+
+    /// Up to `limit` changes after `seq`, oldest first; with `publicOnly`, only those the public
+    /// feed shows.
+    static func changes(_ db: PostgresConnection, after seq: Int64, limit: Int, publicOnly: Bool = false) throws -> [Change] {
+        let r = try db.query("SELECT seq, kind, entity_id, slug, op, actor, at FROM changes WHERE seq > $1"
+                             + (publicOnly ? " AND public" : "") + " ORDER BY seq LIMIT $2", [.int(seq), .int(Int64(limit))])
+        return (0..<r.count).map {
+            Change(seq: r.int64($0, 0), kind: r.string($0, 1), entityID: r.int64($0, 2), slug: r.string($0, 3), op: r.string($0, 4),
+                   actor: r.string($0, 5), at: r.int64($0, 6))
+        }
+    }
 }

@@ -158,15 +158,7 @@ public final class PostgresStore: ArticleRepository, ChangesSource {
     /// Up to `limit` changes after `seq`, oldest first; with `publicOnly`, only those the public
     /// feed shows (not a draft's or a scheduled article's).
     public func changes(after seq: Int64, limit: Int, publicOnly: Bool = false) throws -> [Change] {
-        try read { db in
-            let r = try db.query("SELECT seq, kind, entity_id, slug, op, actor, at FROM changes WHERE seq > $1"
-                                 + (publicOnly ? " AND public" : "") + " ORDER BY seq LIMIT $2",
-                                 [.int(seq), .int(Int64(limit))])
-            return (0..<r.count).map {
-                Change(seq: r.int64($0, 0), kind: r.string($0, 1), entityID: r.int64($0, 2), slug: r.string($0, 3), op: r.string($0, 4),
-                       actor: r.string($0, 5), at: r.int64($0, 6))
-            }
-        }
+        try read { db in try PostgresReader.changes(db, after: seq, limit: limit, publicOnly: publicOnly) }
     }
 
     /// Ends every other session on this database (a fault for the tests: what a failover or
@@ -203,15 +195,9 @@ public final class PostgresStore: ArticleRepository, ChangesSource {
                     UPDATE articles SET status = 'published', revision = revision + 1 WHERE id = $1 AND status = 'scheduled' RETURNING id
                     """, [.int(id)])
                 guard !r.isEmpty else { continue }
-                try w.db.query("""
-                    INSERT INTO article_search (article_id, document, length)
-                    SELECT a.id, setweight(to_tsvector('folio_english', a.title), 'A') || setweight(to_tsvector('folio_english', a.excerpt), 'B')
-                        || setweight(to_tsvector('folio_english', b.text), 'D'),
-                        coalesce(array_length(regexp_split_to_array(trim(a.title || ' ' || a.excerpt || ' ' || b.text), '\\s+'), 1), 0)
-                    FROM articles a JOIN article_bodies b ON b.article_id = a.id WHERE a.id = $1
-                    ON CONFLICT (article_id) DO UPDATE SET document = excluded.document, length = excluded.length
-                    """, [.int(id)])
-                try PostgresWriter(db: w.db, actor: actor).logChange("article", id: id, slug: slug, "create")
+                let writer = PostgresWriter(db: w.db, actor: actor)
+                try writer.indexArticle(id)
+                try writer.logChange("article", id: id, slug: slug, "create")
                 published.append(slug)
             }
             return published

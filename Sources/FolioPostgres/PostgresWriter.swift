@@ -106,7 +106,7 @@ struct PostgresWriter {
         }
         var tagIDs: [Int64] = []
         for slug in a.tags {
-            tagIDs.append(try id(in: "tags", slug: slug) ?? upsertTag(Tag(slug: slug, name: Self.tagName(slug))).id)
+            tagIDs.append(try id(in: "tags", slug: slug) ?? upsertTag(Tag(slug: slug, name: TagName.fromSlug(slug))).id)
         }
         let meta: [PGValue] = [
             .text(a.slug), .text(a.title), .text(a.excerpt),
@@ -167,13 +167,7 @@ struct PostgresWriter {
         }
         let isPublic = record.status == .published
         if isPublic {
-            try db.query("""
-                INSERT INTO article_search (article_id, document, length)
-                SELECT $1, setweight(to_tsvector('folio_english', $2), 'A') || setweight(to_tsvector('folio_english', $3), 'B')
-                    || setweight(to_tsvector('folio_english', $4), 'D'),
-                    coalesce(array_length(regexp_split_to_array(trim($2 || ' ' || $3 || ' ' || $4), '\\s+'), 1), 0)
-                ON CONFLICT (article_id) DO UPDATE SET document = excluded.document, length = excluded.length
-                """, [.int(articleID), .text(a.title), .text(a.excerpt), .text(record.body.text)])
+            try indexArticle(articleID)
         } else {
             try db.query("DELETE FROM article_search WHERE article_id = $1", [.int(articleID)])
         }
@@ -184,6 +178,20 @@ struct PostgresWriter {
         case (false, false): try logChange("article", id: articleID, slug: a.slug, existing == nil ? "create" : "update", isPublic: false)
         }
         return WriteResult(id: articleID, created: existing == nil, revision: try revision(in: "articles", id: articleID))
+    }
+
+    /// Writes article `id`'s search document from its stored title, excerpt and text (title A,
+    /// excerpt B, text D; the word count is BM25's document length): after a public write and
+    /// when a scheduled article goes public.
+    func indexArticle(_ id: Int64) throws {
+        try db.query("""
+            INSERT INTO article_search (article_id, document, length)
+            SELECT a.id, setweight(to_tsvector('folio_english', a.title), 'A') || setweight(to_tsvector('folio_english', a.excerpt), 'B')
+                || setweight(to_tsvector('folio_english', b.text), 'D'),
+                coalesce(array_length(regexp_split_to_array(trim(a.title || ' ' || a.excerpt || ' ' || b.text), '\\s+'), 1), 0)
+            FROM articles a JOIN article_bodies b ON b.article_id = a.id WHERE a.id = $1
+            ON CONFLICT (article_id) DO UPDATE SET document = excluded.document, length = excluded.length
+            """, [.int(id)])
     }
 
     @discardableResult
@@ -218,10 +226,5 @@ struct PostgresWriter {
         for (i, r) in batch.articles.enumerated() {
             do { try upsertArticle(r) } catch let e as RepositoryError { throw RepositoryError.inBatch(section: "articles", index: i, e) }
         }
-    }
-
-    /// `south-caucasus` → `South Caucasus` (a tag created from an article's slug list).
-    static func tagName(_ slug: String) -> String {
-        slug.split(separator: "-").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined(separator: " ")
     }
 }

@@ -46,9 +46,7 @@ struct PostgresCommandTests {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("folio-pg-outage-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
-        let sample = ServerProcess.repositoryRoot.appendingPathComponent("Config/sample-content").path
-        #expect(try FolioTool.run(["import", sample, "--database-url", url]).status == 0)
-        let replicas = try (0..<2).map { _ in try ServerProcess(config: ["access_log": false, "store": ["url": url]]) }
+        let replicas = try Self.replicas(2, onSampleContentIn: url)
         defer { replicas.forEach { $0.stop() } }
         let paths = ["/api/v1/articles", "/api/v1/articles/\(SampleContent.electionsSlug)", "/api/v1/authors/javid-valiyev",
                      "/api/v1/tags", "/feed.json", "/api/v1/articles/\(SampleContent.electionsSlug)/related"]
@@ -94,9 +92,7 @@ struct PostgresCommandTests {
     /// of them within a second of its time, and the changes log has exactly one publication.
     @Test func threeReplicasPublishAScheduledArticleOnce() throws {
         let url = try PostgresServer.shared.get().freshDatabase()
-        let sample = ServerProcess.repositoryRoot.appendingPathComponent("Config/sample-content").path
-        #expect(try FolioTool.run(["import", sample, "--database-url", url]).status == 0)
-        let replicas = try (0..<3).map { _ in try ServerProcess(config: ["access_log": false, "store": ["url": url]]) }
+        let replicas = try Self.replicas(3, onSampleContentIn: url)
         defer { replicas.forEach { $0.stop() } }
         let due = Int(Date().timeIntervalSince1970) + 2
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("folio-pg-sched-\(UUID().uuidString)")
@@ -139,6 +135,14 @@ struct PostgresCommandTests {
         #expect(process.terminationStatus == 0 && printed().contains("bye"), "\(printed())")
     }
 
+    /// The sample content imported into `url`, and `count` servers following it as replicas.
+    static func replicas(_ count: Int, onSampleContentIn url: String) throws -> [ServerProcess] {
+        let sample = ServerProcess.repositoryRoot.appendingPathComponent("Config/sample-content").path
+        let imported = try FolioTool.run(["import", sample, "--database-url", url])
+        #expect(imported.status == 0, "\(imported.output)")
+        return try (0..<count).map { _ in try ServerProcess(config: ["access_log": false, "store": ["url": url]]) }
+    }
+
     static func get(_ server: ServerProcess, _ path: String) throws -> Response {
         let c = try RawClient(port: server.port)
         c.send("GET \(path) HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
@@ -154,9 +158,7 @@ struct PostgresCommandTests {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("folio-pg-replicas-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
-        let sample = ServerProcess.repositoryRoot.appendingPathComponent("Config/sample-content").path
-        #expect(try FolioTool.run(["import", sample, "--database-url", url]).status == 0)
-        let replicas = try (0..<2).map { _ in try ServerProcess(config: ["access_log": false, "store": ["url": url]]) }
+        let replicas = try Self.replicas(2, onSampleContentIn: url)
         defer { replicas.forEach { $0.stop() } }
         #expect(replicas.allSatisfy { $0.printed.contains("as a replica") })
         #expect(FolioTool.eventually(within: 5) { replicas.allSatisfy { (try? Self.get($0, "/readyz").text) == #"{"status":"ready"}"# } })

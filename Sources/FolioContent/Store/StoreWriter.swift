@@ -382,10 +382,10 @@ public struct StoreWriter: ~Copyable {
     }
 }
 
-/// Display names for tags created implicitly from a slug.
-enum TagName {
+/// Display names for tags created implicitly from a slug (by either store).
+public enum TagName {
     /// `south-caucasus` → `South Caucasus`.
-    static func fromSlug(_ slug: String) -> String {
+    public static func fromSlug(_ slug: String) -> String {
         slug.split(separator: "-").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined(separator: " ")
     }
 }
