@@ -1,18 +1,16 @@
 import CFolioShim
 
-/// The request path of an event loop: read, parse, dispatch, queue the response, write.
+/// The request path of an event loop: read, let the connection's state machine decide, carry out
+/// its steps (dispatch, write, wait, linger, close).
 extension EventLoop {
-    /// Output above this is flushed before more pipelined requests are handled.
-    static let flushThreshold = 256 * 1024
-
     func handle(_ conn: Connection, events: UInt32) {
         // While a deferred response is computed, a hang-up means nobody waits for it: the work is
         // cancelled (in close) and the connection closed, as nginx does for a client that left.
-        if events & folio_EPOLLERR != 0 || (conn.parked != nil && events & (folio_EPOLLHUP | folio_EPOLLRDHUP) != 0) {
+        if events & folio_EPOLLERR != 0 || (conn.machine.isParked && events & (folio_EPOLLHUP | folio_EPOLLRDHUP) != 0) {
             close(conn)
             return
         }
-        if conn.lingerDeadline != nil {
+        if conn.machine.isLingering {
             switch Socket.read(conn.fd, into: &readBuffer) {
             case .bytes, .wouldBlock: return
             case .closed, .failed: close(conn)
@@ -22,32 +20,30 @@ extension EventLoop {
         let transport = conn.transport
         // Writable, or (TLS) readable while a write waits on a record to read first.
         if events & folio_EPOLLOUT != 0 || (transport.writeWantsRead && events & folio_EPOLLIN != 0) {
-            if !conn.output.isEmpty { flushAndUpdate(conn) }
-            if !conn.output.isEmpty || connections[Int(conn.fd)] !== conn { return }
+            conn.machine.writable()
         }
         let readable = events & (folio_EPOLLIN | folio_EPOLLHUP | folio_EPOLLRDHUP) != 0
             || (transport.readWantsWrite && events & folio_EPOLLOUT != 0)
-        if readable, conn.output.isEmpty, conn.parked == nil {
+        if readable, conn.machine.wantsInput {
             let result = transport.read(into: &readBuffer)
             // A TLS handshake that finished in this read counts even if the peer left right
             // after it (a client that closes before reading the session tickets).
-            if conn.handshakeDeadline != nil, transport.isEstablished { handshakeFinished(conn) }
+            if conn.machine.isHandshaking, transport.isEstablished { handshakeFinished(conn) }
             switch result {
             case .bytes(let n):
-                conn.input.append(contentsOf: readBuffer[0..<n])
-                conn.timer.requestBytesArrived(now: now)
+                conn.machine.received(readBuffer[0..<n], now: now)
                 idle.leave(conn)
             case .wouldBlock:
                 break
             case .closed:
-                conn.peerClosed = true
+                conn.machine.peerFinishedSending()
             case .failed:
-                if conn.handshakeDeadline != nil { counters.bump(counters.tlsFailed) }
+                if conn.machine.isHandshaking { counters.bump(counters.tlsFailed) }
                 close(conn)
                 return
             }
-            if conn.handshakeDeadline != nil {  // the handshake is still going on
-                if conn.peerClosed {
+            if conn.machine.isHandshaking {  // the handshake is still going on
+                if conn.machine.peerClosed {
                     counters.bump(counters.tlsFailed)
                     close(conn)
                 } else {
@@ -56,131 +52,64 @@ extension EventLoop {
                 return
             }
         }
-        process(conn)
+        drive(conn)
     }
 
-    /// Handles every complete request in the buffer, in order, then writes what it produced.
-    func process(_ conn: Connection) {
-        while (!conn.closeAfterWrite || conn.pendingHead != nil) && conn.parked == nil {
-            guard connections[Int(conn.fd)] === conn else { return }
-            if conn.output.pendingBytes >= Self.flushThreshold {
-                if case .failed = conn.transport.flush(&conn.output) { close(conn); return }
-                if !conn.output.isEmpty { break }
-            }
-            if conn.pendingHead == nil {
-                guard conn.unreadCount > 0 else { break }
-                guard parseHead(conn) else { break }
-            }
-            guard let head = conn.pendingHead, readBody(conn, head) else { break }
-            conn.pendingHead = nil
-            dispatch(conn, head)
-            if conn.closeAfterWrite { break }
-        }
-        guard connections[Int(conn.fd)] === conn else { return }
-        conn.compactInput()
-        if conn.peerClosed, conn.output.isEmpty, !conn.closeAfterWrite, conn.parked == nil {
-            // The client finished sending; whatever is left is an incomplete request.
-            close(conn)
-            return
-        }
-        flushAndUpdate(conn)
-    }
-
-    /// Parses a head from the unread input. Returns true when one was parsed and body reading may start.
-    func parseHead(_ conn: Connection) -> Bool {
-        let result = conn.input.withUnsafeBytes { all in
-            HTTPHeadParser.parse(
-                UnsafeRawBufferPointer(rebasing: all[conn.inputStart...]), limits: config.limits,
-                fields: &conn.fields, scanFrom: conn.scanFrom)
-        }
-        switch result {
-        case .needMore:
-            conn.scanFrom = max(0, conn.unreadCount - 3)
-            return false
-        case .failure(let error):
-            counters.bump(counters.parseErrors)
-            refuse(conn, status: error.status, detail: error.reason)
-            return false
-        case .complete(let head):
-            conn.requestStartMicros = nowMicros  // when this batch of events began: the bytes were here
-            conn.headInInput = true
-            conn.headStart = conn.inputStart + head.start
-            conn.inputStart += head.consumed
-            conn.scanFrom = 0
-            conn.pendingHead = head
-            switch head.framing {
-            case .none:
-                return true
-            case .length(let n):
-                if n > config.limits.maxBodyBytes {
-                    conn.pendingHead = nil
-                    refuse(conn, status: 413, detail: "request body larger than \(config.limits.maxBodyBytes) bytes")
-                    return false
-                }
-                conn.body.removeAll(keepingCapacity: true)
-                conn.body.reserveCapacity(n)
-            case .chunked:
-                conn.body.removeAll(keepingCapacity: true)
-                conn.chunked = ChunkedBodyDecoder()
-            }
-            if head.expectContinue, conn.unreadCount == 0 {
-                conn.output.append("HTTP/1.1 100 Continue\r\n\r\n")
-            }
-            conn.timer.awaitingBody(now: now)
-            return true
-        }
-    }
-
-    /// Moves body bytes from the input. Returns true once the whole body is in.
-    func readBody(_ conn: Connection, _ head: HTTPRequestHead) -> Bool {
-        switch head.framing {
-        case .none:
-            return true
-        case .length(let n):
-            let take = min(n - conn.body.count, conn.unreadCount)
-            conn.body.append(contentsOf: conn.input[conn.inputStart..<(conn.inputStart + take)])
-            conn.inputStart += take
-            return conn.body.count == n
-        case .chunked:
-            let progress = conn.input.withUnsafeBytes { all in
-                conn.chunked.decode(UnsafeRawBufferPointer(rebasing: all[conn.inputStart...]), into: &conn.body, limits: config.limits)
-            }
-            switch progress {
-            case .needMore(let consumed):
-                conn.inputStart += consumed
-                return false
-            case .done(let consumed):
-                conn.inputStart += consumed
-                return true
-            case .failure(let error):
-                conn.pendingHead = nil
-                counters.bump(counters.parseErrors)
-                refuse(conn, status: error.status, detail: error.reason)
-                return false
+    /// Carries out the connection's steps until one says to wait or to close: every complete
+    /// request in the buffer is answered in order, and what they produced is written.
+    func drive(_ conn: Connection) {
+        while true {
+            switch conn.machine.next(now: now) {
+            case .request(let head, let keepAlive):
+                dispatch(conn, head, keepAlive: keepAlive)
+            case .refuse(let status, let detail, let malformed):
+                if malformed { counters.bump(counters.parseErrors) }
+                refuse(conn, status: status, detail: detail)
+            case .write:
+                conn.machine.wrote(conn.transport.flush(&conn.machine.output), now: now)
+            case .awaitInput(let waitsForRequest):
+                if waitsForRequest { idle.join(conn) }
+                let transport = conn.transport
+                setInterest(conn, folio_EPOLLIN | (conn.machine.peerClosed ? 0 : folio_EPOLLRDHUP)
+                    | (transport.readWantsWrite ? folio_EPOLLOUT : 0))
+                if conn.isTLS, transport.hasPendingData { pendingReads.append(conn) }
+                return
+            case .awaitWritable:
+                setInterest(conn, folio_EPOLLOUT | (conn.machine.peerClosed ? 0 : folio_EPOLLRDHUP)
+                    | (conn.transport.writeWantsRead ? folio_EPOLLIN : 0))
+                return
+            case .awaitResponse:
+                setInterest(conn, folio_EPOLLRDHUP)  // only to learn that the client left (errors always come)
+                return
+            case .linger:
+                // After the last response: FIN, then read and discard for a moment so unread
+                // request bytes do not turn our close into a reset that destroys the response.
+                conn.transport.shutdownWrite()
+                setInterest(conn, folio_EPOLLIN | folio_EPOLLRDHUP)
+                return
+            case .close:
+                close(conn)
+                return
             }
         }
     }
 
-    func dispatch(_ conn: Connection, _ head: HTTPRequestHead) {
-        conn.served += 1
-        let limit = config.limits.maxRequestsPerConnection
-        let keepAlive = head.keepAlive && !drainStarted && (limit == 0 || conn.served < limit)
-        var body: [UInt8] = []
-        if head.framing != .none { swap(&body, &conn.body) }
+    func dispatch(_ conn: Connection, _ head: HTTPRequestHead, keepAlive: Bool) {
+        let body = head.framing == .none ? [] : conn.machine.takeBody()
         var request = HTTPRequest(
-            method: head.method, version: head.version, head: conn.headInInput ? conn.input : conn.headStorage,
-            headStart: conn.headStart, fields: conn.fields,
+            method: head.method, version: head.version, head: conn.machine.headBytes,
+            headStart: conn.machine.headStart, fields: conn.machine.fields,
             pathRange: head.pathStart..<head.pathEnd,
             queryRange: head.queryStart..<head.queryEnd,
             body: body, keepAlive: keepAlive)
         request.loopIndex = index
-        request.receivedMicros = conn.requestStartMicros
+        request.receivedMicros = micros(at: conn.machine.requestStarted)
         request.fieldNames = head.fieldNames
         request.peer = conn.peer
         let requestID = requestIDs.id(for: request)
         if !conn.isTLS, let tls = config.tls, tls.plainHTTP == .redirect {
             finish(conn, head: head, keepAlive: keepAlive, response: redirectToHTTPS(request), requestID: requestID,
-                   path: request.head[request.pathRange])
+                   path: request.head[request.pathRange], started: request.receivedMicros)
             return
         }
         let response = responder.respond(to: request)
@@ -188,29 +117,33 @@ extension EventLoop {
             park(conn, head: head, keepAlive: keepAlive, path: Array(request.pathBytes), requestID: requestID, work: deferred)
             return
         }
-        finish(conn, head: head, keepAlive: keepAlive, response: response, requestID: requestID, path: request.head[request.pathRange])
+        finish(conn, head: head, keepAlive: keepAlive, response: response, requestID: requestID,
+               path: request.head[request.pathRange], started: request.receivedMicros)
     }
 
-    /// Queues a finished response, logs it, and marks the connection for closing when it must.
+    /// `now`-based seconds (a connection's `requestStarted`) as the loop's microseconds.
+    func micros(at seconds: Double) -> Int64 {
+        nowMicros - Int64(((now - seconds) * 1_000_000).rounded())
+    }
+
+    /// Queues a finished response, logs it, and tells the connection whether it closes after it.
     func finish(_ conn: Connection, head: HTTPRequestHead, keepAlive: Bool, response: HTTPResponse, requestID: RequestID,
-                path: ArraySlice<UInt8>) {
+                path: ArraySlice<UInt8>, started: Int64) {
         counters.bump(counters.requests)
         let sent = queue(response, on: conn, method: head.method, version: head.version, close: !keepAlive, requestID: requestID)
         if config.accessLog {
             log.record(method: head.method, path: path, status: response.status,
-                       bytes: sent, micros: MonotonicClock.micros() - conn.requestStartMicros,
+                       bytes: sent, micros: MonotonicClock.micros() - started,
                        requestID: requestID, now: date.second)
         }
-        if !keepAlive { conn.closeAfterWrite = true }
-        conn.justResponded = true
+        conn.machine.responded(close: !keepAlive)
     }
 
     /// Hands deferred work to a worker thread; the connection waits (reading nothing) until
     /// `deliver` brings the response back through the loop's mailbox and eventfd.
     func park(_ conn: Connection, head: HTTPRequestHead, keepAlive: Bool, path: [UInt8], requestID: RequestID, work: DeferredResponse) {
-        let parked = ParkedRequest(head: head, keepAlive: keepAlive, path: path, requestID: requestID)
-        conn.parked = parked
-        conn.timer.responded(now: now, pendingOutput: true, partialRequestBuffered: false)
+        let parked = ParkedRequest(head: head, path: path, requestID: requestID)
+        conn.machine.park(parked, keepAlive: keepAlive, now: now)
         let mailbox = self.mailbox, fd = conn.fd, serial = conn.serial
         work.start(DeferredCompletion(cancellation: parked.cancellation) { response in
             mailbox.post(LoopMailbox.Delivery(fd: fd, serial: serial, response: response))
@@ -219,39 +152,34 @@ extension EventLoop {
 
     /// A deferred response took longer than the write timeout: answer 503 (with Retry-After)
     /// instead of closing in silence, cancel the work, and close after the answer.
-    func abandonParked(_ conn: Connection) {
-        guard let parked = conn.parked else { return }
-        conn.parked = nil
+    func abandonParked(_ conn: Connection, _ parked: ParkedRequest) {
         parked.cancellation.cancel()
         counters.bump(counters.timeouts)
         var response = responder.errorResponse(
             status: 503, detail: "the response took longer than \(Int(config.limits.writeTimeout)) s to prepare; try again")
         response.addHeader("Retry-After", "5")
-        finish(conn, head: parked.head, keepAlive: false, response: response, requestID: parked.requestID, path: parked.path[...])
-        flushAndUpdate(conn)
+        finish(conn, head: parked.head, keepAlive: false, response: response, requestID: parked.requestID, path: parked.path[...],
+               started: micros(at: conn.machine.requestStarted))
+        drive(conn)
     }
 
     /// A deferred response arrived: write it and go on with the connection's next requests.
     func deliver(_ delivery: LoopMailbox.Delivery) {
         guard Int(delivery.fd) < connections.count, let conn = connections[Int(delivery.fd)],
-              conn.serial == delivery.serial, let parked = conn.parked else { return }
-        conn.parked = nil
-        let keepAlive = parked.keepAlive && !drainStarted
+              conn.serial == delivery.serial, let (parked, keepAlive) = conn.machine.resume() else { return }
         finish(conn, head: parked.head, keepAlive: keepAlive, response: delivery.response, requestID: parked.requestID,
-               path: parked.path[...])
-        process(conn)
+               path: parked.path[...], started: micros(at: conn.machine.requestStarted))
+        drive(conn)
     }
 
-    /// Answers a request the HTTP layer refused, and closes the connection after it.
+    /// Answers a request the HTTP layer refused (the connection closes after it).
     func refuse(_ conn: Connection, status: Int, detail: String) {
         let response = responder.errorResponse(status: status, detail: detail)
         let sent = queue(response, on: conn, method: .get, version: .http11, close: true, requestID: nil)
         if config.accessLog {
             log.record(method: .other, path: [], status: status, bytes: sent, micros: 0, requestID: nil, now: date.second)
         }
-        conn.closeAfterWrite = true
-        conn.justResponded = true
-        conn.inputStart = conn.input.count
+        conn.machine.responded(close: true)
     }
 
     /// Queues a response's bytes. Returns the body bytes queued.
@@ -260,15 +188,14 @@ extension EventLoop {
                requestID: RequestID?) -> Int {
         let hasBody = !HTTPStatus.forbidsBody(response.status)
         let headersOnly = method == .head || !hasBody
-        let pending = conn.output.pendingBytes
+        let pending = conn.machine.output.pendingBytes
         if pending > 0, pending + response.body.count > config.limits.maxPendingOutputBytes {
-            conn.closeAfterWrite = true
-            self.close(conn)  // the client is not reading: drop it instead of growing without bound
+            conn.machine.abort()  // the client is not reading: drop it instead of growing without bound
             return 0
         }
-        appendHead(&conn.output, response, contentLength: hasBody ? response.body.count : nil,
+        appendHead(&conn.machine.output, response, contentLength: hasBody ? response.body.count : nil,
                    close: close, keepAliveHeader: version == .http10 && !close, requestID: requestID, hsts: conn.isTLS)
-        if !headersOnly { conn.output.append(response.body) }
+        if !headersOnly { conn.machine.output.append(response.body) }
         let sent = headersOnly ? 0 : response.body.count
         counters.bump(counters.bytesSent, by: sent)
         return sent
@@ -311,47 +238,9 @@ extension EventLoop {
         }
     }
 
-    /// Writes queued output; then either waits for EPOLLOUT, closes, or waits for the next request.
-    func flushAndUpdate(_ conn: Connection) {
-        guard connections[Int(conn.fd)] === conn else { return }
-        if !conn.output.isEmpty {
-            switch conn.transport.flush(&conn.output) {
-            case .failed:
-                close(conn)
-                return
-            case .blocked(let wrote):
-                if conn.timer.phase != .writing {
-                    conn.timer.responded(now: now, pendingOutput: true, partialRequestBuffered: false)
-                } else if wrote > 0 {
-                    conn.timer.wroteSome(now: now)
-                }
-                setInterest(conn, folio_EPOLLOUT | (conn.peerClosed ? 0 : folio_EPOLLRDHUP)
-                    | (conn.transport.writeWantsRead ? folio_EPOLLIN : 0))
-                return
-            case .drained:
-                break
-            }
-        }
-        if conn.parked != nil {
-            setInterest(conn, folio_EPOLLRDHUP)  // only to learn that the client left (errors always come)
-            return
-        }
-        if conn.closeAfterWrite, conn.pendingHead == nil {
-            closeGracefully(conn)
-            return
-        }
-        if (conn.justResponded || conn.timer.phase == .writing), conn.pendingHead == nil {
-            conn.timer.responded(now: now, pendingOutput: false, partialRequestBuffered: conn.unreadCount > 0)
-        }
-        conn.justResponded = false
-        if conn.unreadCount == 0, conn.pendingHead == nil, conn.handshakeDeadline == nil { idle.join(conn) }
-        setInterest(conn, folio_EPOLLIN | (conn.peerClosed ? 0 : folio_EPOLLRDHUP) | (conn.transport.readWantsWrite ? folio_EPOLLOUT : 0))
-        if conn.isTLS, conn.transport.hasPendingData { pendingReads.append(conn) }
-    }
-
     /// A TLS handshake just completed: count it (full or resumed, kernel TLS or not).
     func handshakeFinished(_ conn: Connection) {
-        conn.handshakeDeadline = nil
+        conn.machine.handshakeFinished()
         counters.bump(counters.tlsHandshakes)
         if let tls = conn.transport as? TLSTransport {
             if tls.resumedSession { counters.bump(counters.tlsResumed) }

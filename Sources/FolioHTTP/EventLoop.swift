@@ -162,8 +162,9 @@ final class EventLoop {
             }
             counters.bump(counters.accepted)
             nextSerial &+= 1
-            let conn = Connection(fd: fd, serial: nextSerial, now: now, limits: config.limits, transport: transport, isTLS: tls)
-            if tls { conn.handshakeDeadline = now + (config.tls?.handshakeTimeout ?? 10) }
+            let machine = HTTPConnection<ParkedRequest>(
+                now: now, limits: config.limits, handshakeDeadline: tls ? now + (config.tls?.handshakeTimeout ?? 10) : nil)
+            let conn = Connection(fd: fd, serial: nextSerial, machine: machine, transport: transport, isTLS: tls)
             conn.peer = peer
             if Int(fd) >= connections.count {
                 connections.append(contentsOf: repeatElement(nil, count: Int(fd) + 1 - connections.count + 64))
@@ -206,31 +207,22 @@ final class EventLoop {
 
     func sweepTimers() {
         for case let conn? in connections {
-            if let handshake = conn.handshakeDeadline {
-                // A TLS client that has not finished its handshake gets no HTTP answer at all.
-                if now >= handshake || conn.timer.expiry(now: now) != nil {
-                    counters.bump(counters.timeouts)
-                    counters.bump(counters.tlsFailed)
-                    close(conn)
-                }
-                continue
-            }
-            if let linger = conn.lingerDeadline {
-                if now >= linger { close(conn) }
-                continue
-            }
-            switch conn.timer.expiry(now: now) {
+            switch conn.machine.timerFired(now: now) {
             case nil:
                 break
-            case .close where conn.parked != nil:
-                abandonParked(conn)
             case .close:
+                close(conn)
+            case .handshake:
+                // A TLS client that has not finished its handshake gets no HTTP answer at all.
+                counters.bump(counters.timeouts)
+                counters.bump(counters.tlsFailed)
                 close(conn)
             case .requestTimeout:
                 counters.bump(counters.timeouts)
-                conn.pendingHead = nil
                 refuse(conn, status: 408, detail: "the request was not received in time")
-                flushAndUpdate(conn)
+                drive(conn)
+            case .responseTimeout(let parked):
+                abandonParked(conn, parked)
             }
         }
     }
@@ -243,13 +235,10 @@ final class EventLoop {
         }
         listener = -1
         tlsListener = -1
-        for case let conn? in connections {
-            if conn.isIdle {
-                close(conn, drained: true)
-            } else if conn.pendingHead == nil, conn.unreadCount == 0 {
-                conn.closeAfterWrite = true  // only output left: close once it is written
-            }
-            // A request in flight is answered (with Connection: close, see dispatch), then closed.
+        // Idle connections close now; a request in flight is answered (with Connection: close),
+        // then its connection closes.
+        for case let conn? in connections where conn.machine.drain() {
+            close(conn, drained: true)
         }
     }
 
@@ -259,7 +248,7 @@ final class EventLoop {
         guard Int(conn.fd) < connections.count, connections[Int(conn.fd)] === conn else { return }
         connections[Int(conn.fd)] = nil
         idle.leave(conn)
-        conn.parked?.cancellation.cancel()
+        conn.machine.abort()?.cancellation.cancel()
         Socket.close(conn.fd)
         openCount -= 1
         _ = control.openConnections.subtract(1, ordering: .relaxed)
@@ -268,20 +257,6 @@ final class EventLoop {
         } else if drained || drainStarted {
             _ = control.drained.add(1, ordering: .relaxed)
         }
-    }
-
-    /// After the last response: send FIN, then read and discard for a moment so unread request
-    /// bytes do not turn our close into a reset that destroys the response (lingering close).
-    func closeGracefully(_ conn: Connection) {
-        if conn.peerClosed {
-            close(conn)
-            return
-        }
-        conn.transport.shutdownWrite()
-        conn.lingerDeadline = now + 2
-        conn.input.removeAll()
-        conn.inputStart = 0
-        setInterest(conn, folio_EPOLLIN | folio_EPOLLRDHUP)
     }
 
     /// Reads the TLS connections whose transport holds bytes epoll will not announce.

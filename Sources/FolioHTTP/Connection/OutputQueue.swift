@@ -4,7 +4,7 @@
 /// copied before a large body keeps its place: a fully written queue keeps its buffers and
 /// allocates nothing on the next response. Used in place only (a connection's own queue): a copy
 /// would share the copied bytes' buffer.
-struct OutputQueue {
+public struct OutputQueue {
     /// One piece of output: `shared` bytes, or (when nil) the range `start..<end` of `copied`.
     private struct Segment {
         var shared: [UInt8]?
@@ -17,7 +17,7 @@ struct OutputQueue {
     /// The first segment not fully written, and how much of it was written.
     private var first = 0
     private var offset = 0
-    private(set) var pendingBytes = 0
+    public private(set) var pendingBytes = 0
 
     /// Bodies at least this large are queued by reference instead of copied.
     static let shareThreshold = 16 * 1024
@@ -27,9 +27,11 @@ struct OutputQueue {
     /// The copied bytes queued so far (tests).
     var tail: [UInt8] { copied.array }
 
-    var isEmpty: Bool { pendingBytes == 0 }
+    public init() {}
 
-    mutating func append(_ bytes: [UInt8]) {
+    public var isEmpty: Bool { pendingBytes == 0 }
+
+    public mutating func append(_ bytes: [UInt8]) {
         if bytes.count >= Self.shareThreshold {
             segments.append(Segment(shared: bytes, start: 0, end: bytes.count))
             pendingBytes += bytes.count
@@ -43,7 +45,7 @@ struct OutputQueue {
         grewTail(by: 1)
     }
 
-    mutating func append(_ literal: StaticString) {
+    public mutating func append(_ literal: StaticString) {
         appendCopy(UnsafeRawBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
     }
 
@@ -77,7 +79,7 @@ struct OutputQueue {
     }
 
     /// What a flush achieved.
-    enum Flush { case drained(wrote: Int), blocked(wrote: Int), failed }
+    public enum Flush: Sendable, Equatable { case drained(wrote: Int), blocked(wrote: Int), failed }
 
     /// Segments gathered into one write (a head and its body take two; pipelined responses more).
     static let maxGather = 16
@@ -129,7 +131,7 @@ struct OutputQueue {
 
     /// Copies the first unwritten bytes, as many as fit in `buffer`, without consuming them
     /// (a TLS record is composed from them; `consume` follows with what was sent).
-    func copyFront(into buffer: UnsafeMutableRawBufferPointer) -> Int {
+    public func copyFront(into buffer: UnsafeMutableRawBufferPointer) -> Int {
         var filled = 0
         var index = first
         var skip = offset
@@ -146,7 +148,7 @@ struct OutputQueue {
     }
 
     /// Drops the first `count` unwritten bytes (they were sent).
-    mutating func consume(_ count: Int) {
+    public mutating func consume(_ count: Int) {
         var n = count
         pendingBytes -= n
         while n > 0, first < segments.count {
@@ -172,7 +174,7 @@ struct OutputQueue {
     }
 
     /// Drops everything queued (the connection is closing).
-    mutating func discard() {
+    public mutating func discard() {
         pendingBytes = 0
         reset()
     }
