@@ -65,6 +65,8 @@ let package = Package(
         // (or FOLIO_COMMIT) and writes BuildStamp.swift into the folio target.
         .executableTarget(name: "VersionStamp", path: "Sources/VersionStamp"),
         .plugin(name: "VersionStampPlugin", capability: .buildTool(), dependencies: ["VersionStamp"]),
+        // An HTTPConnection driven without sockets, for its tests and its fuzzer.
+        .target(name: "ConnectionSimulation", dependencies: ["FolioHTTP"], swiftSettings: strict),
         // libFuzzer entry point for the HTTP parser; see README "Development".
         .target(name: "FuzzReplay", swiftSettings: strict),
         .executableTarget(
@@ -91,7 +93,7 @@ let package = Package(
         ),
 
         .testTarget(name: "FolioJSONTests", dependencies: ["FolioJSON"]),
-        .testTarget(name: "FolioHTTPTests", dependencies: ["FolioHTTP"]),
+        .testTarget(name: "FolioHTTPTests", dependencies: ["FolioHTTP", "ConnectionSimulation"]),
         // A real PostgreSQL server for the tests that need one (started once per test process).
         .target(name: "FolioTestSupport", path: "Tests/FolioTestSupport"),
         .testTarget(name: "FolioContentTests", dependencies: ["FolioContent", "FolioPostgres", "FolioTestSupport"]),
