@@ -87,6 +87,11 @@ let package = Package(
             swiftSettings: strict + [.unsafeFlags(["-parse-as-library"])]
         ),
         .executableTarget(
+            name: "FolioConnectionFuzzer",
+            dependencies: ["ConnectionSimulation", "FolioHTTP", "FuzzReplay"],
+            swiftSettings: strict + [.unsafeFlags(["-parse-as-library"])]
+        ),
+        .executableTarget(
             name: "FolioQueryFuzzer",
             dependencies: ["FolioAPI", "FolioHTTP", "FuzzReplay"],
             swiftSettings: strict + [.unsafeFlags(["-parse-as-library"])]
