@@ -18,6 +18,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
     ],
     targets: [
         // System libraries (module maps only).
@@ -41,7 +42,7 @@ let package = Package(
         .target(name: "FolioJSON", swiftSettings: strict),
         // Release builds skip the runtime exclusivity checks in the event loop's module (each
         // connection is touched by one thread only); debug builds, which the tests use, keep them.
-        .target(name: "FolioHTTP", dependencies: ["CFolioShim", "CFolioTLS"],
+        .target(name: "FolioHTTP", dependencies: ["CFolioShim", "CFolioTLS", "FolioJSON"],
                 swiftSettings: strict + [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]),
         .target(name: "FolioContent", dependencies: ["FolioJSON", "CSQLite", "CCmarkGFM"], swiftSettings: strict),
         .target(
@@ -57,6 +58,7 @@ let package = Package(
             dependencies: [
                 "FolioAPI", "FolioContent", "FolioHTTP", "FolioJSON", "FolioWebhooks", "FolioPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict,
             plugins: ["VersionStampPlugin"]

@@ -11,8 +11,8 @@ public struct APIError: Error, Sendable {
     public var headers: [(String, String)] = []
     /// JSON Pointer errors of a 422 (`errors: [{pointer, detail}]`) instead of parameter ones.
     public var pointers: [(pointer: String, detail: String)] = []
-    /// Extra members of the problem object, already JSON (`"revision":3`).
-    public var extraJSON = ""
+    /// The resource's current revision, in a 412's problem.
+    public var currentRevision: Int?
 
     public init(_ status: Int, _ detail: String, errors: [(parameter: String, message: String)] = []) {
         self.status = status
@@ -28,7 +28,9 @@ public struct APIError: Error, Sendable {
     public static func notFound(_ what: String) -> APIError { APIError(404, what) }
 
     public func response(instance: String?) -> HTTPResponse {
-        var r = Problem.response(status, detail: detail, instance: instance, errors: errors, pointers: pointers, extraJSON: extraJSON)
+        let items = errors.map { ProblemResponse.Item.parameter($0.parameter, message: $0.message) }
+            + pointers.map { ProblemResponse.Item.pointer($0.pointer, detail: $0.detail) }
+        var r = ProblemResponse.make(status: status, detail: detail, instance: instance, errors: items, revision: currentRevision)
         if let retryAfter { r.addHeader("Retry-After", String(retryAfter)) }
         for (name, value) in headers { r.addHeader(name, value) }
         return r

@@ -67,7 +67,7 @@ public final class APIResponder: HTTPResponder {
         case .methodNotAllowed(let allow):
             slot = unmatchedSlot
             let path = request.path
-            var r = Problem.response(405, detail: "\(request.method.name) is not allowed here; allowed: \(allow)", instance: path)
+            var r = ProblemResponse.make(status: 405, detail: "\(request.method.name) is not allowed here; allowed: \(allow)", instance: path)
             r.addHeader("Allow", allow)
             return r
         case .notFound:
@@ -78,12 +78,12 @@ public final class APIResponder: HTTPResponder {
             let path = request.path
             if request.method != .get, request.method != .head, staticFiles?.response(for: request) != nil {
                 slot = staticSlot
-                var r = Problem.response(405, detail: "static files answer GET and HEAD only", instance: path)
+                var r = ProblemResponse.make(status: 405, detail: "static files answer GET and HEAD only", instance: path)
                 r.addHeader("Allow", "GET, HEAD")
                 return r
             }
             slot = unmatchedSlot
-            return Problem.response(404, detail: "no resource at this path", instance: path)
+            return ProblemResponse.make(status: 404, detail: "no resource at this path", instance: path)
         }
     }
 
@@ -99,32 +99,11 @@ public final class APIResponder: HTTPResponder {
         if case .methodNotAllowed(let a) = router.match(.put, path: path), allow != nil {
             allow = a.contains("PUT") || a.contains("DELETE") ? a + ", OPTIONS" : allow
         }
-        guard let allow else { return Problem.response(404, detail: "no resource at this path", instance: path) }
+        guard let allow else { return ProblemResponse.make(status: 404, detail: "no resource at this path", instance: path) }
         return policy.preflight(request: request, allow: allow)
     }
 
     public func errorResponse(status: Int, detail: String) -> HTTPResponse {
-        Problem.response(status, detail: detail, instance: nil)
+        ProblemResponse.make(status: status, detail: detail)
     }
-}
-
-/// RFC 9457 problem details for every error the API gives.
-public enum Problem {
-    public static func response(_ status: Int, detail: String, instance: String?, errors: [(parameter: String, message: String)] = [],
-                                pointers: [(pointer: String, detail: String)] = [], extraJSON: String = "") -> HTTPResponse {
-        var w = "{\"type\":\"about:blank\",\"title\":" + quoted(HTTPStatus.reason(status)) + ",\"status\":\(status),\"detail\":" + quoted(detail)
-        if let instance { w += ",\"instance\":" + quoted(instance) }
-        if !errors.isEmpty {
-            w += ",\"errors\":[" + errors.map { "{\"parameter\":" + quoted($0.parameter) + ",\"message\":" + quoted($0.message) + "}" }.joined(separator: ",") + "]"
-        } else if !pointers.isEmpty {
-            w += ",\"errors\":[" + pointers.map { "{\"pointer\":" + quoted($0.pointer) + ",\"detail\":" + quoted($0.detail) + "}" }.joined(separator: ",") + "]"
-        }
-        if !extraJSON.isEmpty { w += "," + extraJSON }
-        w += "}"
-        var r = HTTPResponse(status: status, contentType: "application/problem+json", body: Array(w.utf8))
-        r.addHeader("Cache-Control", "no-store")
-        return r
-    }
-
-    static func quoted(_ s: String) -> String { "\"" + ProblemResponse.escape(s) + "\"" }
 }

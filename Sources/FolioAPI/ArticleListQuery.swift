@@ -10,7 +10,7 @@ enum ArticleSort: String, Sendable, CaseIterable {
 }
 
 /// A validated, normalised article-list request: filters, order, page or cursor, fields.
-/// `canonical` is the same request written in one fixed form (the cache key and link base).
+/// `linkBase` is the request written in one fixed form, without page or cursor (Link headers).
 struct ArticleListQuery: Sendable {
     var page: Int?
     var perPage = 20
@@ -24,7 +24,6 @@ struct ArticleListQuery: Sendable {
     var until: Timestamp?
     var sort: ArticleSort = .newest
     var fields: ArticleFields = .summary
-    var canonical = ""
     /// The query string without page/cursor (for Link headers).
     var linkBase = ""
 
@@ -115,7 +114,6 @@ struct ArticleListQuery: Sendable {
         if let until { parts.append("until=" + Self.escape(until.rfc3339)) }
         parts.append("per_page=\(perPage)")
         linkBase = parts.joined(separator: "&")
-        canonical = linkBase + (cursor.map { "&cursor=" + $0.encoded } ?? "&page=\(page ?? 1)")
     }
 
     /// Percent-encodes everything but unreserved characters (RFC 3986 §2.3).

@@ -158,7 +158,7 @@ extension FolioApp {
             if !fields.isEmpty { location += "?" + fields.joined(separator: "&") }
         }
         var r = HTTPResponse(status: 301, contentType: "application/problem+json",
-                             body: Problem.response(301, detail: "this article moved to \(path)", instance: request.path).body)
+                             body: ProblemResponse.make(status: 301, detail: "this article moved to \(path)", instance: request.path).body)
         r.addHeader("Location", location)
         r.addHeader("Cache-Control", policy.cacheControl)
         policy.addCORS(to: &r, request: request)

@@ -272,7 +272,7 @@ enum IfMatch: Equatable {
         case .revision(let n):
             guard n == current else {
                 var e = APIError(412, "the article is at revision \(current), not \(n): it changed since you read it")
-                e.extraJSON = "\"revision\":\(current)"
+                e.currentRevision = Int(current)
                 throw e
             }
         }

@@ -39,7 +39,7 @@ public final class HealthState: Sendable {
                 }
                 return HTTPResponse(status: 200, contentType: "application/json; charset=utf-8", body: Array(#"{"status":"ready"}"#.utf8))
             }
-            var r = Problem.response(503, detail: "not ready: starting or draining", instance: "/readyz")
+            var r = ProblemResponse.make(status: 503, detail: "not ready: starting or draining", instance: "/readyz")
             r.addHeader("Retry-After", "1")
             return r
         }

@@ -91,19 +91,9 @@ public final class Representation: Sendable {
         return response
     }
 
-    /// RFC 9110 §13.1.2/§13.1.3: If-None-Match (weak comparison, any coding's tag) wins over
-    /// If-Modified-Since.
+    /// Whether `request`'s validators match (any coding's tag counts).
     func isNotModified(_ request: HTTPRequest) -> Bool {
-        let inm = request.headerValues("if-none-match")  // every line: the field is a list
-        if !inm.isEmpty {
-            return inm.contains { value in
-                Conditional.matches(value, etag: etag) || encodedETags.contains { Conditional.matches(value, etag: $0) }
-            }
-        }
-        if let lastModified, let ims = request.header("if-modified-since"), let since = HTTPDate.parse(ims) {
-            return lastModified <= since
-        }
-        return false
+        Conditional.notModified(request, etag: etag, alternates: encodedETags, lastModified: lastModified)
     }
 }
 

@@ -11,6 +11,13 @@ import Synchronization
 /// reload of everything empties the cache (`invalidateAll`). A response built from a snapshot
 /// older than the last invalidation of one of its dependencies is not stored, so a slow miss
 /// cannot put back what a write just dropped.
+///
+/// Which threads touch a shard, each under the shard's mutex: every event loop (`lookup`, and
+/// `store` of a miss built on the loop); the worker threads of deferred work (`store` of a miss
+/// built off the loop: searches, feeds, lists with bodies, a replica's remote bodies); the thread
+/// that applies a change to the snapshot (the writer's, or the change follower's: `invalidate`,
+/// `invalidateAll`); the serve command's reload on SIGHUP (`invalidateAll`); and `/metrics`
+/// (`usage`, on a loop). A shard is chosen by the key's hash, not by the calling thread.
 public final class ResponseCache: Sendable {
     /// A mutex-guarded shard (Mutex is non-copyable, so each lives in its own box).
     final class ShardBox: Sendable {

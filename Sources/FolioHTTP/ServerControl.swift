@@ -19,9 +19,6 @@ public final class ServerControl: Sendable {
         mailboxes = wakeFDs.map { LoopMailbox(wakeFD: $0) }
     }
 
-    /// True from SIGTERM until exit: readiness probes answer 503.
-    public var isDraining: Bool { draining.load(ordering: .acquiring) }
-
     /// Connections open right now, across all loops.
     public var connectionCount: Int { openConnections.load(ordering: .relaxed) }
 

@@ -87,12 +87,16 @@ public final class StaticFiles: Sendable {
     }
 }
 
-/// RFC 9110 §13 conditional GET: If-None-Match (weak comparison), else If-Modified-Since.
+/// RFC 9110 §13.1.2/§13.1.3 conditional GET, for static files and API representations alike:
+/// If-None-Match (weak comparison; every field line, the field is a list) wins over
+/// If-Modified-Since.
 public enum Conditional {
-    public static func notModified(_ request: HTTPRequest, etag: String, lastModified: Int64?) -> Bool {
+    /// `alternates`: the tags of the same representation's other content codings (a client may
+    /// revalidate with any of them).
+    public static func notModified(_ request: HTTPRequest, etag: String, alternates: [String] = [], lastModified: Int64?) -> Bool {
         let inm = request.headerValues("if-none-match")
         if !inm.isEmpty {
-            return inm.contains { matches($0, etag: etag) }
+            return inm.contains { value in matches(value, etag: etag) || alternates.contains { matches(value, etag: $0) } }
         }
         if let lastModified, let ims = request.header("if-modified-since"), let since = HTTPDate.parse(ims) {
             return lastModified <= since

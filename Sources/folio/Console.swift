@@ -5,16 +5,7 @@ import Glibc
 enum Console {
     static func out(_ line: String) { write(1, line + "\n") }
 
-    /// A server event: a plain line, or with `json` a JSON object with time, level and message
-    /// (the same shape family as the JSON access log, so a log shipper reads one format).
-    static func event(_ message: String, json: Bool, level: String = "info") {
-        guard json else { return out(message) }
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
-        let stamp = ISOStamp.format(seconds: Int64(now.tv_sec))
-        out("{\"time\":\"\(stamp)\",\"level\":\"\(level)\",\"message\":\"\(escape(message))\"}")
-    }
-
+    /// `s` as the inside of a JSON string (quote, backslash and controls escaped).
     static func escape(_ s: String) -> String {
         var out = ""
         for u in s.unicodeScalars {

@@ -42,7 +42,7 @@ struct ServeCommand: ParsableCommand {
         if let tlsPort { config.tls.port = tlsPort }
         do { try config.validate() } catch { throw RunFailure(error.description) }
         config.http.accessLogJSON = config.logFormat == "json"
-        let jsonLogs = config.http.accessLogJSON
+        let log = ServerLog.logger(level: config.logLevel, json: config.http.accessLogJSON)
 
         Signals.block()
         let listenAddress = Self.display(host: config.http.host, port: config.http.port)
@@ -77,12 +77,11 @@ struct ServeCommand: ParsableCommand {
                 } catch let error as PostgresError where error.sqlState == nil {  // could not connect
                     attempt += 1
                     if attempt == 1 || attempt % 10 == 0 {
-                        Console.event("folio: waiting for PostgreSQL \(PostgresStore.withoutPassword(url)) (retrying): \(error.message)",
-                                      json: jsonLogs, level: "warning")
+                        log.warning("folio: waiting for PostgreSQL \(PostgresStore.withoutPassword(url)) (retrying): \(error.message)")
                     }
                     Thread.sleep(forTimeInterval: delay * Double.random(in: 0.5...1.5))
                     if let signal = Signals.poll(), signal != SIGHUP {
-                        Console.event("folio: \(Signals.name(signal)) received while waiting for PostgreSQL; bye", json: jsonLogs)
+                        log.info("folio: \(Signals.name(signal)) received while waiting for PostgreSQL; bye")
                         return
                     }
                     delay = min(5, delay * 2)
@@ -119,15 +118,15 @@ struct ServeCommand: ParsableCommand {
         if let replica = content.replica { health.reportDegradation { replica.degradation } }
         // Scheduled articles go public at their time, and at once if it passed while the server was down.
         let scheduler = content.writer.map { PublishScheduler(writer: $0) }
-        scheduler?.start { error in Console.event("folio: publishing scheduled articles failed (retrying): \(error)", json: jsonLogs, level: "warning") }
+        scheduler?.start { error in log.warning("folio: publishing scheduled articles failed (retrying): \(error)") }
         // Writes by other processes (`folio import` while serving) appear within a second.
-        content.writer?.follow(every: 1) { error in Console.event("folio: following the changes log or checkpointing the WAL failed: \(error)", json: jsonLogs, level: "warning") }
+        content.writer?.follow(every: 1) { error in log.warning("folio: following the changes log or checkpointing the WAL failed: \(error)") }
         // Webhooks: the outbox's deliveries posted after each commit, retried with backoff.
         let webhooks: WebhookDeliverer?
         do {
             webhooks = try content.writer.map { writer in
                 try WebhookDeliverer(writer: writer, settings: config.webhooks) { message in
-                    Console.event("folio: " + message, json: jsonLogs, level: "warning")
+                    log.warning("folio: \(message)")
                 }
             }
         } catch {
@@ -192,13 +191,12 @@ struct ServeCommand: ParsableCommand {
         server.start()
         health.markReady()
         let ms = Int((MonotonicClock.now() - started) * 1000)
-        if let imported = content.sampleImported { Console.event("folio: empty store, loaded sample content (\(imported))", json: jsonLogs) }
+        if let imported = content.sampleImported { log.info("folio: empty store, loaded sample content (\(imported))") }
         if let replica = content.replica {
-            Console.event("folio: serving PostgreSQL \(replica.location) as a replica (following its changes log; writes "
-                          + "over HTTP are not served from PostgreSQL yet)", json: jsonLogs, level: "notice")
+            log.notice("folio: serving PostgreSQL \(replica.location) as a replica (following its changes log; writes over HTTP are not served from PostgreSQL yet)")
         }
         if content.isReadOnlySQLite {
-            Console.event("folio: read-only store \(databasePath): serving it, writes are off", json: jsonLogs, level: "notice")
+            log.notice("folio: read-only store \(databasePath): serving it, writes are off")
         }
         var listening: [String] = []
         if config.tls.plainHTTP != .off {
@@ -208,32 +206,35 @@ struct ServeCommand: ParsableCommand {
         if let tlsPort = server.tlsPort {
             listening.append("https://\(Self.display(host: config.http.host, port: tlsPort)) (kernel TLS \(Self.kernelTLSOffered ? "offered by the kernel" : "not offered by this kernel"))")
         }
-        Console.event("folio listening on \(listening.joined(separator: " and ")) — "
-                      + "\(content.snapshots.current().articles.count) articles, \(server.threadCount) loops, "
-                      + "\(files.count) static files, links to \(urls.api), started in \(ms) ms", json: jsonLogs)
+        let articleCount = content.snapshots.current().articles.count
+        log.info("folio listening on \(listening.joined(separator: " and ")) — \(articleCount) articles, \(server.threadCount) loops, \(files.count) static files, links to \(urls.api), started in \(ms) ms")
 
         while true {
             let signal = Signals.wait()
             guard signal == SIGHUP else {
                 health.markDraining()
-                Console.event("folio: \(Signals.name(signal)) received, draining \(server.control.connectionCount) connections", json: jsonLogs)
+                log.info("folio: \(Signals.name(signal)) received, draining \(server.control.connectionCount) connections")
                 break
             }
-            Console.event(Self.reload(content: content, logFile: logFile, cache: app.cache, tls: tlsContext), json: jsonLogs)
+            let (message, failed) = Self.reload(content: content, logFile: logFile, cache: app.cache, tls: tlsContext)
+            if failed { log.warning("\(message)") } else { log.info("\(message)") }
         }
         let report = server.shutdown()
-        Console.event("folio: drained \(report.drained) connections, closed \(report.forced) at the deadline; bye", json: jsonLogs)
+        log.info("folio: drained \(report.drained) connections, closed \(report.forced) at the deadline; bye")
     }
 
     /// SIGHUP: reopen the access-log file, reload the content; one line saying what happened.
-    static func reload(content: LoadedContent, logFile: AccessLogFile?, cache: ResponseCache, tls: TLSContextHolder?) -> String {
+    /// What SIGHUP does; the line saying what was done, and whether any part of it failed.
+    static func reload(content: LoadedContent, logFile: AccessLogFile?, cache: ResponseCache, tls: TLSContextHolder?) -> (String, failed: Bool) {
         var done: [String] = []
+        var failed = false
         if let tls {
             do {
                 try tls.reload()
                 done.append("reloaded the TLS certificate \(tls.context.certificatePath) for new connections")
             } catch {
                 done.append("\(error) (still using the previous certificate)")
+                failed = true
             }
         }
         if let logFile {
@@ -242,6 +243,7 @@ struct ServeCommand: ParsableCommand {
                 done.append("reopened the access log \(logFile.path)")
             } catch {
                 done.append("\(error) (still writing to the old file)")
+                failed = true
             }
         }
         let started = MonotonicClock.now()
@@ -252,8 +254,9 @@ struct ServeCommand: ParsableCommand {
             done.append("reloaded the content: \(snapshot.articles.count) articles, generation \(snapshot.generation), in \(ms) ms")
         } catch {
             done.append("could not reload the content, still serving the previous snapshot: \(error)")
+            failed = true
         }
-        return "folio: SIGHUP: " + done.joined(separator: "; ")
+        return ("folio: SIGHUP: " + done.joined(separator: "; "), failed)
     }
 
     /// Reads the certificate and key (stopping start-up with a message naming a bad file), claims

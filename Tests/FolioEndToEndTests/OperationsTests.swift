@@ -141,6 +141,10 @@ struct OperationsTests {
         for line in output.split(separator: "\n") {  // start-up and drain lines are JSON too
             #expect((try? JSONSerialization.jsonObject(with: Data(line.utf8))) is [String: Any], "not JSON: \(line)")
         }
+        let started = try #require(output.split(separator: "\n").first { $0.contains("folio listening on") })
+        let event = try #require(try JSONSerialization.jsonObject(with: Data(started.utf8)) as? [String: Any])
+        #expect(event["level"] as? String == "info")
+        #expect(event["time"] is String)
         let line = try #require(output.split(separator: "\n").first { $0.contains("log-check-1") })
         let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
         #expect(object["method"] as? String == "GET")
@@ -148,6 +152,28 @@ struct OperationsTests {
         #expect((object["status"] as? NSNumber)?.intValue == 200)
         #expect(object["request_id"] as? String == "log-check-1")
         #expect(object["us"] != nil && object["bytes"] != nil && object["time"] != nil)
+    }
+
+    @Test func logLevelFiltersTheServersOwnEvents() throws {
+        // At "warning", start-up, SIGHUP and drain (all info) print nothing; the access log is
+        // not filtered by level.
+        let server = try ServerProcess(environment: ["FOLIO_LOG_LEVEL": "warning"], fixedPort: ServerProcess.unusedPort())
+        let c = try RawClient(port: server.port)
+        c.send("GET /healthz HTTP/1.1\r\nHost: t\r\nX-Request-Id: level-check\r\n\r\n")
+        #expect(try c.readResponse().status == 200)
+        kill(server.process.processIdentifier, SIGHUP)
+        c.send("GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n")
+        #expect(try c.readResponse().status == 200)
+        let (status, output) = server.stop()
+        #expect(status == 0)
+        #expect(output.contains("level-check"), "\(output)")
+        #expect(!output.contains("folio listening on") && !output.contains("SIGHUP") && !output.contains("drained"), "\(output)")
+
+        let info = try ServerProcess(environment: ["FOLIO_LOG_LEVEL": "info"])
+        kill(info.process.processIdentifier, SIGHUP)
+        #expect(FolioTool.eventually { info.printed.contains("folio: SIGHUP:") }, "\(info.printed)")
+        let (_, infoOutput) = info.stop()
+        #expect(infoOutput.contains("folio listening on") && infoOutput.contains("drained"), "\(infoOutput)")
     }
 
     @Test func searchesAnsweredOffTheLoopKeepPipelineOrder() throws {

@@ -27,8 +27,10 @@ final class ServerProcess {
     /// Starts a server. `config` is written as Config JSON; `setup` may add files to the folder first.
     /// `database` replaces the server's own fresh store; `asNobody` runs it as user 65534 when the
     /// tests run as root (see `FolioTool.run`).
+    /// `fixedPort`: listen there and wait until it accepts connections, instead of reading the
+    /// port from the start-up line (for a server that does not print it).
     init(config: [String: Any] = [:], arguments: [String] = [], environment: [String: String] = [:],
-         database: URL? = nil, asNobody: Bool = false, setup: (URL) throws -> Void = { _ in }) throws {
+         database: URL? = nil, asNobody: Bool = false, fixedPort: Int? = nil, setup: (URL) throws -> Void = { _ in }) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("folio-e2e-\(UUID().uuidString)")
         logFile = directory.appendingPathComponent("output.log")
         let publicDir = directory.appendingPathComponent("Public")
@@ -42,7 +44,7 @@ final class ServerProcess {
         try JSONSerialization.data(withJSONObject: settings).write(to: configFile)
         let serve = ["serve", "--config", configFile.path,
                      "--database", (database ?? directory.appendingPathComponent("folio.sqlite")).path,
-                     "--port", "0", "--host", "127.0.0.1", "--public", publicDir.path] + arguments
+                     "--port", String(fixedPort ?? 0), "--host", "127.0.0.1", "--public", publicDir.path] + arguments
         (process.executableURL, process.arguments) = FolioTool.command(serve, asNobody: asNobody)
         var env = ProcessInfo.processInfo.environment
         env["SWIFT_BACKTRACE"] = "enable=no"
@@ -57,6 +59,10 @@ final class ServerProcess {
         try process.run()
         let deadline = Date().addingTimeInterval(60)
         while port == 0, tlsPort == 0, Date() < deadline {
+            if let fixedPort {
+                if (try? RawClient(port: fixedPort)) != nil { port = fixedPort } else if !process.isRunning { break } else { usleep(20_000) }
+                continue
+            }
             let text = printed
             if let line = text.range(of: "folio listening on ") {
                 let rest = text[line.upperBound...].prefix { $0 != "\n" }
@@ -79,6 +85,20 @@ final class ServerProcess {
     }
 
     enum ServerError: Error { case didNotStart(String) }
+
+    /// A loopback port nothing listens on now (bound once to port 0, then released).
+    static func unusedPort() -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
 
     static var repositoryRoot: URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
