@@ -23,6 +23,9 @@ public final class TLSContext: @unchecked Sendable {
 
     deinit { folio_tls_context_free(pointer) }
 
+    /// Whether the kernel offers kernel TLS; only then do contexts ask OpenSSL for it.
+    public static var kernelTLSOffered: Bool { folio_tls_kernel_offered() != 0 }
+
     /// Writes a self-signed ECDSA P-256 certificate for `host` and its key (mode 0600), for trying
     /// HTTPS on a development machine.
     public static func writeSelfSigned(host: String, days: Int, certificate: String, key: String) throws(TLSError) {

@@ -204,7 +204,7 @@ struct ServeCommand: ParsableCommand {
                              + (config.tls.plainHTTP == .redirect ? " (redirecting to HTTPS)" : ""))
         }
         if let tlsPort = server.tlsPort {
-            listening.append("https://\(Self.display(host: config.http.host, port: tlsPort)) (kernel TLS \(Self.kernelTLSOffered ? "offered by the kernel" : "not offered by this kernel"))")
+            listening.append("https://\(Self.display(host: config.http.host, port: tlsPort)) (kernel TLS \(TLSContext.kernelTLSOffered ? "offered by the kernel" : "not offered by this kernel"))")
         }
         let articleCount = content.snapshots.current().articles.count
         log.info("folio listening on \(listening.joined(separator: " and ")) — \(articleCount) articles, \(server.threadCount) loops, \(files.count) static files, links to \(urls.api), started in \(ms) ms")
@@ -286,11 +286,6 @@ struct ServeCommand: ParsableCommand {
 
     /// Whether the kernel has its TLS layer (the "tls" upper-layer protocol); OpenSSL then hands
     /// record encryption to it for the ciphers it supports.
-    static var kernelTLSOffered: Bool {
-        (try? String(contentsOfFile: "/proc/sys/net/ipv4/tcp_available_ulp", encoding: .utf8))?.split(separator: " ")
-            .contains { $0.trimmingCharacters(in: .whitespacesAndNewlines) == "tls" } ?? false
-    }
-
     /// "127.0.0.1:8080", "[::1]:8080".
     static func display(host: String, port: Int) -> String {
         host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
