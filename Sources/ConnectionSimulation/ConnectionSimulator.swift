@@ -19,8 +19,12 @@ public struct ConnectionSimulator {
     public private(set) var written: [UInt8] = []
     /// How many bytes the socket takes per write (0: it is full).
     public var socketRoom = Int.max
+    /// The next writes fail (the peer reset the connection).
+    public var socketFails = false
     /// Answer the next requests by parking them (until `completeParked`).
     public var parkRequests = false
+    /// Requests for these targets are parked too.
+    public var parkedTargets: Set<String> = []
     /// Request targets in the order they were dispatched.
     public private(set) var dispatched: [String] = []
     /// Request bodies, in the same order.
@@ -52,10 +56,11 @@ public struct ConnectionSimulator {
     // MARK: events
 
     /// Bytes arrive (when the connection wants input; otherwise they wait in the socket and are
-    /// returned as not taken).
+    /// returned as not taken). During a TLS handshake no application bytes come out of the
+    /// transport, as in the event loop.
     @discardableResult
     public mutating func receive(_ bytes: [UInt8]) -> Bool {
-        guard connection.wantsInput else { return false }
+        guard connection.wantsInput, !connection.isHandshaking else { return false }
         connection.received(bytes[...], now: now)
         run()
         return true
@@ -67,6 +72,10 @@ public struct ConnectionSimulator {
     /// The peer sends FIN (read returns end of file).
     public mutating func peerFinishes() {
         guard connection.wantsInput else { return }
+        if connection.isHandshaking {  // the loop closes a handshake the peer gave up on
+            end(.close)
+            return
+        }
         connection.peerFinishedSending()
         run()
     }
@@ -142,7 +151,7 @@ public struct ConnectionSimulator {
                 let target = String(decoding: connection.headBytes[(start + head.pathStart)..<(start + head.pathEnd)], as: UTF8.self)
                 dispatched.append(target)
                 bodies.append(head.framing == .none ? [] : connection.takeBody())
-                if parkRequests {
+                if parkRequests || parkedTargets.contains(target) {
                     parked = dispatched.count - 1
                     connection.park(dispatched.count - 1, keepAlive: keepAlive, now: now)
                 } else {
@@ -156,7 +165,7 @@ public struct ConnectionSimulator {
             case .write:
                 steps.append("write")
                 if ended { writesAfterEnd += 1 }
-                connection.wrote(writeSome(), now: now)
+                if let index = connection.wrote(writeSome(), now: now) { cancelled.append(index); parked = nil }
             case .awaitInput(let idle):
                 steps.append("awaitInput")
                 outcome = .awaitInput(idle: idle)
@@ -183,6 +192,7 @@ public struct ConnectionSimulator {
 
     /// One write to the fake socket: as much as it has room for.
     private mutating func writeSome() -> OutputQueue.Flush {
+        if socketFails { return .failed }
         let pending = connection.output.pendingBytes
         let n = min(pending, socketRoom)
         guard n > 0 else { return .blocked(wrote: 0) }

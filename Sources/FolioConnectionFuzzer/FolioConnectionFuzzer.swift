@@ -89,7 +89,7 @@ enum ConnectionFuzzChecks {
             case 8:
                 sim.drain()
             case 9:
-                if arg == 0xff { sim.hangUp() }
+                if arg == 0xff { sim.hangUp() } else if arg == 0xfe { sim.socketFails = true }
             case 10:
                 sim.handshakeFinishes()
             default:
@@ -125,6 +125,15 @@ enum ConnectionFuzzChecks {
             let rest = line.dropFirst(2)
             answered.append(String(decoding: rest.prefix { $0 != 0x20 }, as: UTF8.self))
         }
+        // After an answer that closes (`… close`, or any refusal or timeout answer `E …`), nothing
+        // more is answered.
+        let lines = whole.split(separator: 0x0A)
+        if let last = lines.firstIndex(where: { $0.first == 0x45 || (($0.first == 0x52 || $0.first == 0x44) && $0.suffix(6).elementsEqual(" close".utf8)) }) {
+            require(!lines[(last + 1)...].contains { $0.first == 0x52 || $0.first == 0x44 || $0.first == 0x45 },
+                    "an answer after the connection's last one")
+        }
+        // A graceful close writes everything first.
+        if sim.outcome == .linger, !sim.connection.isClosed { require(sim.connection.output.isEmpty, "lingering with output unsent") }
         require(answered.count <= sim.dispatched.count, "more answers than requests")
         require(Array(sim.dispatched.prefix(answered.count)) == answered,
                 "responses out of order: \(answered) for \(sim.dispatched)")

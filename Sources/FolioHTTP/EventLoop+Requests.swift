@@ -24,6 +24,7 @@ extension EventLoop {
         }
         let readable = events & (folio_EPOLLIN | folio_EPOLLHUP | folio_EPOLLRDHUP) != 0
             || (transport.readWantsWrite && events & folio_EPOLLOUT != 0)
+        if events & folio_EPOLLRDHUP != 0 { conn.hangUpSeen = true }
         if readable, conn.machine.wantsInput {
             let result = transport.read(into: &readBuffer)
             // A TLS handshake that finished in this read counts even if the peer left right
@@ -66,7 +67,7 @@ extension EventLoop {
                 if malformed { counters.bump(counters.parseErrors) }
                 refuse(conn, status: status, detail: detail)
             case .write:
-                conn.machine.wrote(conn.transport.flush(&conn.machine.output), now: now)
+                conn.machine.wrote(conn.transport.flush(&conn.machine.output), now: now)?.cancellation.cancel()
             case .awaitInput(let waitsForRequest):
                 if waitsForRequest { idle.join(conn) }
                 let transport = conn.transport
@@ -75,7 +76,9 @@ extension EventLoop {
                 if conn.isTLS, transport.hasPendingData { pendingReads.append(conn) }
                 return
             case .awaitWritable:
-                setInterest(conn, folio_EPOLLOUT | (conn.machine.peerClosed ? 0 : folio_EPOLLRDHUP)
+                // Not reading meanwhile: a hang-up already seen is not asked for again (epoll is
+                // level-triggered: it would wake the loop on every wait until the output drains).
+                setInterest(conn, folio_EPOLLOUT | (conn.machine.peerClosed || conn.hangUpSeen ? 0 : folio_EPOLLRDHUP)
                     | (conn.transport.writeWantsRead ? folio_EPOLLIN : 0))
                 return
             case .awaitResponse:

@@ -9,9 +9,11 @@ extension EventLoop {
                requestID: RequestID?) -> Int {
         let hasBody = !HTTPStatus.forbidsBody(response.status)
         let headersOnly = method == .head || !hasBody
+        // A client that is not reading (the socket refused output) is dropped instead of letting
+        // its output grow without bound; one that reads gets even a large response.
         let pending = conn.machine.output.pendingBytes
-        if pending > 0, pending + response.body.count > config.limits.maxPendingOutputBytes {
-            conn.machine.abort()  // the client is not reading: drop it instead of growing without bound
+        if conn.machine.writeBlocked, pending + (headersOnly ? 0 : response.body.count) > config.limits.maxPendingOutputBytes {
+            conn.machine.abort()
             return 0
         }
         appendHead(&conn.machine.output, response, contentLength: hasBody ? response.body.count : nil,

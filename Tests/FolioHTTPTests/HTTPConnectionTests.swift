@@ -252,6 +252,35 @@ struct HTTPConnectionTests {
         #expect(s.written.isEmpty)
     }
 
+    @Test("a failed write while a later request is parked ends the connection and hands back the work to cancel")
+    func failedWriteWhileParked() {
+        var s = ConnectionSimulator(limits: Self.limits)
+        s.parkedTargets = ["/2"]
+        s.socketFails = true
+        s.receive(Self.get("/1") + Self.get("/2"))
+        #expect(s.dispatched == ["/1", "/2"])
+        #expect(s.cancelled == [1])
+        #expect(s.parked == nil)
+        #expect(s.outcome == .close)
+    }
+
+    @Test("a body still arriving after a blocked write gets its 408 at the body deadline, not a silent close")
+    func bodyDeadlineAfterBlockedWrite() {
+        var s = ConnectionSimulator(limits: Self.limits, now: 0)
+        s.socketRoom = 0
+        s.receive("POST /u HTTP/1.1\r\nHost: a\r\nContent-Length: 4\r\nExpect: 100-continue\r\n\r\n")
+        #expect(s.outcome == .awaitWritable)  // the 100 Continue waits in a full socket
+        #expect(s.connection.timer.phase == .writing)
+        s.advance(to: 5)
+        s.socketDrains()
+        #expect(s.connection.timer.phase == .readingBody)
+        #expect(s.connection.timer.deadline == 35)
+        s.advance(to: 34.9)
+        #expect(!String(decoding: s.written, as: UTF8.self).hasSuffix("E 408\n"))
+        s.advance(to: 35)
+        #expect(String(decoding: s.written, as: UTF8.self).hasSuffix("E 408\n"))
+    }
+
     @Test("drain: an idle connection closes at once")
     func drainIdle() {
         var s = ConnectionSimulator(limits: Self.limits)

@@ -13,6 +13,8 @@ final class Connection {
     var machine: HTTPConnection<ParkedRequest>
     /// The epoll events asked for now.
     var interest: UInt32 = 0
+    /// epoll reported the peer's FIN (EPOLLRDHUP); a read has not necessarily seen it yet.
+    var hangUpSeen = false
     /// Membership of the loop's `IdleConnections` (waiting for a request).
     var waitsIdle = false
     var idleNext: Connection?

@@ -12,6 +12,8 @@
 /// `Parked` is what the owner keeps about a request whose response is computed elsewhere (the
 /// event loop's `ParkedRequest`); the machine hands it back on resume, on timeout and on abort,
 /// so that the owner can cancel the work.
+///
+/// Used in place by its one owner: like `OutputQueue`, a copy would share the output buffer.
 public struct HTTPConnection<Parked> {
     /// Where the connection is in its life.
     public enum Phase {
@@ -104,7 +106,7 @@ public struct HTTPConnection<Parked> {
     /// A response was queued since the timer was last set for the next request.
     var justResponded = false
     /// The last write could not take everything: wait for `writable()`.
-    var writeBlocked = false
+    public private(set) var writeBlocked = false
     /// A `.request` or `.refuse` step (or a timeout) is waiting for its answer.
     var answerDue = false
 
@@ -162,11 +164,13 @@ public struct HTTPConnection<Parked> {
     /// The socket can take output again.
     public mutating func writable() { writeBlocked = false }
 
-    /// What a write of `output` achieved.
-    public mutating func wrote(_ result: OutputQueue.Flush, now: Double) {
+    /// What a write of `output` achieved. A failed write ends the connection: the parked work,
+    /// if a request was parked behind the output, is returned for the owner to cancel.
+    @discardableResult
+    public mutating func wrote(_ result: OutputQueue.Flush, now: Double) -> Parked? {
         switch result {
         case .failed:
-            abort()
+            return abort()
         case .blocked(let n):
             writeBlocked = true
             if timer.phase != .writing {
@@ -177,6 +181,7 @@ public struct HTTPConnection<Parked> {
         case .drained:
             break
         }
+        return nil
     }
 
     /// The answer to the last `.request`, `.refuse` or timeout was queued in `output`.
@@ -329,6 +334,10 @@ public struct HTTPConnection<Parked> {
         }
         if justResponded || timer.phase == .writing, pendingHead == nil {
             timer.responded(now: now, pendingOutput: false, partialRequestBuffered: unreadCount > 0)
+        } else if timer.phase == .writing, pendingHead != nil {
+            // Earlier output went out while a body is still arriving: the body's deadline again
+            // (a stalled body gets its 408, not a silent close at the write timeout).
+            timer.awaitingBody(now: now)
         }
         justResponded = false
         return .awaitInput(idle: unreadCount == 0 && pendingHead == nil)
