@@ -6,12 +6,9 @@ import Testing
 /// fake socket, a responder that answers each request with a line naming it).
 @Suite("HTTPConnection state machine (fake clock, fake socket)")
 struct HTTPConnectionTests {
+    /// The timer tests' deadlines (head 10 s, body 30 s, idle 60 s, write 20 s), small bodies.
     static let limits: HTTPLimits = {
-        var l = HTTPLimits()
-        l.headerTimeout = 10
-        l.bodyTimeout = 30
-        l.idleTimeout = 60
-        l.writeTimeout = 20
+        var l = ConnectionTimerTests.limits
         l.maxBodyBytes = 64
         return l
     }()
