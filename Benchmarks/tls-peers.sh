@@ -9,7 +9,7 @@
 #   3. full handshakes/s: 4 parallel `openssl s_time -new` (one request each, no session reuse),
 #      server CPU per handshake.
 # And the plain-HTTP slug read's CPU per request, for comparison with a build before the change
-# (BEFORE=/path/to/older/folio).
+# (BEFORE=/path/to/older/folio). NGINX_FIRST=1 runs nginx's phases first.
 #   Benchmarks/tls-peers.sh          (needs nginx: apt-get install nginx-light; SECS=10 per phase)
 set -euo pipefail
 source "$(dirname "$0")/scripts/lib.sh"
@@ -100,6 +100,17 @@ plain_read() {
 echo "## tls-peers: ${SECS}s phases, $(date -u +%FT%TZ), commit $(git -C "$ROOT" rev-parse --short HEAD), $(openssl version)"
 echo "| server | workload | rate | latency | server CPU |"
 echo "|---|---|---|---|---|"
+# nginx (the idle Folio process waits meanwhile); NGINX_FIRST=1 measures it before Folio, so
+# that a drift of the machine's speed within a run does not always favour the same server.
+run_nginx() {
+  taskset -c 0 nginx -c "$OUT/nginx.conf" -p "$OUT" &
+  NGINX_PID=$!
+  for _ in $(seq 1 100); do curl -sk -o /dev/null "https://localhost:$NPORT/healthz" && break; sleep 0.05; done
+  measure "nginx $(nginx -v 2>&1 | grep -oP '[\d.]+$')" "$NGINX_PID" "$NPORT" "/api/v1/articles/$SLUG"
+  kill "$NGINX_PID" 2>/dev/null; wait "$NGINX_PID" 2>/dev/null || true
+  NGINX_PID=
+}
+if [ -n "${NGINX_FIRST:-}" ]; then run_nginx; fi
 for _ in 1 2 3; do curl -s --cacert "$OUT/cert.pem" -o /dev/null "https://localhost:$FTLS/api/v1/articles/$SLUG"; done
 measure "Folio" "$FOLIO_PID" "$FTLS" "/api/v1/articles/$SLUG"
 echo "Folio TLS counters: $(curl -s "http://127.0.0.1:$FPORT/metrics" | grep '^folio_tls' | tr '\n' ' ')"
@@ -111,7 +122,4 @@ if [ -n "${BEFORE:-}" ]; then
   plain_read "Folio before ($BEFORE)"
   stop_folio
 fi
-taskset -c 0 nginx -c "$OUT/nginx.conf" -p "$OUT" &
-NGINX_PID=$!
-for _ in $(seq 1 100); do curl -sk -o /dev/null "https://localhost:$NPORT/healthz" && break; sleep 0.05; done
-measure "nginx $(nginx -v 2>&1 | grep -oP '[\d.]+$')" "$NGINX_PID" "$NPORT" "/api/v1/articles/$SLUG"
+if [ -z "${NGINX_FIRST:-}" ]; then run_nginx; fi
