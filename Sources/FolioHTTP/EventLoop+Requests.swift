@@ -112,7 +112,7 @@ extension EventLoop {
         let requestID = requestIDs.id(for: request)
         if !conn.isTLS, let tls = config.tls, tls.plainHTTP == .redirect {
             finish(conn, head: head, keepAlive: keepAlive, response: redirectToHTTPS(request), requestID: requestID,
-                   path: request.head[request.pathRange], started: request.receivedMicros)
+                   path: request.head[request.pathRange])
             return
         }
         let response = responder.respond(to: request)
@@ -121,7 +121,7 @@ extension EventLoop {
             return
         }
         finish(conn, head: head, keepAlive: keepAlive, response: response, requestID: requestID,
-               path: request.head[request.pathRange], started: request.receivedMicros)
+               path: request.head[request.pathRange])
     }
 
     /// `now`-based seconds (a connection's `requestStarted`) as the loop's microseconds.
@@ -129,14 +129,15 @@ extension EventLoop {
         nowMicros - Int64(((now - seconds) * 1_000_000).rounded())
     }
 
-    /// Queues a finished response, logs it, and tells the connection whether it closes after it.
+    /// Queues a finished response, logs it (timed from when its head was complete), and tells the
+    /// connection whether it closes after it.
     func finish(_ conn: Connection, head: HTTPRequestHead, keepAlive: Bool, response: HTTPResponse, requestID: RequestID,
-                path: ArraySlice<UInt8>, started: Int64) {
+                path: ArraySlice<UInt8>) {
         counters.bump(counters.requests)
         let sent = queue(response, on: conn, method: head.method, version: head.version, close: !keepAlive, requestID: requestID)
         if config.accessLog {
             log.record(method: head.method, path: path, status: response.status,
-                       bytes: sent, micros: MonotonicClock.micros() - started,
+                       bytes: sent, micros: MonotonicClock.micros() - micros(at: conn.machine.requestStarted),
                        requestID: requestID, now: date.second)
         }
         conn.machine.responded(close: !keepAlive)
@@ -161,8 +162,7 @@ extension EventLoop {
         var response = responder.errorResponse(
             status: 503, detail: "the response took longer than \(Int(config.limits.writeTimeout)) s to prepare; try again")
         response.addHeader("Retry-After", "5")
-        finish(conn, head: parked.head, keepAlive: false, response: response, requestID: parked.requestID, path: parked.path[...],
-               started: micros(at: conn.machine.requestStarted))
+        finish(conn, head: parked.head, keepAlive: false, response: response, requestID: parked.requestID, path: parked.path[...])
         drive(conn)
     }
 
@@ -171,7 +171,7 @@ extension EventLoop {
         guard Int(delivery.fd) < connections.count, let conn = connections[Int(delivery.fd)],
               conn.serial == delivery.serial, let (parked, keepAlive) = conn.machine.resume() else { return }
         finish(conn, head: parked.head, keepAlive: keepAlive, response: delivery.response, requestID: parked.requestID,
-               path: parked.path[...], started: micros(at: conn.machine.requestStarted))
+               path: parked.path[...])
         drive(conn)
     }
 
