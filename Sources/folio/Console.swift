@@ -5,19 +5,6 @@ import Glibc
 enum Console {
     static func out(_ line: String) { write(1, line + "\n") }
 
-    /// `s` as the inside of a JSON string (quote, backslash and controls escaped).
-    static func escape(_ s: String) -> String {
-        var out = ""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\u{00}"..."\u{1F}": out += "\\u00" + (u.value < 16 ? "0" : "") + String(u.value, radix: 16)
-            default: out.unicodeScalars.append(u)
-            }
-        }
-        return out
-    }
     static func err(_ line: String) { write(2, line + "\n") }
 
     private static func write(_ fd: Int32, _ text: String) {

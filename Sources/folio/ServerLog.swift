@@ -1,4 +1,5 @@
 import FolioHTTP
+import FolioJSON
 import Logging
 
 /// The server's own events (start-up, reloads, drain, TLS and store failures) through swift-log's
@@ -35,11 +36,19 @@ struct ServerLogHandler: LogHandler {
             Console.out(event.message.description + suffix)
             return
         }
-        var line = "{\"time\":\"\(ISOStamp.format(seconds: MonotonicClock.wallSeconds()))\",\"level\":\"\(event.level.rawValue)\","
-            + "\"message\":\"\(Console.escape(event.message.description))\""
+        var w = JSONWriter(capacity: 256)
+        w.beginObject()
+        w.key("time")
+        w.string(ISOStamp.format(seconds: MonotonicClock.wallSeconds()))
+        w.key("level")
+        w.string(event.level.rawValue)
+        w.key("message")
+        w.string(event.message.description)
         for (key, value) in fields.sorted(by: { $0.key < $1.key }) {
-            line += ",\"\(Console.escape(key))\":\"\(Console.escape(value.description))\""
+            w.key(key)
+            w.string(value.description)
         }
-        Console.out(line + "}")
+        w.endObject()
+        Console.out(String(decoding: w.bytes, as: UTF8.self))
     }
 }
