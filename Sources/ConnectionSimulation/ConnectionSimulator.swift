@@ -48,9 +48,11 @@ public struct ConnectionSimulator {
         connection = HTTPConnection(now: now, limits: limits, handshakeDeadline: handshakeDeadline)
     }
 
-    /// The response lines written so far.
+    /// The response lines written so far: whole lines only (the fake socket may have taken part
+    /// of the last one), split at LF bytes (a `\r\n` is one Character to a String).
     public var responses: [String] {
-        String(decoding: written, as: UTF8.self).split(separator: "\n").map(String.init)
+        let whole = written[..<(written.lastIndex(of: 0x0A).map { $0 + 1 } ?? 0)]
+        return whole.split(separator: 0x0A).map { String(decoding: $0, as: UTF8.self) }
     }
 
     // MARK: events

@@ -118,19 +118,13 @@ enum ConnectionFuzzChecks {
         if sim.connection.isClosed { require(sim.connection.output.isEmpty, "output kept after close") }
         // Responses in request order: the targets answered, in the order written, are the
         // targets dispatched, in the order dispatched.
-        // (Only whole lines: the fake socket may have taken part of the last one.)
-        var answered: [String] = []
-        let whole = sim.written[..<(sim.written.lastIndex(of: 0x0A).map { $0 + 1 } ?? 0)]
-        for line in whole.split(separator: 0x0A) where line.count > 2 && (line.first == 0x52 || line.first == 0x44) {
-            let rest = line.dropFirst(2)
-            answered.append(String(decoding: rest.prefix { $0 != 0x20 }, as: UTF8.self))
-        }
+        let lines = sim.responses
+        let answered = lines.filter { $0.hasPrefix("R ") || $0.hasPrefix("D ") }.map { String($0.dropFirst(2).prefix { $0 != " " }) }
         // After an answer that closes (`… close`, or any refusal or timeout answer `E …`), nothing
         // more is answered.
-        let lines = whole.split(separator: 0x0A)
-        if let last = lines.firstIndex(where: { $0.first == 0x45 || (($0.first == 0x52 || $0.first == 0x44) && $0.suffix(6).elementsEqual(" close".utf8)) }) {
-            require(!lines[(last + 1)...].contains { $0.first == 0x52 || $0.first == 0x44 || $0.first == 0x45 },
-                    "an answer after the connection's last one")
+        let isAnswer = { (line: String) in line.hasPrefix("R ") || line.hasPrefix("D ") || line.hasPrefix("E ") }
+        if let last = lines.firstIndex(where: { $0.hasPrefix("E ") || (isAnswer($0) && $0.hasSuffix(" close")) }) {
+            require(!lines[(last + 1)...].contains(where: isAnswer), "an answer after the connection's last one")
         }
         // A graceful close writes everything first.
         if sim.outcome == .linger, !sim.connection.isClosed { require(sim.connection.output.isEmpty, "lingering with output unsent") }
