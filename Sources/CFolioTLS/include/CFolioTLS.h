@@ -9,11 +9,13 @@
 struct ssl_ctx_st;
 struct ssl_st;
 
+/* 1 when the kernel offers kernel TLS (read once from /proc; the first call is made on the
+   thread that makes contexts, before any other). */
+int folio_tls_kernel_offered(void);
+
 /* A server context: certificate chain and key from PEM files, TLS 1.2 and 1.3, the ECDHE AEAD
    suites, X25519/P-256/P-384, no renegotiation, ALPN http/1.1, session cache and tickets, kernel
    TLS when the kernel offers it. NULL on failure, with a message naming the file in `error`. */
-/* 1 when the kernel offers kernel TLS (read once from /proc). */
-int folio_tls_kernel_offered(void);
 struct ssl_ctx_st *folio_tls_context_new(const char *certificate, const char *key, char *error, size_t error_size);
 void folio_tls_context_free(struct ssl_ctx_st *ctx);
 
