@@ -16,9 +16,9 @@ extension FolioApp {
     }
 
     func articleWrite(_ request: HTTPRequest, slug raw: String?) -> HTTPResponse {
-        writeRoute(request) { [self] token, writer, auth in
-            performArticleWrite(request, slug: raw, token: token, writer: writer, auth: auth)
-        }
+        writeRoute(request, answering: { [self] token, writer, auth, respond in
+            performArticleWrite(request, slug: raw, token: token, writer: writer, auth: auth, respond: respond)
+        })
     }
 
     /// The frame of every write: writes must be on (not a read-only store), the work runs off
@@ -26,16 +26,30 @@ extension FolioApp {
     /// answered as a problem.
     func writeRoute(_ request: HTTPRequest, scope: String = "content:write",
                     _ perform: @escaping @Sendable (TokenRecord, ContentWriter, AdminAuth) -> Result<HTTPResponse, APIError>) -> HTTPResponse {
+        writeRoute(request, scope: scope, answering: { token, writer, auth, respond in respond(perform(token, writer, auth)) })
+    }
+
+    /// The same frame for a write answered once its batch commits: `perform` calls `respond`
+    /// exactly once, from any thread, and need not wait for the commit on its own thread
+    /// (see `ContentWriter.submit`).
+    func writeRoute(_ request: HTTPRequest, scope: String = "content:write",
+                    answering perform: @escaping @Sendable (TokenRecord, ContentWriter, AdminAuth,
+                                                            @escaping @Sendable (Result<HTTPResponse, APIError>) -> Void) -> Void) -> HTTPResponse {
         guard let writer, let adminAuth else {
             return problem(APIError(503, "writes are off on this server (read-only store)"), request)
         }
-        return .deferred(background: false) { [self] in
-            let result = adminAuth.authorize(request, scope: scope).flatMap { perform($0, writer, adminAuth) }
-            switch result {
-            case .success(let response): return response
-            case .failure(let error): return problem(error, request)
+        return .deferred(completedBy: { [self] completion in
+            let respond: @Sendable (Result<HTTPResponse, APIError>) -> Void = { [self] result in
+                switch result {
+                case .success(let response): completion.complete(response)
+                case .failure(let error): completion.complete(problem(error, request))
+                }
             }
-        }
+            switch adminAuth.authorize(request, scope: scope) {
+            case .success(let token): perform(token, writer, adminAuth, respond)
+            case .failure(let error): respond(.failure(error))
+            }
+        })
     }
 
     /// A write's JSON body: 415 unless the request says `mediaType` (`Accept-Patch` names it for
@@ -64,7 +78,33 @@ extension FolioApp {
     }
 
     private func performArticleWrite(_ request: HTTPRequest, slug raw: String?, token: TokenRecord, writer: ContentWriter,
-                                     auth: AdminAuth) -> Result<HTTPResponse, APIError> {
+                                     auth: AdminAuth, respond: @escaping @Sendable (Result<HTTPResponse, APIError>) -> Void) {
+        switch prepareArticleWrite(request, slug: raw, token: token, auth: auth) {
+        case .failure(let e): respond(.failure(e))
+        case .success(let prepared):
+            writer.submit(actor: token.name, prepared.write) { [self] result in
+                if let key = prepared.idempotencyKey { auth.end(token: token.name, key: key) }
+                switch result {
+                case .success(let outcome): respond(.success(writeResponse(outcome, request: request)))
+                case .failure(let e as APIError): respond(.failure(e))
+                case .failure(let e): respond(.failure(APIError(error: e)))
+                }
+            }
+        }
+    }
+
+    /// An article write checked and prepared before it joins a batch: the work to run in the
+    /// transaction, and the `Idempotency-Key` marked in flight (to end when the write is answered).
+    private struct PreparedWrite: Sendable {
+        let write: @Sendable (inout StoreWriter) throws -> WriteOutcome
+        let idempotencyKey: String?
+    }
+
+    /// Everything a write can do without the store: the body parsed and, for POST and PUT, its
+    /// Markdown rendered (off the committing thread, whose work every write in a batch waits
+    /// for); refusals that need no store answered here.
+    private func prepareArticleWrite(_ request: HTTPRequest, slug raw: String?, token: TokenRecord,
+                                     auth: AdminAuth) -> Result<PreparedWrite, APIError> {
         let method = request.method
         var urlSlug: String?
         if let raw {
@@ -83,6 +123,22 @@ extension FolioApp {
         }
         let requireIfMatch = auth.settings.requireIfMatch
 
+        // Parse a full body before the transaction (a PATCH is parsed once the current article is read).
+        var fullInput: ArticleInput?
+        if method == .post || method == .put, let body {
+            switch ArticleWriteInput.parse(body, slug: urlSlug) {
+            case .success(let input): fullInput = input
+            case .failure(let e): return .failure(e)
+            }
+        }
+        let ifMatch: IfMatch
+        switch IfMatch.parse(request.header("if-match")) {
+        case .success(let m): ifMatch = m
+        case .failure(let e): return .failure(e)
+        }
+        // Rendered now, reported in the transaction where a failure was always reported (after the
+        // checks of the article's existence and revision).
+        let rendered = fullInput.map { ArticleWriteInput.record($0) }
         // Idempotency-Key (IETF httpapi draft): a retry with the same key and request gets the
         // first answer; another request under the same key is a 422; a retry while the first
         // still runs is a 409. The answer is stored in the write's own transaction.
@@ -97,86 +153,64 @@ extension FolioApp {
                 return .failure(APIError(409, "a request with this Idempotency-Key is still being processed; retry when it is answered"))
             }
         }
-        defer { if let idempotency { auth.end(token: token.name, key: idempotency.key) } }
         let ttl = auth.settings.idempotencyTTL
         let tokenName = token.name
-        let idempotent = idempotency
-
-        // Parse a full body before the transaction (a PATCH is parsed once the current article is read).
-        var fullInput: ArticleInput?
-        if method == .post || method == .put, let body {
-            switch ArticleWriteInput.parse(body, slug: urlSlug) {
-            case .success(let input): fullInput = input
-            case .failure(let e): return .failure(e)
-            }
-        }
-        let ifMatch: IfMatch
-        switch IfMatch.parse(request.header("if-match")) {
-        case .success(let m): ifMatch = m
-        case .failure(let e): return .failure(e)
-        }
-        let outcome: WriteOutcome
-        let (slugConstant, bodyConstant, inputConstant) = (urlSlug, body, fullInput)  // constants for the writer's thread
-        do {
-            outcome = try writer.write(actor: token.name) { w throws -> WriteOutcome in
-                if let idempotency = idempotent, let earlier = try w.idempotentAnswer(token: tokenName, key: idempotency.key, ttl: ttl) {
-                    guard earlier.requestHash == idempotency.hash else {
-                        throw APIError(422, "this Idempotency-Key was used for another request; use a new key for a new request")
-                    }
-                    let slug = earlier.location.map { String($0.dropFirst("/api/v1/articles/".count)) }
-                        ?? (earlier.status == 204 ? nil : slugConstant)
-                    return WriteOutcome(status: earlier.status, slug: slug, revision: 0, replayedETag: earlier.etag ?? "")
+        // Constants for the committing thread.
+        let (idempotent, slugConstant, bodyConstant, inputConstant) = (idempotency, urlSlug, body, fullInput)
+        return .success(PreparedWrite(write: { w throws -> WriteOutcome in
+            if let idempotency = idempotent, let earlier = try w.idempotentAnswer(token: tokenName, key: idempotency.key, ttl: ttl) {
+                guard earlier.requestHash == idempotency.hash else {
+                    throw APIError(422, "this Idempotency-Key was used for another request; use a new key for a new request")
                 }
-                let outcome = try writeArticle(&w)
-                if let idempotency = idempotent {
-                    try w.rememberAnswer(token: tokenName, key: idempotency.key, StoreWriter.IdempotentAnswer(
-                        requestHash: idempotency.hash, status: outcome.status,
-                        location: outcome.status == 201 ? outcome.slug.map { "/api/v1/articles/" + $0 } : nil,
-                        etag: outcome.slug == nil ? nil : "\"r\(outcome.revision)\""), ttl: ttl)
-                }
-                return outcome
+                let slug = earlier.location.map { String($0.dropFirst("/api/v1/articles/".count)) }
+                    ?? (earlier.status == 204 ? nil : slugConstant)
+                return WriteOutcome(status: earlier.status, slug: slug, revision: 0, replayedETag: earlier.etag ?? "")
             }
-        } catch let e as APIError {
-            return .failure(e)
-        } catch {
-            return .failure(APIError(error: error))
-        }
-        return .success(writeResponse(outcome, request: request))
+            let outcome = try writeArticle(&w)
+            if let idempotency = idempotent {
+                try w.rememberAnswer(token: tokenName, key: idempotency.key, StoreWriter.IdempotentAnswer(
+                    requestHash: idempotency.hash, status: outcome.status,
+                    location: outcome.status == 201 ? outcome.slug.map { "/api/v1/articles/" + $0 } : nil,
+                    etag: outcome.slug == nil ? nil : "\"r\(outcome.revision)\""), ttl: ttl)
+            }
+            return outcome
+        }, idempotencyKey: idempotency?.key))
 
         @Sendable func writeArticle(_ w: inout StoreWriter) throws -> WriteOutcome {
-                let target = slugConstant ?? inputConstant?.slug ?? ""
-                let existing = try w.articleRevision(slug: target)
-                switch (method, existing) {
-                case (.post, .some):
-                    throw APIError(409, "an article with slug \"\(target)\" exists; PUT or PATCH /api/v1/articles/\(target) changes it")
-                case (.post, nil), (.put, nil):
-                    if ifMatch != .none { throw APIError(412, "no article with slug \"\(target)\" to match If-Match against") }
-                case (.patch, nil), (.delete, nil):
-                    throw APIError.notFound("no article with slug \"\(target)\"")
-                case (_, .some(let current)):
-                    try ifMatch.check(current.revision, required: requireIfMatch)
-                default:
-                    throw APIError(405, "\(method.name) is not a write this route takes")
-                }
-                try w.touchToken(name: token.name)
-                if method == .delete {
-                    _ = try w.deleteArticle(slug: target)
-                    return WriteOutcome(status: 204, slug: nil, revision: existing?.revision ?? 0)
-                }
-                var input: ArticleInput
-                if method == .patch, let body = bodyConstant {
-                    guard let record = try w.record(slug: target) else { throw APIError.notFound("no article with slug \"\(target)\"") }
-                    let merged = ArticleWriteInput.mergePatch(ArticleWriteInput.json(ArticleInput(record)), body)
-                    input = try ArticleWriteInput.parse(merged, slug: target).get()
-                } else {
-                    input = inputConstant!
-                }
-                input.id = existing?.id
-                let record = try ArticleWriteInput.record(input).get()
-                let result: WriteResult
-                do { result = try w.upsertArticle(record) } catch let e as RepositoryError { throw APIError(e) }
-                return WriteOutcome(status: existing == nil ? 201 : 200, slug: record.article.slug, revision: result.revision)
+            let target = slugConstant ?? inputConstant?.slug ?? ""
+            let existing = try w.articleRevision(slug: target)
+            switch (method, existing) {
+            case (.post, .some):
+                throw APIError(409, "an article with slug \"\(target)\" exists; PUT or PATCH /api/v1/articles/\(target) changes it")
+            case (.post, nil), (.put, nil):
+                if ifMatch != .none { throw APIError(412, "no article with slug \"\(target)\" to match If-Match against") }
+            case (.patch, nil), (.delete, nil):
+                throw APIError.notFound("no article with slug \"\(target)\"")
+            case (_, .some(let current)):
+                try ifMatch.check(current.revision, required: requireIfMatch)
+            default:
+                throw APIError(405, "\(method.name) is not a write this route takes")
             }
+            try w.touchToken(name: token.name)
+            if method == .delete {
+                _ = try w.deleteArticle(slug: target)
+                return WriteOutcome(status: 204, slug: nil, revision: existing?.revision ?? 0)
+            }
+            var record: ArticleRecord
+            if method == .patch, let body = bodyConstant {
+                guard let current = try w.record(slug: target) else { throw APIError.notFound("no article with slug \"\(target)\"") }
+                let merged = ArticleWriteInput.mergePatch(ArticleWriteInput.json(ArticleInput(current)), body)
+                var input = try ArticleWriteInput.parse(merged, slug: target).get()
+                input.id = existing?.id
+                record = try ArticleWriteInput.record(input).get()
+            } else {
+                record = try rendered!.get()
+                record.article.id = existing?.id ?? 0
+            }
+            let result: WriteResult
+            do { result = try w.upsertArticle(record) } catch let e as RepositoryError { throw APIError(e) }
+            return WriteOutcome(status: existing == nil ? 201 : 200, slug: record.article.slug, revision: result.revision)
+        }
     }
 
     /// GET of an article with a token (any scope): the article with its `revision`, uncached

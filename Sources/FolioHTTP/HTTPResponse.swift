@@ -27,6 +27,19 @@ public struct HTTPResponse: Sendable {
         })
     }
 
+    /// A response whose work starts on the shared worker queue (as `deferred(background: false)`)
+    /// and may finish later on another thread: `work` calls `completion.complete` exactly once,
+    /// from any thread (a write answered by the thread that commits its batch). Not started if
+    /// the response is no longer wanted by then.
+    public static func deferred(completedBy work: @escaping @Sendable (DeferredCompletion) -> Void) -> HTTPResponse {
+        .deferred(DeferredResponse { completion in
+            DeferredResponse.workers.async {
+                guard !completion.isCancelled else { return }
+                work(completion)
+            }
+        })
+    }
+
     /// A response whose work is started by `deferred.start` (on a pool of its own, for
     /// instance), which calls `complete` exactly once, from any thread.
     public static func deferred(_ deferred: DeferredResponse) -> HTTPResponse {

@@ -151,7 +151,10 @@ struct ServeCommand: ParsableCommand {
         if let writer = content.writer {
             metrics.addGauges {
                 let merges = writer.searchMergeSteps
+                let commits = writer.commitCounts
                 return [
+                    ("folio_write_commits_total", "Write transactions committed (concurrent writes share one: group commit).", Double(commits.batches)),
+                    ("folio_write_committed_writes_total", "Writes carried by those commits.", Double(commits.writes)),
                     ("folio_search_merge_steps_total", "Full-text index merge steps run while writes were quiet.", Double(merges.count)),
                     ("folio_search_merge_step_seconds_max", "The longest merge step (a write arriving meanwhile waits for it).", merges.longestSeconds),
                 ]

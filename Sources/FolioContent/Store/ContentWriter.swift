@@ -88,6 +88,11 @@ public final class ContentWriter: Sendable {
         (merger.steps.load(ordering: .relaxed), Double(merger.longestStepMicros.load(ordering: .relaxed)) / 1e6)
     }
 
+    /// Group commits so far, and the writes they carried (their ratio is the mean batch size).
+    public var commitCounts: (batches: Int, writes: Int) {
+        (queue.batches.load(ordering: .relaxed), queue.writes.load(ordering: .relaxed))
+    }
+
     /// The sequence number of the newest change the snapshot reflects.
     public var appliedSequence: Int64 { applied.withLock { $0 } }
 
@@ -96,11 +101,15 @@ public final class ContentWriter: Sendable {
         let actor: String
         let run: @Sendable (inout StoreWriter) throws -> Void
         let failure = Mutex<(any Error)?>(nil)
-        let done = DispatchSemaphore(value: 0)
+        /// Called once the batch is committed and applied (with the job's error, if any), on the
+        /// thread that committed it.
+        let finished: @Sendable ((any Error)?) -> Void
 
-        init(actor: String, run: @escaping @Sendable (inout StoreWriter) throws -> Void) {
+        init(actor: String, run: @escaping @Sendable (inout StoreWriter) throws -> Void,
+             finished: @escaping @Sendable ((any Error)?) -> Void) {
             self.actor = actor
             self.run = run
+            self.finished = finished
         }
     }
 
@@ -110,6 +119,9 @@ public final class ContentWriter: Sendable {
         let pending = Mutex<(jobs: [Job], leading: Bool)>(([], false))
         /// `MonotonicSeconds` of the last commit, as a bit pattern.
         let lastCommit = Atomic<UInt64>(0)
+        /// Batches committed, and the writes in them.
+        let batches = Atomic<Int>(0)
+        let writes = Atomic<Int>(0)
 
         /// No write waits or runs, and none committed in the last `seconds`.
         func isQuiet(for seconds: Double) -> Bool {
@@ -121,40 +133,57 @@ public final class ContentWriter: Sendable {
 
     /// Runs `body` as one write (its changes logged as `actor`), committed and applied to the
     /// snapshot before this returns. Blocking: call off the event loops.
-    ///
-    /// Concurrent writes are coalesced (group commit): the first caller becomes the leader and
-    /// commits everything queued meanwhile in ONE transaction, each write in a savepoint of its
-    /// own (a write that fails is rolled back alone), with one fsync and one snapshot update for
-    /// the batch; the others wait for their result.
     public func write<R: Sendable>(actor: String, _ body: @escaping @Sendable (inout StoreWriter) throws -> R) throws -> R {
+        let outcome = Mutex<Result<R, any Error>?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        submit(actor: actor, body) { result in
+            outcome.withLock { $0 = result }
+            done.signal()
+        }
+        done.wait()
+        return try outcome.withLock { $0 }!.get()
+    }
+
+    /// Queues `body` as one write (its changes logged as `actor`); `finished` gets its result
+    /// once it is committed and applied to the snapshot, on the thread that committed it. Blocking
+    /// only when this caller commits: call off the event loops.
+    ///
+    /// Concurrent writes are coalesced (group commit): a caller that finds nobody committing
+    /// becomes the leader and commits everything queued meanwhile in ONE transaction, each write
+    /// in a savepoint of its own (a write that fails is rolled back alone), with one fsync and one
+    /// snapshot update for the batch, until the queue is empty; the others return at once. They
+    /// must not wait for their result on the thread they queued from: the worker threads are few
+    /// (two on this machine), and with each blocked on its own write no further write could be
+    /// prepared and queued while a batch commits: batches averaged 1.2–1.3 writes under 16 writing
+    /// connections (`folio_write_committed_writes_total` / `folio_write_commits_total`).
+    public func submit<R: Sendable>(actor: String, _ body: @escaping @Sendable (inout StoreWriter) throws -> R,
+                                    finished: @escaping @Sendable (Result<R, any Error>) -> Void) {
         let result = Mutex<R?>(nil)
-        let job = Job(actor: actor) { w in
+        let job = Job(actor: actor, run: { w in
             let r = try body(&w)
             result.withLock { $0 = r }
-        }
+        }, finished: { error in
+            if let error { finished(.failure(error)) } else { finished(.success(result.withLock { $0 }!)) }
+        })
         let lead = queue.pending.withLock { state -> Bool in
             state.jobs.append(job)
             if state.leading { return false }
             state.leading = true
             return true
         }
-        if lead {
-            while true {
-                let batch = queue.pending.withLock { state -> [Job] in
-                    if state.jobs.isEmpty {
-                        state.leading = false
-                        return []
-                    }
-                    defer { state.jobs.removeAll() }
-                    return state.jobs
+        guard lead else { return }
+        while true {
+            let batch = queue.pending.withLock { state -> [Job] in
+                if state.jobs.isEmpty {
+                    state.leading = false
+                    return []
                 }
-                if batch.isEmpty { break }
-                commit(batch)
+                defer { state.jobs.removeAll() }
+                return state.jobs
             }
+            if batch.isEmpty { break }
+            commit(batch)
         }
-        job.done.wait()
-        if let error = job.failure.withLock({ $0 }) { throw error }
-        return result.withLock { $0 }!
     }
 
     /// Commits a batch in one transaction, updates the snapshot, and wakes every job's caller.
@@ -184,8 +213,10 @@ public final class ContentWriter: Sendable {
             _ = try? applyNewChanges()
         }
         queue.lastCommit.store(MonotonicSeconds.now().bitPattern, ordering: .relaxed)
+        queue.batches.add(1, ordering: .relaxed)
+        queue.writes.add(batch.count, ordering: .relaxed)
         checkpointer.committed()
-        for job in batch { job.done.signal() }
+        for job in batch { job.finished(job.failure.withLock { $0 }) }
     }
 
     /// Applies changes other processes logged; returns how many. Blocking.
