@@ -42,14 +42,15 @@ import Testing
         #expect(a.publishedBounds == b.publishedBounds)
     }
 
-    /// Chunks of 4 articles split and empty often; 128 is the size the server uses.
-    @Test(arguments: [(1, 4), (2, 4), (3, 4), (4, 128), (5, 1)] as [(UInt64, Int)])
-    func applyingEqualsRebuilding(seed: UInt64, chunkSize: Int) {
+    /// Chunks of 4 articles split and empty often; 128 is the size the server uses. Ids from
+    /// 4,050 cross a page of the id index; from 4,194,250 they leave its arrays for its dictionary.
+    @Test(arguments: [(1, 4, 1), (2, 4, 1), (3, 4, 1), (4, 128, 1), (5, 1, 1), (6, 4, 4_050), (7, 4, 4_194_250)] as [(UInt64, Int, Int64)])
+    func applyingEqualsRebuilding(seed: UInt64, chunkSize: Int, firstID: Int64) {
         var rng = SplitMix64(seed: seed)
         var authorSlugs = ["ann", "bob", "cy"]
         var tagSlugs = ["x", "y", "z", "w"]
         var content: [Int64: Article] = [:]
-        var nextID: Int64 = 1
+        var nextID = firstID
         for _ in 0..<60 {
             content[nextID] = Self.article(nextID, &rng, authors: authorSlugs, tags: tagSlugs)
             nextID += 1

@@ -1,24 +1,38 @@
-/// Where an article sits in a snapshot's `ArticleList`: its chunk and its offset in that chunk,
+/// Where an article sits in a snapshot's `ArticleList`: its chunk and its slot in that chunk,
 /// packed in 32 bits. Refs order like the list (newest first), so sorted ref lists intersect and
-/// merge like positions; unlike a position, inserting or removing an article changes only the
-/// refs of the articles after it in the same chunk (at most a few hundred), not of every article
-/// after it — at 100,000 articles, shifting every position after a new article (which goes to the
-/// front) was half of a write's CPU. A chunk split or a bulk change renumbers the chunks after it.
+/// merge like positions. A chunk stores its articles oldest first and a ref counts slots down
+/// from the top (`raw` holds `slotMask - slot`), so that the article that goes to the front of
+/// the list, which is what a new article does, is appended to its chunk and no other article's
+/// ref changes. Inserting anywhere else or removing changes only the refs of the articles stored
+/// after it in the same chunk (at most a few hundred), not of every article after it — at
+/// 100,000 articles, shifting every position after a new article was half of a write's CPU, and
+/// moving the refs of the first chunk in every author and tag list (copying each such list) was
+/// still 14 % of it. A chunk split or a bulk change renumbers the chunks after it.
 public struct ArticleRef: Hashable, Comparable, Sendable {
     let raw: UInt32
-    static let offsetBits: UInt32 = 12
+    static let slotBits: UInt32 = 12
+    static let slotMask: UInt32 = 1 << slotBits - 1
 
-    init(chunk: Int, offset: Int) { raw = UInt32(chunk) << Self.offsetBits | UInt32(offset) }
+    /// Slot `slot` of chunk `chunk` (slot 0 holds the chunk's oldest article).
+    init(chunk: Int, slot: Int) { raw = UInt32(chunk) << Self.slotBits | (Self.slotMask - UInt32(slot)) }
     init(raw: UInt32) { self.raw = raw }
 
-    var chunk: Int { Int(raw >> Self.offsetBits) }
-    var offset: Int { Int(raw & (1 << Self.offsetBits - 1)) }
+    var chunk: Int { Int(raw >> Self.slotBits) }
+    var slot: Int { Int(Self.slotMask - raw & Self.slotMask) }
+
+    /// Below every ref of chunk `k` (and above every ref of the chunks before it).
+    static func start(ofChunk k: Int) -> ArticleRef { ArticleRef(raw: UInt32(k) << slotBits) }
+
+    /// The refs of chunk `k`'s slots `slot` and above (its articles newer than slot `slot - 1`'s).
+    static func refs(ofChunk k: Int, fromSlot slot: Int) -> Range<ArticleRef> {
+        start(ofChunk: k)..<ArticleRef(raw: start(ofChunk: k).raw + slotMask - UInt32(slot) + 1)
+    }
 
     public static func < (a: ArticleRef, b: ArticleRef) -> Bool { a.raw < b.raw }
 }
 
-/// A snapshot's articles in order, held in chunks (128 articles at first, at most 256) that snapshots share: a
-/// write copies the chunk it changes and the small arrays that list the chunks, not every
+/// A snapshot's articles in order, held in chunks (128 articles at first, at most 256, each
+/// stored oldest first: see `ArticleRef`) that snapshots share: a write copies the chunk it changes and the small arrays that list the chunks, not every
 /// article (copying an `Article` retains each of its strings and arrays: copying 100,000 of them
 /// took 60 ms, and freeing the old copy as long again). Reading element `i` finds its chunk by
 /// binary search over the chunks' start offsets (about ten steps at 100,000 articles); reading
@@ -31,7 +45,7 @@ public struct ArticleList: RandomAccessCollection, Sendable {
         init(_ items: [Article]) { self.items = items }
     }
 
-    /// A chunk splits above `2 * chunkSize` articles, which must stay below 1 << offsetBits.
+    /// A chunk splits above `2 * chunkSize` articles, which must stay below 1 << slotBits.
     /// (Tests choose a small size to split and empty chunks often.)
     static let defaultChunkSize = 128
     let chunkSize: Int
@@ -49,14 +63,14 @@ public struct ArticleList: RandomAccessCollection, Sendable {
 
     /// `source[order[0]]`, `source[order[1]]`, … without an intermediate array.
     init(_ source: [Article], order: [Int], chunkSize: Int) {
-        precondition(chunkSize > 0 && 2 * chunkSize < 1 << ArticleRef.offsetBits)
+        precondition(chunkSize > 0 && 2 * chunkSize < 1 << ArticleRef.slotBits)
         self.chunkSize = chunkSize
         var chunks: [Chunk] = []
         var starts: [Int] = []
         var i = 0
         while i < order.count {
             let end = Swift.min(order.count, i + chunkSize)
-            chunks.append(Chunk(order[i..<end].map { source[$0] }))
+            chunks.append(Chunk(order[i..<end].reversed().map { source[$0] }))
             starts.append(i)
             i = end
         }
@@ -66,49 +80,59 @@ public struct ArticleList: RandomAccessCollection, Sendable {
     }
 
     /// The ref `init` gives the article at index `i`.
-    func initialRef(_ i: Int) -> ArticleRef { ArticleRef(chunk: i / chunkSize, offset: i % chunkSize) }
+    func initialRef(_ i: Int) -> ArticleRef {
+        let k = i / chunkSize
+        let n = Swift.min(chunkSize, count - k * chunkSize)
+        return ArticleRef(chunk: k, slot: n - 1 - i % chunkSize)
+    }
 
     public var startIndex: Int { 0 }
     public var endIndex: Int { count }
 
     public subscript(position: Int) -> Article {
         let k = chunk(containing: position)
-        return chunks[k].items[position - starts[k]]
+        let items = chunks[k].items
+        return items[items.count - 1 - (position - starts[k])]
     }
 
-    public subscript(ref: ArticleRef) -> Article { chunks[ref.chunk].items[ref.offset] }
+    public subscript(ref: ArticleRef) -> Article { chunks[ref.chunk].items[ref.slot] }
 
     /// The ref of the article at index `i`; for `i == count`, a ref after every article's.
     public func ref(at i: Int) -> ArticleRef {
-        guard !chunks.isEmpty else { return ArticleRef(chunk: 0, offset: 0) }
+        guard !chunks.isEmpty else { return ArticleRef.start(ofChunk: 0) }
         let k = chunk(containing: i)
-        return ArticleRef(chunk: k, offset: i - starts[k])
+        let n = chunks[k].items.count, j = i - starts[k]
+        return j < n ? ArticleRef(chunk: k, slot: n - 1 - j) : ArticleRef.start(ofChunk: k + 1)
     }
 
     /// The index of the article at `ref`.
-    public func index(of ref: ArticleRef) -> Int { starts[ref.chunk] + ref.offset }
+    public func index(of ref: ArticleRef) -> Int { starts[ref.chunk] + chunks[ref.chunk].items.count - 1 - ref.slot }
+
+    /// How many articles chunk `k` holds.
+    func count(ofChunk k: Int) -> Int { chunks[k].items.count }
 
     /// Every article's ref, in order.
     public func allRefs() -> [ArticleRef] {
         var out: [ArticleRef] = []
         out.reserveCapacity(count)
         for k in chunks.indices {
-            for j in 0..<chunks[k].items.count { out.append(ArticleRef(chunk: k, offset: j)) }
+            let n = chunks[k].items.count
+            for j in 0..<n { out.append(ArticleRef(chunk: k, slot: n - 1 - j)) }
         }
         return out
     }
 
-    /// Calls `body(ref, id)` for the articles of chunk `first` from `offset` on, and with
+    /// Calls `body(ref, id)` for the articles in chunk `first`'s slots from `slot` on, and with
     /// `throughEnd` for every article of the chunks after it, reading only the ids.
-    func forEachID(chunk first: Int, offset: Int, throughEnd: Bool, _ body: (ArticleRef, Int64) -> Void) {
-        var k = first, j0 = offset
+    func forEachID(chunk first: Int, fromSlot slot: Int, throughEnd: Bool, _ body: (ArticleRef, Int64) -> Void) {
+        var k = first, j0 = slot
         while k < chunks.count {
             // Through a buffer pointer, `items[j].id` reads the field in place; through the array
             // it copied the whole Article (a retain and a release per string and array in it).
             chunks[k].items.withUnsafeBufferPointer { items in
                 var j = j0
                 while j < items.count {
-                    body(ArticleRef(chunk: k, offset: j), items[j].id)
+                    body(ArticleRef(chunk: k, slot: j), items[j].id)
                     j += 1
                 }
             }
@@ -121,7 +145,8 @@ public struct ArticleList: RandomAccessCollection, Sendable {
     /// Calls `body(ref, article)` for every article, in order.
     func forEachWithRef(_ body: (ArticleRef, Article) -> Void) {
         for k in chunks.indices {
-            for (j, a) in chunks[k].items.enumerated() { body(ArticleRef(chunk: k, offset: j), a) }
+            let items = chunks[k].items
+            for j in items.indices.reversed() { body(ArticleRef(chunk: k, slot: j), items[j]) }
         }
     }
 
@@ -135,46 +160,58 @@ public struct ArticleList: RandomAccessCollection, Sendable {
         return lo
     }
 
-    /// What an insert did: where the article went, and whether its chunk split (the articles
-    /// of chunk `ref.chunk` from offset `half` on moved to a new chunk after it, and every later
-    /// chunk's number went up by one).
+    /// What an insert did: the chunk and slot the article went to, and whether the chunk then
+    /// split (its slots below `half`, its older articles, moved to a new chunk after it with the
+    /// same slots; the newer ones stayed, `half` slots lower; every later chunk's number went up
+    /// by one).
     struct Insertion {
-        let ref: ArticleRef
+        let chunk: Int
+        let slot: Int
         let splitAt: Int?
+        /// How many articles of its chunk are newer (they moved up a slot).
+        let newerInChunk: Int
+
+        /// The new article's ref once the insert is done.
+        var ref: ArticleRef {
+            guard let half = splitAt else { return ArticleRef(chunk: chunk, slot: slot) }
+            return slot >= half ? ArticleRef(chunk: chunk, slot: slot - half) : ArticleRef(chunk: chunk + 1, slot: slot)
+        }
     }
 
-    /// Inserts `a` so that it is at index `i`; copies one chunk.
+    /// Inserts `a` so that it is at index `i`; copies one chunk. The articles stored at or above
+    /// its slot (the newer ones of its chunk) move up one slot.
     mutating func insert(_ a: Article, at i: Int) -> Insertion {
         guard !chunks.isEmpty else {
             chunks = [Chunk([a])]
             starts = [0]
             count = 1
-            return Insertion(ref: ArticleRef(chunk: 0, offset: 0), splitAt: nil)
+            return Insertion(chunk: 0, slot: 0, splitAt: nil, newerInChunk: 0)
         }
         let k = chunk(containing: i)
         var items = chunks[k].items
-        items.insert(a, at: i - starts[k])
-        let ref = ArticleRef(chunk: k, offset: i - starts[k])
+        let slot = items.count - (i - starts[k])
+        items.insert(a, at: slot)
         count += 1
         if items.count > 2 * chunkSize {
             let half = items.count / 2
-            chunks[k] = Chunk(Array(items[..<half]))
-            chunks.insert(Chunk(Array(items[half...])), at: k + 1)
-            starts.insert(starts[k] + half, at: k + 1)
+            chunks[k] = Chunk(Array(items[half...]))
+            chunks.insert(Chunk(Array(items[..<half])), at: k + 1)
+            starts.insert(starts[k] + items.count - half, at: k + 1)
             for j in (k + 2)..<starts.count { starts[j] += 1 }
-            return Insertion(ref: ref, splitAt: half)
+            return Insertion(chunk: k, slot: slot, splitAt: half, newerInChunk: i - starts[k])
         }
         chunks[k] = Chunk(items)
         for j in (k + 1)..<starts.count { starts[j] += 1 }
-        return Insertion(ref: ref, splitAt: nil)
+        return Insertion(chunk: k, slot: slot, splitAt: nil, newerInChunk: i - starts[k])
     }
 
-    /// Removes and returns the article at `ref`; copies one chunk (which may be left empty).
+    /// Removes and returns the article at `ref`; copies one chunk (which may be left empty). The
+    /// articles stored above it (the newer ones of its chunk) move down one slot.
     @discardableResult
     mutating func remove(at ref: ArticleRef) -> Article {
         let k = ref.chunk
         var items = chunks[k].items
-        let removed = items.remove(at: ref.offset)
+        let removed = items.remove(at: ref.slot)
         chunks[k] = Chunk(items)
         for j in (k + 1)..<starts.count { starts[j] -= 1 }
         count -= 1

@@ -1,17 +1,22 @@
 /// Article id → its `ArticleRef` in a snapshot's `articles`. Store ids are small dense
-/// integers, so they index an array (updating the refs of one chunk is a loop of integer stores,
-/// no hashing); ids outside 0..<4,194,304 (an import that chose its own) go to a dictionary.
+/// integers, so they index arrays (updating the refs of one chunk is a loop of integer stores,
+/// no hashing), in pages of 4,096 that snapshots share: a write copies the pages it changes, not
+/// the whole index (400 KB at 100,000 articles, copied and later freed by every write). Ids
+/// outside 0..<4,194,304 (an import that chose its own) go to a dictionary.
 struct ArticleRefIndex: Sendable {
     static let denseLimit: Int64 = 1 << 22
+    static let pageBits = 12
+    static let pageSize = 1 << pageBits
     static let none = UInt32.max
-    private var dense: [UInt32] = []
+    private var pages: [[UInt32]] = []
     private var sparse: [Int64: ArticleRef] = [:]
 
     subscript(id: Int64) -> ArticleRef? {
         get {
             if id >= 0 && id < Self.denseLimit {
-                guard id < dense.count else { return nil }
-                let r = dense[Int(id)]
+                let p = Int(id) >> Self.pageBits
+                guard p < pages.count else { return nil }
+                let r = pages[p][Int(id) & (Self.pageSize - 1)]
                 return r == Self.none ? nil : ArticleRef(raw: r)
             }
             return sparse[id]
@@ -19,26 +24,20 @@ struct ArticleRefIndex: Sendable {
         set { set(id, newValue) }
     }
 
-    /// The refs of the articles of chunk `chunk` from `offset` on (and with `throughEnd`, of
-    /// every later chunk), in one pass: stores go straight into the array through one buffer
-    /// pointer (through the subscript, each store checked the array's uniqueness).
-    mutating func assign(from list: ArticleList, chunk: Int, offset: Int, throughEnd: Bool) {
-        var later: [(Int64, ArticleRef)] = []  // ids outside the array's current range
-        dense.withUnsafeMutableBufferPointer { buffer in
-            list.forEachID(chunk: chunk, offset: offset, throughEnd: throughEnd) { ref, id in
-                if id >= 0, id < Self.denseLimit, id < buffer.count { buffer[Int(id)] = ref.raw } else { later.append((id, ref)) }
-            }
-        }
-        for (id, ref) in later { set(id, ref) }
+    /// The refs of the articles in chunk `chunk`'s slots from `slot` on (and with `throughEnd`,
+    /// of every later chunk), in one pass.
+    mutating func assign(from list: ArticleList, chunk: Int, fromSlot slot: Int, throughEnd: Bool) {
+        list.forEachID(chunk: chunk, fromSlot: slot, throughEnd: throughEnd) { ref, id in set(id, ref) }
     }
 
     private mutating func set(_ id: Int64, _ newValue: ArticleRef?) {
         if id >= 0 && id < Self.denseLimit {
-            if id >= dense.count {
+            let p = Int(id) >> Self.pageBits
+            if p >= pages.count {
                 guard newValue != nil else { return }
-                dense.append(contentsOf: repeatElement(Self.none, count: Int(id) + 1 - dense.count + 1024))
+                pages.append(contentsOf: repeatElement([UInt32](repeating: Self.none, count: Self.pageSize), count: p + 1 - pages.count))
             }
-            dense[Int(id)] = newValue?.raw ?? Self.none
+            pages[p][Int(id) & (Self.pageSize - 1)] = newValue?.raw ?? Self.none
         } else {
             sparse[id] = newValue
         }
@@ -47,10 +46,11 @@ struct ArticleRefIndex: Sendable {
 
 /// A snapshot's article order and indexes while a change is applied to a copy of them
 /// (`ContentSnapshot.applying`). Inserting or removing an article moves the refs of the articles
-/// after it in its chunk by one, in the id index and in the author and tag lists that hold any
-/// of them (found by binary search: the other lists are not touched, so not copied); a chunk
-/// split renumbers the chunks after it, which touches every later ref, once per few hundred
-/// inserts into one chunk.
+/// stored above it in its chunk by one, in the id index and in the author and tag lists that hold
+/// any of them (found by binary search: the other lists are not touched, so not copied) — none
+/// for an article that goes to the front, the usual new article (see `ArticleRef`); a chunk split
+/// renumbers the chunks after it, which touches every later ref, once per few hundred inserts
+/// into one chunk.
 struct IndexState {
     var articles: ArticleList
     var slugIndex: SlugIndex
@@ -73,9 +73,13 @@ struct IndexState {
         refs[id] = nil
         for s in old.authors { if let k = authorIndex[s] { Self.removeSorted(ref, from: &authorRefs[Int(k)]) } }
         for s in old.tags { if let k = tagIndex[s] { Self.removeSorted(ref, from: &tagRefs[Int(k)]) } }
-        Self.shift(chunk: ref.chunk, from: ref.offset + 1, by: -1, in: &authorRefs)
-        Self.shift(chunk: ref.chunk, from: ref.offset + 1, by: -1, in: &tagRefs)
-        refs.assign(from: articles, chunk: ref.chunk, offset: ref.offset, throughEnd: false)
+        // The articles stored above it moved down a slot: their refs (below its own) go up by one.
+        if ref.slot < articles.count(ofChunk: ref.chunk) {
+            let moved = ArticleRef.start(ofChunk: ref.chunk)..<ref
+            Self.shift(moved, by: 1, in: &authorRefs)
+            Self.shift(moved, by: 1, in: &tagRefs)
+            refs.assign(from: articles, chunk: ref.chunk, fromSlot: ref.slot, throughEnd: false)
+        }
     }
 
     mutating func insert(_ a: Article) {
@@ -86,33 +90,36 @@ struct IndexState {
             if ContentSnapshot.newerFirst(articles[mid], a) { lo = mid + 1 } else { hi = mid }
         }
         let inserted = articles.insert(a, at: lo)
-        var ref = inserted.ref
         if newest.map({ a.updatedAt > $0 }) ?? true { newest = a.updatedAt }
         slugIndex[a.slug] = a.id
-        Self.shift(chunk: ref.chunk, from: ref.offset, by: 1, in: &authorRefs)
-        Self.shift(chunk: ref.chunk, from: ref.offset, by: 1, in: &tagRefs)
-        if let half = inserted.splitAt {
-            Self.split(chunk: ref.chunk, at: half, in: &authorRefs)
-            Self.split(chunk: ref.chunk, at: half, in: &tagRefs)
-            refs.assign(from: articles, chunk: ref.chunk, offset: 0, throughEnd: true)
-            if ref.offset >= half { ref = ArticleRef(chunk: ref.chunk + 1, offset: ref.offset - half) }
-        } else {
-            refs.assign(from: articles, chunk: ref.chunk, offset: ref.offset, throughEnd: false)
+        // The articles stored at or above its slot (the newer ones of its chunk) moved up one:
+        // their refs go down by one.
+        if inserted.newerInChunk > 0 {
+            let moved = ArticleRef.refs(ofChunk: inserted.chunk, fromSlot: inserted.slot)
+            Self.shift(moved, by: -1, in: &authorRefs)
+            Self.shift(moved, by: -1, in: &tagRefs)
         }
+        if let half = inserted.splitAt {
+            Self.split(chunk: inserted.chunk, at: half, in: &authorRefs)
+            Self.split(chunk: inserted.chunk, at: half, in: &tagRefs)
+            refs.assign(from: articles, chunk: inserted.chunk, fromSlot: 0, throughEnd: true)
+        } else {
+            refs.assign(from: articles, chunk: inserted.chunk, fromSlot: inserted.slot, throughEnd: false)
+        }
+        let ref = inserted.ref
         for s in a.authors { if let k = authorIndex[s] { Self.insertSorted(ref, into: &authorRefs[Int(k)]) } }
         for s in a.tags { if let k = tagIndex[s] { Self.insertSorted(ref, into: &tagRefs[Int(k)]) } }
     }
 
-    /// Moves the refs in chunk `chunk` at or after `offset` by `delta`, in every list holding any
-    /// (each changed through one buffer pointer; lists without any are not copied).
-    static func shift(chunk: Int, from offset: Int, by delta: Int32, in lists: inout [[ArticleRef]]) {
-        let low = ArticleRef(chunk: chunk, offset: offset), high = ArticleRef(chunk: chunk + 1, offset: 0)
+    /// Adds `delta` to the refs in `range`, in every list holding any (each changed through one
+    /// buffer pointer; lists without any are not copied).
+    static func shift(_ range: Range<ArticleRef>, by delta: Int32, in lists: inout [[ArticleRef]]) {
         for k in lists.indices {
-            let start = lowerBound(low, in: lists[k])
-            guard start < lists[k].count, lists[k][start] < high else { continue }
+            let start = lowerBound(range.lowerBound, in: lists[k])
+            guard start < lists[k].count, lists[k][start] < range.upperBound else { continue }
             lists[k].withUnsafeMutableBufferPointer { list in
                 var j = start
-                while j < list.count, list[j] < high {
+                while j < list.count, list[j] < range.upperBound {
                     list[j] = ArticleRef(raw: UInt32(Int64(list[j].raw) + Int64(delta)))
                     j += 1
                 }
@@ -120,18 +127,18 @@ struct IndexState {
         }
     }
 
-    /// After chunk `chunk` split at `half`: its refs from `half` on move to the next chunk, and
-    /// every later chunk's number goes up by one.
+    /// After chunk `chunk` split at `half`: its refs of slots below `half` move to the next chunk
+    /// (same slot), the others go `half` slots down, and every later chunk's number goes up by one.
     static func split(chunk: Int, at half: Int, in lists: inout [[ArticleRef]]) {
-        let low = ArticleRef(chunk: chunk, offset: half)
+        let low = ArticleRef.start(ofChunk: chunk)
         for k in lists.indices {
             let start = lowerBound(low, in: lists[k])
             guard start < lists[k].count else { continue }
             lists[k].withUnsafeMutableBufferPointer { list in
                 for j in start..<list.count {
                     let r = list[j]
-                    list[j] = r.chunk == chunk ? ArticleRef(chunk: chunk + 1, offset: r.offset - half)
-                        : ArticleRef(chunk: r.chunk + 1, offset: r.offset)
+                    list[j] = r.chunk != chunk ? ArticleRef(raw: r.raw + 1 << ArticleRef.slotBits)
+                        : r.slot >= half ? ArticleRef(chunk: chunk, slot: r.slot - half) : ArticleRef(chunk: chunk + 1, slot: r.slot)
                 }
             }
         }
@@ -156,38 +163,47 @@ struct IndexState {
     }
 }
 
-/// Current slug → article id, in 1,024 shards that snapshots share: a write copies the shard its
-/// slug falls in (about 100 keys at 100,000 articles), not the whole map — copying and later
-/// freeing a 100,000-key dictionary (a retain and a release per key) was 60 % of a write's CPU.
+/// Current slug → article id, in 4,096 shards in 64 groups that snapshots share: a write
+/// copies the group and the shard its slug falls in (about 25 keys at 100,000 articles), not the
+/// whole map — copying and later freeing a 100,000-key dictionary (a retain and a release per
+/// key) was 60 % of a write's CPU, and then copying the list of 1,024 shards (a retain and a
+/// release each) was still 3 %.
 struct SlugIndex: Sendable {
     final class Shard: Sendable {
         let map: [String: Int64]
         init(_ map: [String: Int64]) { self.map = map }
     }
 
-    static let shardCount = 1024
-    private var shards: [Shard]
+    static let groupBits = 6
+    static let shardCount = 1 << (2 * groupBits)
+    private var groups: [[Shard]]
 
     init(_ pairs: [(String, Int64)] = []) {
-        // Each shard sized before it is filled (growing 1,024 maps step by step rehashed every
+        // Each shard sized before it is filled (growing the maps step by step rehashed every
         // key several times: 7 % of start-up at 1,000,000 articles).
         let shardOf = pairs.map { Self.shard($0.0) }
         var counts = [Int](repeating: 0, count: Self.shardCount)
         for k in shardOf { counts[k] += 1 }
         var maps = counts.map { [String: Int64](minimumCapacity: $0) }
         for (n, (slug, id)) in pairs.enumerated() { maps[shardOf[n]][slug] = id }
-        shards = maps.map(Shard.init)
+        let shards = maps.map(Shard.init)
+        let size = 1 << Self.groupBits
+        groups = stride(from: 0, to: Self.shardCount, by: size).map { Array(shards[$0..<$0 + size]) }
     }
 
     static func shard(_ slug: String) -> Int { slug.hashValue & (shardCount - 1) }
 
     subscript(slug: String) -> Int64? {
-        get { shards[Self.shard(slug)].map[slug] }
+        get {
+            let k = Self.shard(slug)
+            return groups[k >> Self.groupBits][k & (1 << Self.groupBits - 1)].map[slug]
+        }
         set {
             let k = Self.shard(slug)
-            var map = shards[k].map
+            let (g, j) = (k >> Self.groupBits, k & (1 << Self.groupBits - 1))
+            var map = groups[g][j].map
             map[slug] = newValue
-            shards[k] = Shard(map)
+            groups[g][j] = Shard(map)
         }
     }
 }
