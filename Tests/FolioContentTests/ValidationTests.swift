@@ -84,4 +84,24 @@ import Testing
         #expect(TextStats.readingTime(words: 0) == 1)
         #expect(TextStats.excerpt(from: "Short text.") == "Short text.")
     }
+
+    /// ASCII text takes a byte path; it must cut exactly where the Character path does (the same
+    /// text with one non-ASCII character at its very end takes that path).
+    @Test func excerptOfASCIIMatchesTheCharacterPath() {
+        var rng = SplitMix64(seed: 11)
+        let pieces = ["word", "a", "longerword,", "end.", " ", "  ", "\n", "\r\n", "\t", "(paren", "dash-", "x;"]
+        for _ in 0..<300 {
+            var text = ""
+            for _ in 0..<Int.random(in: 0..<120, using: &rng) { text += pieces[Int.random(in: 0..<pieces.count, using: &rng)] }
+            for limit in [10, 50, 200] {
+                let fast = TextStats.excerpt(from: text, limit: limit)
+                let slow = TextStats.excerpt(from: text + String(repeating: " ", count: 300) + "é", limit: limit)
+                // Past the limit the appended tail is never reached; below it, it adds " é".
+                if fast.hasSuffix("…") { #expect(fast == slow, "\(text.debugDescription) limit \(limit)") }
+                else { #expect(slow == (fast.isEmpty ? "é" : fast + " é") || slow.hasSuffix("…"), "\(text.debugDescription)") }
+            }
+        }
+        #expect(TextStats.excerpt(from: "  café  au   lait ") == "café au lait")
+        #expect(TextStats.excerpt(from: "one two three four", limit: 9) == "one two…")
+    }
 }

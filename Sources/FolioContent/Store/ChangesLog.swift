@@ -81,8 +81,9 @@ extension SQLiteStore {
     }
 
     /// The token with this hash, revoked or not.
+    /// Not behind a write in progress: every write request checks its token before it queues.
     public func token(hash: String) throws -> TokenRecord? {
-        try withConnection { db in
+        try withReader { db in
             var found: TokenRecord?
             try db.prepare("SELECT name, scope, hash, created_at, last_used_at, revoked_at FROM tokens WHERE hash = ?")
                 .query([.text(hash)]) { found = Self.token($0) }

@@ -11,6 +11,9 @@ public final class SQLiteStore: ArticleRepository {
     /// Opened read-only: every write fails (SQLite refuses it); reads work.
     public let isReadOnly: Bool
     private let connection: Mutex<SQLiteConnection>
+    /// A read-only connection for lookups that must not wait for a write in progress (a write
+    /// holds `connection` through its commit and fsync): opened on first use.
+    private let reader = Mutex<SQLiteConnection?>(nil)
 
     /// How to open a store.
     public enum Access: Sendable {
@@ -79,6 +82,20 @@ public final class SQLiteStore: ArticleRepository {
                 try? db.execute("ROLLBACK")
                 throw error
             }
+        }
+    }
+
+    /// Runs `body` with a read-only connection of its own (the committed state, without waiting
+    /// for a write in progress); with the store's connection when the store is read-only.
+    func withReader<R: Sendable>(_ body: (SQLiteConnection) throws -> R) throws -> R {
+        if isReadOnly { return try withConnection(body) }
+        return try reader.withLock { db in
+            if db == nil {
+                let c = try SQLiteConnection(path: path, mode: .readOnly)
+                try c.execute("PRAGMA query_only = ON")
+                db = c
+            }
+            return try body(db!)
         }
     }
 

@@ -127,7 +127,9 @@ public struct StoreWriter: ~Copyable {
 
     /// Marks a token as used now (in the transaction of the write it authorised).
     public func touchToken(name: String) throws {
-        try db.prepare("UPDATE tokens SET last_used_at = ? WHERE name = ?").run([.int(Int64(time(nil))), .text(name)])
+        // Once a second at most: under sustained writes the row would otherwise be rewritten by
+        // every write of a batch.
+        try db.prepare("UPDATE tokens SET last_used_at = ?1 WHERE name = ?2 AND last_used_at IS NOT ?1").run([.int(Int64(time(nil))), .text(name)])
     }
 
     // MARK: site, authors, tags
@@ -255,12 +257,10 @@ public struct StoreWriter: ~Copyable {
         } else {
             try db.prepare("""
                 INSERT INTO articles (id, slug, title, excerpt, published_at, published_offset, updated_at, updated_offset,
-                    language, canonical_url, reading_time, word_count)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """).run([a.id > 0 ? .int(a.id) : .null] + meta)
+                    language, canonical_url, reading_time, word_count, status, revised_at, revised_by)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """).run([a.id > 0 ? .int(a.id) : .null] + meta + [.text(record.status.rawValue), .int(Int64(time(nil))), .text(actor)])
             id = db.lastInsertRowID
-            try db.prepare("UPDATE articles SET status = ?, revised_at = ?, revised_by = ? WHERE id = ?")
-                .run([.text(record.status.rawValue), .int(Int64(time(nil))), .text(actor), .int(id)])
             try db.prepare("INSERT INTO article_bodies (article_id, markdown, html, text) VALUES (?, ?, ?, ?)")
                 .run([.int(id)] + body)
         }

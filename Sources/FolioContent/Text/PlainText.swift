@@ -118,6 +118,26 @@ public enum TextStats {
     /// The first ~`limit` characters of `text`, whitespace collapsed, cut at
     /// a word boundary and ended with "…" when shortened.
     public static func excerpt(from text: String, limit: Int = 200) -> String {
+        // ASCII text (most English bodies) by bytes: iterating Characters (grapheme breaking and
+        // a property lookup per character) was 3 % of a sustained write load's CPU.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(limit + 1)
+        var pendingSpace = false, truncated = false, ascii = true
+        for b in text.utf8 {
+            guard b < 0x80 else { ascii = false; break }
+            if b == 0x20 || (b >= 0x09 && b <= 0x0D) {
+                pendingSpace = !bytes.isEmpty
+                continue
+            }
+            if bytes.count >= limit { truncated = true; break }
+            if pendingSpace { bytes.append(0x20); pendingSpace = false }
+            bytes.append(b)
+        }
+        guard ascii else { return excerptByCharacters(text, limit: limit) }
+        return finishExcerpt(String(decoding: bytes, as: UTF8.self), truncated: truncated, limit: limit)
+    }
+
+    private static func excerptByCharacters(_ text: String, limit: Int) -> String {
         var flat = ""
         flat.reserveCapacity(limit * 2)
         var count = 0
@@ -133,7 +153,13 @@ public enum TextStats {
             flat.append(ch)
             count += 1
         }
+        return finishExcerpt(flat, truncated: truncated, limit: limit)
+    }
+
+    /// Cuts a truncated excerpt back to a word boundary (when one is past half of it) and marks it.
+    private static func finishExcerpt(_ flat: String, truncated: Bool, limit: Int) -> String {
         guard truncated else { return flat }
+        var flat = flat
         if let lastSpace = flat.lastIndex(of: " "), flat.distance(from: flat.startIndex, to: lastSpace) > limit / 2 {
             flat = String(flat[..<lastSpace])
         }
