@@ -44,8 +44,13 @@ import Testing
 
     /// Chunks of 4 articles split and empty often; 128 is the size the server uses. Ids from
     /// 4,050 cross a page of the id index; from 4,194,250 they leave its arrays for its dictionary.
-    @Test(arguments: [(1, 4, 1), (2, 4, 1), (3, 4, 1), (4, 128, 1), (5, 1, 1), (6, 4, 4_050), (7, 4, 4_194_250)] as [(UInt64, Int, Int64)])
-    func applyingEqualsRebuilding(seed: UInt64, chunkSize: Int, firstID: Int64) {
+    /// Base 3: after three splits no chunk number is left below the first chunk's, and chunks
+    /// split the other way (`ArticleList.Split.back`).
+    @Test(arguments: [(1, 4, 1, ArticleList.defaultBase), (2, 4, 1, ArticleList.defaultBase), (3, 4, 1, ArticleList.defaultBase),
+                      (4, 128, 1, ArticleList.defaultBase), (5, 1, 1, ArticleList.defaultBase),
+                      (6, 4, 4_050, ArticleList.defaultBase), (7, 4, 4_194_250, ArticleList.defaultBase),
+                      (8, 4, 1, 3), (9, 1, 1, 0)] as [(UInt64, Int, Int64, Int)])
+    func applyingEqualsRebuilding(seed: UInt64, chunkSize: Int, firstID: Int64, base: Int) {
         var rng = SplitMix64(seed: seed)
         var authorSlugs = ["ann", "bob", "cy"]
         var tagSlugs = ["x", "y", "z", "w"]
@@ -59,7 +64,7 @@ import Testing
             ContentData(site: nil, articles: Array(content.values), authors: authorSlugs.map { Author(slug: $0, name: $0.uppercased()) },
                         tags: tagSlugs.map { Tag(slug: $0, name: $0) }, redirects: [:])
         }
-        var snapshot = ContentSnapshot(data(), generation: 1, chunkSize: chunkSize)
+        var snapshot = ContentSnapshot(data(), generation: 1, chunkSize: chunkSize, base: base)
         for step in 0..<300 {
             var changed: [Article] = []
             var deleted = Set<Int64>()

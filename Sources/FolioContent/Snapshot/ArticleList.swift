@@ -51,19 +51,29 @@ public struct ArticleList: RandomAccessCollection, Sendable {
     let chunkSize: Int
 
     private var chunks: [Chunk]
-    /// `starts[k]` is the index of chunk `k`'s first article.
+    /// `starts[k]` is the index of `chunks[k]`'s first article.
     private var starts: [Int]
     public private(set) var count: Int
+    /// The number `chunks[0]` has in refs (`chunks[k]` has `base + k`). It starts in the middle
+    /// of the refs' 20-bit range, so that splitting a chunk can put its newer half in a new chunk
+    /// before it, numbered one lower: the chunks before it are renumbered, the ones after are not
+    /// — and a split of the first chunk, where new articles go, renumbers nothing but its half.
+    private(set) var base: Int
+    static let defaultBase = 1 << 19
 
     public init(_ articles: [Article]) { self.init(articles, chunkSize: Self.defaultChunkSize) }
 
-    init(_ articles: [Article], chunkSize: Int) {
-        self.init(articles, order: Array(articles.indices), chunkSize: chunkSize)
+    init(_ articles: [Article], chunkSize: Int, base: Int = ArticleList.defaultBase) {
+        self.init(articles, order: Array(articles.indices), chunkSize: chunkSize, base: base)
     }
 
     /// `source[order[0]]`, `source[order[1]]`, … without an intermediate array.
-    init(_ source: [Article], order: [Int], chunkSize: Int) {
+    init(_ source: [Article], order: [Int], chunkSize: Int, base: Int = ArticleList.defaultBase) {
         precondition(chunkSize > 0 && 2 * chunkSize < 1 << ArticleRef.slotBits)
+        // Room for the chunks after `base` (and for every later split): 2^19 chunks of 128 is
+        // 67 million articles.
+        precondition(base >= 0 && base + order.count / chunkSize + 1 < 1 << (32 - Int(ArticleRef.slotBits)))
+        self.base = base
         self.chunkSize = chunkSize
         var chunks: [Chunk] = []
         var starts: [Int] = []
@@ -83,7 +93,7 @@ public struct ArticleList: RandomAccessCollection, Sendable {
     func initialRef(_ i: Int) -> ArticleRef {
         let k = i / chunkSize
         let n = Swift.min(chunkSize, count - k * chunkSize)
-        return ArticleRef(chunk: k, slot: n - 1 - i % chunkSize)
+        return ArticleRef(chunk: base + k, slot: n - 1 - i % chunkSize)
     }
 
     public var startIndex: Int { 0 }
@@ -95,21 +105,27 @@ public struct ArticleList: RandomAccessCollection, Sendable {
         return items[items.count - 1 - (position - starts[k])]
     }
 
-    public subscript(ref: ArticleRef) -> Article { chunks[ref.chunk].items[ref.slot] }
+    public subscript(ref: ArticleRef) -> Article { chunks[ref.chunk - base].items[ref.slot] }
 
     /// The ref of the article at index `i`; for `i == count`, a ref after every article's.
     public func ref(at i: Int) -> ArticleRef {
-        guard !chunks.isEmpty else { return ArticleRef.start(ofChunk: 0) }
+        guard !chunks.isEmpty else { return ArticleRef.start(ofChunk: base) }
         let k = chunk(containing: i)
         let n = chunks[k].items.count, j = i - starts[k]
-        return j < n ? ArticleRef(chunk: k, slot: n - 1 - j) : ArticleRef.start(ofChunk: k + 1)
+        return j < n ? ArticleRef(chunk: base + k, slot: n - 1 - j) : ArticleRef.start(ofChunk: base + k + 1)
     }
 
     /// The index of the article at `ref`.
-    public func index(of ref: ArticleRef) -> Int { starts[ref.chunk] + chunks[ref.chunk].items.count - 1 - ref.slot }
+    public func index(of ref: ArticleRef) -> Int {
+        let k = ref.chunk - base
+        return starts[k] + chunks[k].items.count - 1 - ref.slot
+    }
 
-    /// How many articles chunk `k` holds.
-    func count(ofChunk k: Int) -> Int { chunks[k].items.count }
+    /// How many articles the chunk numbered `number` holds.
+    func count(ofChunk number: Int) -> Int { chunks[number - base].items.count }
+
+    /// The number of the last chunk (`base - 1` when there is none).
+    var lastChunkNumber: Int { base + chunks.count - 1 }
 
     /// Every article's ref, in order.
     public func allRefs() -> [ArticleRef] {
@@ -117,27 +133,26 @@ public struct ArticleList: RandomAccessCollection, Sendable {
         out.reserveCapacity(count)
         for k in chunks.indices {
             let n = chunks[k].items.count
-            for j in 0..<n { out.append(ArticleRef(chunk: k, slot: n - 1 - j)) }
+            for j in 0..<n { out.append(ArticleRef(chunk: base + k, slot: n - 1 - j)) }
         }
         return out
     }
 
-    /// Calls `body(ref, id)` for the articles in chunk `first`'s slots from `slot` on, and with
-    /// `throughEnd` for every article of the chunks after it, reading only the ids.
-    func forEachID(chunk first: Int, fromSlot slot: Int, throughEnd: Bool, _ body: (ArticleRef, Int64) -> Void) {
-        var k = first, j0 = slot
-        while k < chunks.count {
+    /// Calls `body(ref, id)` for the articles of the chunks numbered `first` through `last`, in
+    /// the first from slot `slot` on, reading only the ids.
+    func forEachID(chunk first: Int, fromSlot slot: Int, through last: Int, _ body: (ArticleRef, Int64) -> Void) {
+        var number = first, j0 = slot
+        while number <= last, number - base < chunks.count {
             // Through a buffer pointer, `items[j].id` reads the field in place; through the array
             // it copied the whole Article (a retain and a release per string and array in it).
-            chunks[k].items.withUnsafeBufferPointer { items in
+            chunks[number - base].items.withUnsafeBufferPointer { items in
                 var j = j0
                 while j < items.count {
-                    body(ArticleRef(chunk: k, slot: j), items[j].id)
+                    body(ArticleRef(chunk: number, slot: j), items[j].id)
                     j += 1
                 }
             }
-            guard throughEnd else { return }
-            k += 1
+            number += 1
             j0 = 0
         }
     }
@@ -146,7 +161,7 @@ public struct ArticleList: RandomAccessCollection, Sendable {
     func forEachWithRef(_ body: (ArticleRef, Article) -> Void) {
         for k in chunks.indices {
             let items = chunks[k].items
-            for j in items.indices.reversed() { body(ArticleRef(chunk: k, slot: j), items[j]) }
+            for j in items.indices.reversed() { body(ArticleRef(chunk: base + k, slot: j), items[j]) }
         }
     }
 
@@ -160,21 +175,33 @@ public struct ArticleList: RandomAccessCollection, Sendable {
         return lo
     }
 
-    /// What an insert did: the chunk and slot the article went to, and whether the chunk then
-    /// split (its slots below `half`, its older articles, moved to a new chunk after it with the
-    /// same slots; the newer ones stayed, `half` slots lower; every later chunk's number went up
-    /// by one).
+    /// How a chunk split after an insert: the chunk numbered `chunk` kept its older articles (its
+    /// slots below `half`) and a new chunk before it, numbered one lower, took the newer ones
+    /// (`half` slots lower), every earlier chunk's number going down by one (`front`); or, with no
+    /// number left below the first chunk's (`base` 0, after half a million splits), it kept the
+    /// newer ones and a new chunk after it took the older ones (same slots), every later chunk's
+    /// number going up by one (`back`).
+    enum Split: Equatable {
+        case front(half: Int)
+        case back(half: Int)
+    }
+
+    /// What an insert did: the chunk (its number) and slot the article went to, and whether the
+    /// chunk then split.
     struct Insertion {
         let chunk: Int
         let slot: Int
-        let splitAt: Int?
+        let split: Split?
         /// How many articles of its chunk are newer (they moved up a slot).
         let newerInChunk: Int
 
         /// The new article's ref once the insert is done.
         var ref: ArticleRef {
-            guard let half = splitAt else { return ArticleRef(chunk: chunk, slot: slot) }
-            return slot >= half ? ArticleRef(chunk: chunk, slot: slot - half) : ArticleRef(chunk: chunk + 1, slot: slot)
+            switch split {
+            case nil: ArticleRef(chunk: chunk, slot: slot)
+            case .front(let half)?: slot >= half ? ArticleRef(chunk: chunk - 1, slot: slot - half) : ArticleRef(chunk: chunk, slot: slot)
+            case .back(let half)?: slot >= half ? ArticleRef(chunk: chunk, slot: slot - half) : ArticleRef(chunk: chunk + 1, slot: slot)
+            }
         }
     }
 
@@ -185,31 +212,41 @@ public struct ArticleList: RandomAccessCollection, Sendable {
             chunks = [Chunk([a])]
             starts = [0]
             count = 1
-            return Insertion(chunk: 0, slot: 0, splitAt: nil, newerInChunk: 0)
+            return Insertion(chunk: base, slot: 0, split: nil, newerInChunk: 0)
         }
         let k = chunk(containing: i)
+        let number = base + k, newer = i - starts[k]
         var items = chunks[k].items
-        let slot = items.count - (i - starts[k])
+        let slot = items.count - newer
         items.insert(a, at: slot)
         count += 1
-        if items.count > 2 * chunkSize {
-            let half = items.count / 2
-            chunks[k] = Chunk(Array(items[half...]))
-            chunks.insert(Chunk(Array(items[..<half])), at: k + 1)
-            starts.insert(starts[k] + items.count - half, at: k + 1)
-            for j in (k + 2)..<starts.count { starts[j] += 1 }
-            return Insertion(chunk: k, slot: slot, splitAt: half, newerInChunk: i - starts[k])
+        guard items.count > 2 * chunkSize else {
+            chunks[k] = Chunk(items)
+            for j in (k + 1)..<starts.count { starts[j] += 1 }
+            return Insertion(chunk: number, slot: slot, split: nil, newerInChunk: newer)
         }
-        chunks[k] = Chunk(items)
-        for j in (k + 1)..<starts.count { starts[j] += 1 }
-        return Insertion(chunk: k, slot: slot, splitAt: nil, newerInChunk: i - starts[k])
+        let half = items.count / 2
+        if base > 0 {
+            chunks[k] = Chunk(Array(items[..<half]))
+            chunks.insert(Chunk(Array(items[half...])), at: k)
+            starts.insert(starts[k], at: k)
+            starts[k + 1] = starts[k] + items.count - half
+            for j in (k + 2)..<starts.count { starts[j] += 1 }
+            base -= 1
+            return Insertion(chunk: number, slot: slot, split: .front(half: half), newerInChunk: newer)
+        }
+        chunks[k] = Chunk(Array(items[half...]))
+        chunks.insert(Chunk(Array(items[..<half])), at: k + 1)
+        starts.insert(starts[k] + items.count - half, at: k + 1)
+        for j in (k + 2)..<starts.count { starts[j] += 1 }
+        return Insertion(chunk: number, slot: slot, split: .back(half: half), newerInChunk: newer)
     }
 
     /// Removes and returns the article at `ref`; copies one chunk (which may be left empty). The
     /// articles stored above it (the newer ones of its chunk) move down one slot.
     @discardableResult
     mutating func remove(at ref: ArticleRef) -> Article {
-        let k = ref.chunk
+        let k = ref.chunk - base
         var items = chunks[k].items
         let removed = items.remove(at: ref.slot)
         chunks[k] = Chunk(items)

@@ -33,15 +33,16 @@ public final class ContentSnapshot: Sendable {
         self.init(data, generation: generation, chunkSize: ArticleList.defaultChunkSize)
     }
 
-    /// With `articles` in chunks of `chunkSize` (tests choose a small one).
-    convenience init(_ data: ContentData, generation: UInt64, chunkSize: Int) {
+    /// With `articles` in chunks of `chunkSize`, the first numbered `base` (tests choose a small
+    /// base to run out of numbers below the first chunk).
+    convenience init(_ data: ContentData, generation: UInt64, chunkSize: Int, base: Int = ArticleList.defaultBase) {
         // Sorts indexes by flat keys, not the articles: moving an `Article` retains and releases
         // each of its strings and arrays (sorting 1,000,000 articles was 15 % of start-up).
         let keys = data.articles.map { (published: $0.publishedAt.epochSeconds, id: $0.id) }
         let order = keys.indices.sorted {
             keys[$0].published != keys[$1].published ? keys[$0].published > keys[$1].published : keys[$0].id > keys[$1].id
         }
-        self.init(data, order: order, generation: generation, chunkSize: chunkSize)
+        self.init(data, order: order, generation: generation, chunkSize: chunkSize, base: base)
     }
 
     /// The order of `articles`: newer `published_at` first, then higher id.
@@ -149,10 +150,10 @@ public final class ContentSnapshot: Sendable {
     }
 
     /// `order`: indexes into `data.articles`, newest first (`newerFirst`).
-    private init(_ data: ContentData, order: [Int], generation: UInt64, chunkSize: Int) {
+    private init(_ data: ContentData, order: [Int], generation: UInt64, chunkSize: Int, base: Int) {
         self.generation = generation
         site = data.site ?? Site.placeholder
-        articles = ArticleList(data.articles, order: order, chunkSize: chunkSize)
+        articles = ArticleList(data.articles, order: order, chunkSize: chunkSize, base: base)
         authors = data.authors.sorted { Self.nameOrder($0.name, $0.slug, $1.name, $1.slug) }
         tags = data.tags.sorted { Self.nameOrder($0.name, $0.slug, $1.name, $1.slug) }
 

@@ -24,10 +24,10 @@ struct ArticleRefIndex: Sendable {
         set { set(id, newValue) }
     }
 
-    /// The refs of the articles in chunk `chunk`'s slots from `slot` on (and with `throughEnd`,
-    /// of every later chunk), in one pass.
-    mutating func assign(from list: ArticleList, chunk: Int, fromSlot slot: Int, throughEnd: Bool) {
-        list.forEachID(chunk: chunk, fromSlot: slot, throughEnd: throughEnd) { ref, id in set(id, ref) }
+    /// The refs of the articles of the chunks numbered `chunk` through `last` (in the first, of
+    /// its slots from `slot` on), in one pass.
+    mutating func assign(from list: ArticleList, chunk: Int, fromSlot slot: Int, through last: Int) {
+        list.forEachID(chunk: chunk, fromSlot: slot, through: last) { ref, id in set(id, ref) }
     }
 
     private mutating func set(_ id: Int64, _ newValue: ArticleRef?) {
@@ -48,9 +48,10 @@ struct ArticleRefIndex: Sendable {
 /// (`ContentSnapshot.applying`). Inserting or removing an article moves the refs of the articles
 /// stored above it in its chunk by one, in the id index and in the author and tag lists that hold
 /// any of them (found by binary search: the other lists are not touched, so not copied) — none
-/// for an article that goes to the front, the usual new article (see `ArticleRef`); a chunk split
-/// renumbers the chunks after it, which touches every later ref, once per few hundred inserts
-/// into one chunk.
+/// for an article that goes to the front, the usual new article (see `ArticleRef`). A chunk that
+/// splits (once per ~128 inserts into it) gives its newer half to a new chunk before it and the
+/// chunks before it are renumbered: for the first chunk, where new articles go, that is its half
+/// alone (see `ArticleList.base`).
 struct IndexState {
     var articles: ArticleList
     var slugIndex: SlugIndex
@@ -78,7 +79,7 @@ struct IndexState {
             let moved = ArticleRef.start(ofChunk: ref.chunk)..<ref
             Self.shift(moved, by: 1, in: &authorRefs)
             Self.shift(moved, by: 1, in: &tagRefs)
-            refs.assign(from: articles, chunk: ref.chunk, fromSlot: ref.slot, throughEnd: false)
+            refs.assign(from: articles, chunk: ref.chunk, fromSlot: ref.slot, through: ref.chunk)
         }
     }
 
@@ -99,12 +100,17 @@ struct IndexState {
             Self.shift(moved, by: -1, in: &authorRefs)
             Self.shift(moved, by: -1, in: &tagRefs)
         }
-        if let half = inserted.splitAt {
-            Self.split(chunk: inserted.chunk, at: half, in: &authorRefs)
-            Self.split(chunk: inserted.chunk, at: half, in: &tagRefs)
-            refs.assign(from: articles, chunk: inserted.chunk, fromSlot: 0, throughEnd: true)
-        } else {
-            refs.assign(from: articles, chunk: inserted.chunk, fromSlot: inserted.slot, throughEnd: false)
+        switch inserted.split {
+        case nil:
+            refs.assign(from: articles, chunk: inserted.chunk, fromSlot: inserted.slot, through: inserted.chunk)
+        case .front(let half)?:
+            Self.splitFront(chunk: inserted.chunk, at: half, in: &authorRefs)
+            Self.splitFront(chunk: inserted.chunk, at: half, in: &tagRefs)
+            refs.assign(from: articles, chunk: articles.base, fromSlot: 0, through: inserted.chunk)
+        case .back(let half)?:
+            Self.splitBack(chunk: inserted.chunk, at: half, in: &authorRefs)
+            Self.splitBack(chunk: inserted.chunk, at: half, in: &tagRefs)
+            refs.assign(from: articles, chunk: inserted.chunk, fromSlot: 0, through: articles.lastChunkNumber)
         }
         let ref = inserted.ref
         for s in a.authors { if let k = authorIndex[s] { Self.insertSorted(ref, into: &authorRefs[Int(k)]) } }
@@ -127,9 +133,32 @@ struct IndexState {
         }
     }
 
-    /// After chunk `chunk` split at `half`: its refs of slots below `half` move to the next chunk
-    /// (same slot), the others go `half` slots down, and every later chunk's number goes up by one.
-    static func split(chunk: Int, at half: Int, in lists: inout [[ArticleRef]]) {
+    /// After a `.front` split of chunk `chunk` at `half`: every earlier chunk's number goes down by
+    /// one, and its refs of slots `half` and up go to the new chunk before it, `half` slots lower.
+    /// Refs after the chunk do not change, so lists are read only up to it.
+    static func splitFront(chunk: Int, at half: Int, in lists: inout [[ArticleRef]]) {
+        let end = ArticleRef.start(ofChunk: chunk + 1)
+        for k in lists.indices {
+            guard let first = lists[k].first, first < end else { continue }
+            lists[k].withUnsafeMutableBufferPointer { list in
+                var j = 0
+                while j < list.count, list[j] < end {
+                    let r = list[j]
+                    if r.chunk != chunk {
+                        list[j] = ArticleRef(raw: r.raw - 1 << ArticleRef.slotBits)
+                    } else if r.slot >= half {
+                        list[j] = ArticleRef(chunk: chunk - 1, slot: r.slot - half)
+                    }
+                    j += 1
+                }
+            }
+        }
+    }
+
+    /// After a `.back` split of chunk `chunk` at `half`: its refs of slots below `half` move to the
+    /// next chunk (same slot), the others go `half` slots down, and every later chunk's number goes
+    /// up by one.
+    static func splitBack(chunk: Int, at half: Int, in lists: inout [[ArticleRef]]) {
         let low = ArticleRef.start(ofChunk: chunk)
         for k in lists.indices {
             let start = lowerBound(low, in: lists[k])
