@@ -21,15 +21,6 @@ DB=$WORK/write-vs-peer.sqlite
 trap 'kill $SERVER 2>/dev/null || true; rm -f "$DB" "$DB-wal" "$DB-shm"' EXIT
 SERVER=
 
-# sustained PID TOKEN AUTHOR: "writes/s ms-of-CPU-per-write"
-sustained() {
-  local before=$(cpu_ticks "$1")
-  local out=$(TOKEN=$2 AUTHOR=$3 taskset -c 1 wrk -t1 -c16 -d"${DURATION}s" -s "$ROOT/Benchmarks/scripts/create-articles.lua" "http://127.0.0.1:$PORT")
-  local after=$(cpu_ticks "$1")
-  local n=$(echo "$out" | grep -oP '\d+(?= requests in)')
-  echo "$(echo "$out" | grep -oP '(?<=Requests/sec:)\s*[\d.]+' | tr -d ' ') $(python3 -c "print(f'{($after - $before) * 1000 / $TICKS / max($n, 1):.2f}')")"
-}
-
 echo "## write-vs-peer: sustained writes, ${DURATION}s, $ROUNDS alternating rounds ($(date -u +%FT%TZ), commit $(git -C "$ROOT" rev-parse --short HEAD))"
 echo "| round | server | writes/s | ms of server CPU per write |"
 echo "|---|---|---|---|"
@@ -40,7 +31,7 @@ for round in $(seq 1 "$ROUNDS"); do
   PEER_SQLITE=$DB PEER_TOKEN=peer-bench taskset -c 0 "$PEERBIN" "$WORK/empty-doc.json" "$PORT" > "$WORK/peer.log" 2>&1 &
   SERVER=$!
   for _ in $(seq 1 500); do curl -s -o /dev/null "http://127.0.0.1:$PORT/" && break; sleep 0.01; done
-  read -r rate cpu <<< "$(sustained "$SERVER" peer-bench energy)"
+  read -r rate _ _ cpu <<< "$(sustained_writes "$SERVER" "$PORT" peer-bench energy "$DURATION")"
   kill "$SERVER"; wait "$SERVER" 2>/dev/null || true
   PEER_RATES+=("$rate"); echo "| $round | Hummingbird peer | $rate | $cpu |"
 
@@ -50,7 +41,7 @@ for round in $(seq 1 "$ROUNDS"); do
   pushd "$WORK" > /dev/null && start_folio "$DB" "$PORT" && popd > /dev/null
   SERVER=$FOLIO_PID
   AUTHOR=$(curl -s "http://127.0.0.1:$PORT/api/v1/authors?per_page=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["data"][0]["slug"])')
-  read -r rate cpu <<< "$(sustained "$SERVER" "$TOKEN" "$AUTHOR")"
+  read -r rate _ _ cpu <<< "$(sustained_writes "$SERVER" "$PORT" "$TOKEN" "$AUTHOR" "$DURATION")"
   stop_folio
   FOLIO_RATES+=("$rate"); echo "| $round | Folio | $rate | $cpu |"
 done

@@ -51,12 +51,21 @@ write_phases() {
   local pid=$1 port=$2 token=$3 author=$4 secs=$5 prefix=${6:-}
   local w="taskset -c 1 python3 $ROOT/Benchmarks/scripts/write-load.py $port $token $author"
   echo "${prefix}10 creates/s, one connection: $($w latency "$secs" 10)"
+  local rate p99 bad cpu
+  read -r rate p99 bad cpu <<< "$(sustained_writes "$pid" "$port" "$token" "$author" "$secs")"
+  echo "${prefix}sustained writes, 16 connections (wrk): $rate writes/s, p99 $p99, non-2xx $bad, server CPU $cpu ms per write"
+  echo "${prefix}100 creates/s over 4 connections: $($w latency "$secs" 100 4)"
+}
+
+# sustained_writes PID PORT TOKEN AUTHOR SECONDS: creates with `wrk -t1 -c16` and
+# scripts/create-articles.lua on CPU 1; prints "writes/s p99 non-2xx ms-of-server-CPU-per-write".
+sustained_writes() {
+  local pid=$1 port=$2 token=$3 author=$4 secs=$5
   local before=$(cpu_ticks "$pid")
   local out=$(TOKEN=$token AUTHOR=$author taskset -c 1 wrk -t1 -c16 -d"${secs}s" --latency -s "$ROOT/Benchmarks/scripts/create-articles.lua" "http://127.0.0.1:$port")
   local after=$(cpu_ticks "$pid")
   local n=$(echo "$out" | grep -oP '\d+(?= requests in)') bad=$(echo "$out" | grep -oP '(?<=Non-2xx or 3xx responses: )\d+' || echo 0)
-  echo "${prefix}sustained writes, 16 connections (wrk): $(echo "$out" | grep -oP '(?<=Requests/sec:)\s*[\d.]+' | tr -d ' ') writes/s, p99 $(echo "$out" | awk '/^ +99%/ {print $2}'), non-2xx ${bad:-0}, server CPU $(python3 -c "print(f'{($after - $before) * 1000 / $TICKS / max($n, 1):.2f}')") ms per write"
-  echo "${prefix}100 creates/s over 4 connections: $($w latency "$secs" 100 4)"
+  echo "$(echo "$out" | grep -oP '(?<=Requests/sec:)\s*[\d.]+' | tr -d ' ') $(echo "$out" | awk '/^ +99%/ {print $2}') ${bad:-0} $(python3 -c "print(f'{($after - $before) * 1000 / $TICKS / max($n, 1):.2f}')")"
 }
 
 table_header() {
