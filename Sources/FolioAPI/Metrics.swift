@@ -99,6 +99,7 @@ public final class Metrics: Sendable {
             gauge("folio_connections_accepted_total", "Connections accepted.", "counter", Double(t.accepted))
             gauge("folio_connections_refused_total", "Connections refused with 503 over the connection limit.", "counter", Double(t.refused))
             gauge("folio_connections_reclaimed_total", "Idle connections closed at the connection limit to let a new client in.", "counter", Double(t.reclaimed))
+            gauge("folio_accept_pauses_total", "Times accepting stopped for 100 ms because accept failed (out of file descriptors).", "counter", Double(t.acceptPauses))
             gauge("folio_bytes_sent_total", "Response body bytes sent.", "counter", Double(t.bytesSent))
             gauge("folio_request_timeouts_total", "Requests answered 408 for arriving too slowly.", "counter", Double(t.timeouts))
             gauge("folio_parse_errors_total", "Requests refused by the HTTP parser.", "counter", Double(t.parseErrors))

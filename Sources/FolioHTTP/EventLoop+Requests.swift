@@ -98,6 +98,7 @@ extension EventLoop {
     }
 
     func dispatch(_ conn: Connection, _ head: HTTPRequestHead, keepAlive: Bool) {
+        if head.method != .get && head.method != .head && head.method != .options { conn.writes = true }
         let body = head.framing == .none ? [] : conn.machine.takeBody()
         var request = HTTPRequest(
             method: head.method, version: head.version, head: conn.machine.headBytes,

@@ -86,8 +86,21 @@ final class EventLoop {
                 // connections as they arrive: their clients have waited already, and a busy
                 // loop's batch of cache misses can take several milliseconds.
                 if mailbox.hasDeliveries { for delivery in mailbox.take() { deliver(delivery) } }
+                // Connections that write go first: a write is handed to a worker as soon as it is
+                // read, and with the rest of the pass left to the reads it does not wait behind
+                // them — a pass over 64 connections of cache misses takes about 10 ms, and a write
+                // waited half of one on average before it was even read (Benchmarks/RESULTS.md).
+                // Only the order within a pass changes: every ready connection is served in it.
                 for i in 0..<Int(n) {
                     let fd = fds[i]
+                    guard Int(fd) < connections.count, let conn = connections[Int(fd)], conn.writes else { continue }
+                    fds[i] = -1
+                    handle(conn, events: masks[i])
+                    if mailbox.hasDeliveries { for delivery in mailbox.take() { deliver(delivery) } }
+                }
+                for i in 0..<Int(n) {
+                    let fd = fds[i]
+                    if fd < 0 { continue }  // served above (and -1 is also `tlsListener` without TLS)
                     if fd == listener {
                         acceptConnections(from: listener, tls: false)
                     } else if fd == tlsListener {
@@ -134,6 +147,7 @@ final class EventLoop {
                 if self.listener >= 0 { _ = folio_epoll_del(epoll, self.listener) }
                 if tlsListener >= 0 { _ = folio_epoll_del(epoll, tlsListener) }
                 acceptPausedUntil = now + 0.1
+                counters.bump(counters.acceptPauses)
                 return
             }
             guard let (fd, peer) = accepted else { return }

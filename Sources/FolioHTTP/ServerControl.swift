@@ -37,6 +37,7 @@ public final class LoopCounters: Sendable {
     let timeouts = Atomic<Int>(0)
     let parseErrors = Atomic<Int>(0)
     let reclaimed = Atomic<Int>(0)
+    let acceptPauses = Atomic<Int>(0)
     let tlsHandshakes = Atomic<Int>(0)
     let tlsResumed = Atomic<Int>(0)
     let tlsKernel = Atomic<Int>(0)
@@ -50,6 +51,8 @@ public final class LoopCounters: Sendable {
         public var tlsHandshakes = 0, tlsResumed = 0, tlsKernel = 0, tlsFailed = 0
         /// Idle connections closed at the connection limit to let a new client in.
         public var reclaimed = 0
+        /// Times accepting stopped for 100 ms because `accept` failed (out of file descriptors).
+        public var acceptPauses = 0
 
         mutating func add(_ c: LoopCounters) {
             requests += c.requests.load(ordering: .relaxed)
@@ -60,6 +63,7 @@ public final class LoopCounters: Sendable {
             parseErrors += c.parseErrors.load(ordering: .relaxed)
             tlsHandshakes += c.tlsHandshakes.load(ordering: .relaxed)
             reclaimed += c.reclaimed.load(ordering: .relaxed)
+            acceptPauses += c.acceptPauses.load(ordering: .relaxed)
             tlsResumed += c.tlsResumed.load(ordering: .relaxed)
             tlsKernel += c.tlsKernel.load(ordering: .relaxed)
             tlsFailed += c.tlsFailed.load(ordering: .relaxed)

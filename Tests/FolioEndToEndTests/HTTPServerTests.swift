@@ -302,6 +302,29 @@ struct HTTPServerTests {
         }
     }
 
+    /// A connection that has sent a write is read first in each pass of its loop; the others are
+    /// still served in that pass and new connections are still accepted. (A first version took
+    /// the slot it cleared for such a connection for the TLS listener, -1 without TLS, and
+    /// stopped accepting for 100 ms in every pass that served it.)
+    @Test func connectionsThatWriteGoFirstWithoutStoppingTheOthers() throws {
+        var config = Self.smallLimits
+        config["threads"] = 1  // one loop: the writer and the others share its passes
+        try Self.withServer(config) { server in
+            let writer = try RawClient(port: server.port)
+            writer.send("POST /api/v1/articles HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}")
+            #expect(try writer.readResponse().status == 401)  // no token, but a write all the same
+            for _ in 0..<20 {
+                writer.send("GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n")
+                let other = try RawClient(port: server.port)
+                other.send("GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n")
+                #expect(try writer.readResponse().status == 200)
+                #expect(try other.readResponse().status == 200)
+            }
+            let m = server.waitForMetrics { $0["folio_accept_pauses_total"] != nil }
+            #expect(m?["folio_accept_pauses_total"] == 0)
+        }
+    }
+
     @Test func clientThatNeverReadsIsClosed() throws {
         try Self.withServer(setup: { dir in
             let big = String(repeating: "0123456789abcdef", count: 64 * 1024)  // 1 MiB

@@ -20,6 +20,9 @@ final class Connection {
     var idleNext: Connection?
     unowned(unsafe) var idlePrevious: Connection?
     var peer = PeerAddress.unknown
+    /// The connection has sent a write (any method but GET, HEAD and OPTIONS): the loop reads it
+    /// first in each pass (see `EventLoop.run`).
+    var writes = false
 
     init(fd: Int32, serial: UInt64, machine: HTTPConnection<ParkedRequest>, transport: any Transport, isTLS: Bool) {
         self.fd = fd
