@@ -98,7 +98,11 @@ extension EventLoop {
     }
 
     func dispatch(_ conn: Connection, _ head: HTTPRequestHead, keepAlive: Bool) {
-        if head.method != .get && head.method != .head && head.method != .options { conn.writes = true }
+        if !conn.writes, head.method != .get && head.method != .head && head.method != .options {
+            conn.writes = true
+            writerCount += 1
+            _ = folio_epoll_add(writerEpoll, conn.fd, folio_EPOLLIN | folio_EPOLLET)
+        }
         let body = head.framing == .none ? [] : conn.machine.takeBody()
         var request = HTTPRequest(
             method: head.method, version: head.version, head: conn.machine.headBytes,
