@@ -25,6 +25,9 @@ final class EventLoop {
     var openCount = 0
     /// Open connections registered in `writerEpoll`.
     var writerCount = 0
+    /// `serveArrivedWrites`'s epoll arrays, kept from call to call.
+    var writerFDs = [Int32](repeating: 0, count: 8)
+    var writerMasks = [UInt32](repeating: 0, count: 8)
     var readBuffer = [UInt8](repeating: 0, count: 64 * 1024)
     var date = DateHeaderCache()
     var log: AccessLog
@@ -92,19 +95,21 @@ final class EventLoop {
                 // Finished deferred responses (writes, searches) first, and again between
                 // connections as they arrive: their clients have waited already, and a busy
                 // loop's batch of cache misses can take several milliseconds.
-                if mailbox.hasDeliveries { for delivery in mailbox.take() { deliver(delivery) } }
+                deliverFinished()
                 // Connections that write go first, and a write that arrives during the pass is read
                 // between connections (`serveArrivedWrites`): a write is handed to a worker as soon
                 // as it is read, and does not wait behind the pass's reads — a pass over 64
                 // connections of cache misses takes about 10 ms, and a write waited half of one on
                 // average before it was even read (Benchmarks/RESULTS.md). Only the order within a
                 // pass changes: every ready connection is served in it.
-                for i in 0..<Int(n) {
-                    let fd = fds[i]
-                    guard Int(fd) < connections.count, let conn = connections[Int(fd)], conn.writes else { continue }
-                    fds[i] = -1
-                    handle(conn, events: masks[i])
-                    if mailbox.hasDeliveries { for delivery in mailbox.take() { deliver(delivery) } }
+                if writerCount > 0 {
+                    for i in 0..<Int(n) {
+                        let fd = fds[i]
+                        guard Int(fd) < connections.count, let conn = connections[Int(fd)], conn.writes else { continue }
+                        fds[i] = -1
+                        handle(conn, events: masks[i])
+                        deliverFinished()
+                    }
                 }
                 var served = 0
                 for i in 0..<Int(n) {
@@ -120,7 +125,7 @@ final class EventLoop {
                         for delivery in mailbox.take() { deliver(delivery) }
                     } else if Int(fd) < connections.count, let conn = connections[Int(fd)] {
                         handle(conn, events: masks[i])
-                        if mailbox.hasDeliveries { for delivery in mailbox.take() { deliver(delivery) } }
+                        deliverFinished()
                         served += 1
                         if served & 7 == 0, writerCount > 0 { serveArrivedWrites() }
                     }
@@ -151,24 +156,24 @@ final class EventLoop {
     /// `epoll_wait` that returns at once, about half a microsecond). A connection served here
     /// and again later in the pass finds nothing more to read the second time.
     func serveArrivedWrites() {
-        var fds = (Int32(0), Int32(0), Int32(0), Int32(0), Int32(0), Int32(0), Int32(0), Int32(0))
-        var masks = (UInt32(0), UInt32(0), UInt32(0), UInt32(0), UInt32(0), UInt32(0), UInt32(0), UInt32(0))
-        let n = withUnsafeMutableBytes(of: &fds) { f in
-            withUnsafeMutableBytes(of: &masks) { m in
-                folio_epoll_wait(writerEpoll, f.baseAddress!.assumingMemoryBound(to: Int32.self),
-                                 m.baseAddress!.assumingMemoryBound(to: UInt32.self), 8, 0)
+        let n = writerFDs.withUnsafeMutableBufferPointer { f in
+            writerMasks.withUnsafeMutableBufferPointer { m in
+                folio_epoll_wait(writerEpoll, f.baseAddress, m.baseAddress, Int32(f.count), 0)
             }
         }
-        guard n > 0 else { return }
-        withUnsafeBytes(of: fds) { f in
-            for i in 0..<Int(n) {
-                let fd = f.load(fromByteOffset: i * 4, as: Int32.self)
-                // Only a connection waiting for input: one parked on its response reads nothing.
-                guard Int(fd) < connections.count, let conn = connections[Int(fd)], conn.interest & folio_EPOLLIN != 0 else { continue }
-                handle(conn, events: folio_EPOLLIN)
-                if mailbox.hasDeliveries { for delivery in mailbox.take() { deliver(delivery) } }
-            }
+        for i in 0..<Int(max(n, 0)) {
+            let fd = writerFDs[i]
+            // Only a connection waiting for input: one parked on its response reads nothing.
+            guard Int(fd) < connections.count, let conn = connections[Int(fd)], conn.interest & folio_EPOLLIN != 0 else { continue }
+            handle(conn, events: folio_EPOLLIN)
+            deliverFinished()
         }
+    }
+
+    /// Writes the deferred responses (writes, searches) that have finished: their clients have
+    /// waited already, so the loop looks between connections, not only when woken.
+    func deliverFinished() {
+        if mailbox.hasDeliveries { for delivery in mailbox.take() { deliver(delivery) } }
     }
 
     // MARK: accepting

@@ -7,7 +7,7 @@
 /// after it in the same chunk (at most a few hundred), not of every article after it — at
 /// 100,000 articles, shifting every position after a new article was half of a write's CPU, and
 /// moving the refs of the first chunk in every author and tag list (copying each such list) was
-/// still 14 % of it. A chunk split or a bulk change renumbers the chunks after it.
+/// still 14 % of it. A chunk split renumbers the chunks before it (see `ArticleList.base`).
 public struct ArticleRef: Hashable, Comparable, Sendable {
     let raw: UInt32
     static let slotBits: UInt32 = 12
@@ -32,7 +32,8 @@ public struct ArticleRef: Hashable, Comparable, Sendable {
 }
 
 /// A snapshot's articles in order, held in chunks (128 articles at first, at most 256, each
-/// stored oldest first: see `ArticleRef`) that snapshots share: a write copies the chunk it changes and the small arrays that list the chunks, not every
+/// stored oldest first: see `ArticleRef`) that snapshots share: a write copies the chunk it
+/// changes and the small arrays that list the chunks, not every
 /// article (copying an `Article` retains each of its strings and arrays: copying 100,000 of them
 /// took 60 ms, and freeing the old copy as long again). Reading element `i` finds its chunk by
 /// binary search over the chunks' start offsets (about ten steps at 100,000 articles); reading

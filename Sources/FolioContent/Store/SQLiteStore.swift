@@ -12,8 +12,8 @@ public final class SQLiteStore: ArticleRepository {
     public let isReadOnly: Bool
     private let connection: Mutex<SQLiteConnection>
     /// A read-only connection for lookups that must not wait for a write in progress (a write
-    /// holds `connection` through its commit and fsync): opened on first use.
-    private let reader = Mutex<SQLiteConnection?>(nil)
+    /// holds `connection` through its commit and fsync); nil for a read-only store.
+    private let reader: ReadPool?
 
     /// How to open a store.
     public enum Access: Sendable {
@@ -48,6 +48,7 @@ public final class SQLiteStore: ArticleRepository {
                                   + " it is read-only here, so it cannot be upgraded (open it once where it is writable)")
             }
             connection = Mutex(db)
+            reader = nil
             return
         }
         let folder = (path as NSString).deletingLastPathComponent
@@ -60,6 +61,7 @@ public final class SQLiteStore: ArticleRepository {
         try db.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA cache_size = -16384")
         try Schema.migrate(db)
         connection = Mutex(db)
+        reader = try ReadPool(path: path, connections: 1)
     }
 
     /// The schema version of the open file (`PRAGMA user_version`).
@@ -88,15 +90,8 @@ public final class SQLiteStore: ArticleRepository {
     /// Runs `body` with a read-only connection of its own (the committed state, without waiting
     /// for a write in progress); with the store's connection when the store is read-only.
     func withReader<R: Sendable>(_ body: (SQLiteConnection) throws -> R) throws -> R {
-        if isReadOnly { return try withConnection(body) }
-        return try reader.withLock { db in
-            if db == nil {
-                let c = try SQLiteConnection(path: path, mode: .readOnly)
-                try c.execute("PRAGMA query_only = ON")
-                db = c
-            }
-            return try body(db!)
-        }
+        guard let reader else { return try withConnection(body) }
+        return try reader.with { db in try body(db) }
     }
 
     /// Runs `body` with the store's connection (reads outside a write transaction).
