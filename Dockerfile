@@ -14,7 +14,7 @@ FROM swift:6.3.1-bookworm AS build
 
 # Headers for the system-library targets (CZlib, COpenSSL, CSQLite, CBrotli, CZstd); binutils for strip.
 RUN apt-get update \
- && apt-get install -y --no-install-recommends libsqlite3-dev zlib1g-dev libssl-dev libbrotli-dev libzstd-dev libcurl4-openssl-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libpq-dev binutils \
+ && apt-get install -y --no-install-recommends libsqlite3-dev zlib1g-dev libssl-dev libbrotli-dev libzstd-dev libdeflate-dev libcurl4-openssl-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libpq-dev binutils \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /src
@@ -43,6 +43,7 @@ FROM debian:bookworm-slim AS runtime
 #   libsqlite3.so.0 -> libsqlite3-0     libssl.so.3, libcrypto.so.3 -> libssl3
 #   libz.so.1       -> zlib1g (already in the base; listed so it is never lost)
 #   libbrotlienc.so.1, libbrotlidec.so.1 -> libbrotli1     libzstd.so.1 -> libzstd1 (in the base too)
+#   libdeflate.so.0 -> libdeflate0 (stored bodies are inflated with it)
 #   libcurl.so.4 -> libcurl4 (webhook deliveries), and what ldd lists through it and libpq:
 #   libnghttp2.so.14 -> libnghttp2-14, librtmp.so.1 -> librtmp1, libssh2.so.1 -> libssh2-1,
 #   libpsl.so.5 -> libpsl5, libgssapi_krb5.so.2 -> libgssapi-krb5-2, libkrb5.so.3 -> libkrb5-3,
@@ -54,7 +55,7 @@ FROM debian:bookworm-slim AS runtime
 # libc6, libstdc++6 and libgcc-s1 (libc, libm, libstdc++, libgcc_s) come with bookworm-slim.
 # ca-certificates: webhook endpoints are reached over HTTPS and their certificates verified.
 # No curl command: the health check below uses bash's /dev/tcp.
-ARG RUNTIME_PACKAGES="libsqlite3-0 libssl3 zlib1g libbrotli1 libzstd1 libcurl4 ca-certificates libcmark-gfm0.29.0.gfm.6 libcmark-gfm-extensions0.29.0.gfm.6 libpq5 libnghttp2-14 librtmp1 libssh2-1 libpsl5 libgssapi-krb5-2 libkrb5-3 libk5crypto3 libkrb5support0 libkeyutils1 libldap-2.5-0 libsasl2-2"
+ARG RUNTIME_PACKAGES="libsqlite3-0 libssl3 zlib1g libbrotli1 libzstd1 libdeflate0 libcurl4 ca-certificates libcmark-gfm0.29.0.gfm.6 libcmark-gfm-extensions0.29.0.gfm.6 libpq5 libnghttp2-14 librtmp1 libssh2-1 libpsl5 libgssapi-krb5-2 libkrb5-3 libk5crypto3 libkrb5support0 libkeyutils1 libldap-2.5-0 libsasl2-2"
 ARG FOLIO_UID=10001
 
 RUN apt-get update \

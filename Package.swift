@@ -27,6 +27,7 @@ let package = Package(
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CBrotli", path: "Sources/CBrotli", providers: [.apt(["libbrotli-dev"])]),
         .systemLibrary(name: "CZstd", path: "Sources/CZstd", providers: [.apt(["libzstd-dev"])]),
+        .systemLibrary(name: "CDeflate", path: "Sources/CDeflate", providers: [.apt(["libdeflate-dev"])]),
         .systemLibrary(name: "CLibPQ", path: "Sources/CLibPQ", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "CCmarkGFM", path: "Sources/CCmarkGFM",
                        providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]),
@@ -44,7 +45,7 @@ let package = Package(
         // connection is touched by one thread only); debug builds, which the tests use, keep them.
         .target(name: "FolioHTTP", dependencies: ["CFolioShim", "CFolioTLS", "FolioJSON"],
                 swiftSettings: strict + [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]),
-        .target(name: "FolioContent", dependencies: ["FolioJSON", "CSQLite", "CCmarkGFM"], swiftSettings: strict),
+        .target(name: "FolioContent", dependencies: ["FolioJSON", "CSQLite", "CCmarkGFM", "CZlib", "CDeflate", "COpenSSL"], swiftSettings: strict),
         .target(
             name: "FolioAPI",
             dependencies: ["FolioHTTP", "FolioJSON", "FolioContent", "FolioWebhooks", "CZlib", "COpenSSL", "CBrotli", "CZstd"],
@@ -103,7 +104,7 @@ let package = Package(
         .testTarget(name: "FolioHTTPTests", dependencies: ["FolioHTTP", "ConnectionSimulation"]),
         // A real PostgreSQL server for the tests that need one (started once per test process).
         .target(name: "FolioTestSupport", path: "Tests/FolioTestSupport"),
-        .testTarget(name: "FolioContentTests", dependencies: ["FolioContent", "FolioPostgres", "FolioTestSupport"]),
+        .testTarget(name: "FolioContentTests", dependencies: ["FolioContent", "FolioPostgres", "FolioTestSupport", "CZlib", "FolioJSON"]),
         .testTarget(name: "FolioAPITests", dependencies: ["FolioAPI", "FolioContent", "FolioHTTP", "CZlib", "CBrotli", "CZstd"]),
         // A blocking TLS client (OpenSSL) for the end-to-end tests over HTTPS.
         .target(name: "CTLSTestClient", path: "Tests/CTLSTestClient",

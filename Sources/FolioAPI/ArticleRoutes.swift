@@ -59,7 +59,8 @@ extension FolioApp {
             w.key("data")
             try encoder.article(a, fields: fields, into: &w)
             w.endObject()
-            return Built(body: w.bytes, lastModified: a.updatedAt.epochSeconds, vary: vary, deps: .article(a))
+            return Built(body: w.bytes, lastModified: a.updatedAt.epochSeconds, vary: vary, deps: .article(a),
+                         servedSpan: encoder.servedSpan)
         }
     }
 

@@ -34,7 +34,8 @@ enum ArticleWriteInput {
     /// must be scheduled for later than `now` (seconds since 1970).
     static func record(_ input: ArticleInput, now: Int64 = Int64(Date().timeIntervalSince1970)) -> Result<ArticleRecord, APIError> {
         do {
-            let record = try ArticleRecord.make(input)
+            var record = try ArticleRecord.make(input)
+            record.prepareStoredBody()  // escaped and deflated here, not inside the batch's transaction
             if record.status == .scheduled, record.article.publishedAt.epochSeconds <= now {
                 return .failure(invalid([("/published_at", "must be in the future for a scheduled article (it is when the article goes public)")]))
             }

@@ -7,6 +7,8 @@ struct ContentEncoder {
     let bodies: BodyStore?
     /// Newest `updated_at` of the articles written so far (for Last-Modified).
     var newest: Int64?
+    /// The last body written whole, and where its members are in the output.
+    var servedSpan: (body: ServedBody, range: Range<Int>)?
 
     init(snapshot: ContentSnapshot, bodies: BodyStore?) {
         self.snapshot = snapshot
@@ -45,9 +47,7 @@ struct ContentEncoder {
             w.endArray()
         }
         if !fields.isDisjoint(with: .body) {
-            let body = try loadBody(a)
-            if fields.contains(.html) { w.field("html", body.html) }
-            if fields.contains(.text) { w.field("text", body.text) }
+            try writeBody(a, html: fields.contains(.html), text: fields.contains(.text), into: &w)
         }
         if fields.contains(.related) {
             w.key("related")
@@ -56,6 +56,32 @@ struct ContentEncoder {
             w.endArray()
         }
         w.endObject()
+    }
+
+    /// The body's members copied from their served form (escaped when the article was written).
+    /// With both, notes where they are in `w` (`servedSpan`), for a gzip response to stitch.
+    mutating func writeBody(_ a: Article, html: Bool, text: Bool, into w: inout JSONWriter) throws(APIError) {
+        guard let bodies else {
+            if html { w.field("html", "") }
+            if text { w.field("text", "") }
+            return
+        }
+        do {
+            let served = try bodies.served(id: a.id)
+            if html && text {
+                var start = 0
+                try w.rawMembers { bytes in
+                    start = bytes.count
+                    try served.appendMembers(to: &bytes)
+                }
+                servedSpan = (served, start..<w.bytes.count)
+            } else {
+                let member = html ? try served.htmlMember() : try served.textMember()
+                w.rawMembers { $0.append(contentsOf: member) }
+            }
+        } catch {
+            throw APIError(500, "the article body could not be read")
+        }
     }
 
     func loadBody(_ a: Article) throws(APIError) -> ArticleBody {

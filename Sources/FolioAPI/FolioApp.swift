@@ -86,6 +86,9 @@ public final class FolioApp: Sendable {
         var vary: String?
         /// What it was built from (a write to one of these drops it from the cache).
         var deps = CacheDependencies.list
+        /// A stored body copied whole into `body`, and where (a gzip response stitches its stored
+        /// DEFLATE stream instead of compressing those bytes again).
+        var servedSpan: (body: ServedBody, range: Range<Int>)?
     }
 
     // The shared path of every cacheable GET: look up by raw target, else validate, build, store.
@@ -185,7 +188,8 @@ public final class FolioApp: Sendable {
                 extra += line.headerBytes
             }
             let rep = Representation(body: built.body, contentType: built.contentType, lastModified: built.lastModified,
-                                     extraHeaders: extra, vary: built.vary, policy: policy)
+                                     extraHeaders: extra, vary: built.vary, policy: policy,
+                                     stitch: built.servedSpan.map { GzipStitch(body: $0.body, range: $0.range) })
             cache.store(key, rep, generation: snapshot.generation, deps: built.deps.hashes)
             return rep.response(for: request, policy: policy)
         } catch {

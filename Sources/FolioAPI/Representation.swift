@@ -1,3 +1,4 @@
+import FolioContent
 import FolioHTTP
 import Synchronization
 
@@ -30,10 +31,15 @@ public final class Representation: Sendable {
     static let compressThreshold = 1024
     var compressible: Bool { body.count >= Self.compressThreshold }
 
+    /// How a gzip body is made from a stored one without compressing it again (article pages).
+    let stitch: GzipStitch?
+
     init(body: [UInt8], contentType: String, lastModified: Int64?, extraHeaders: [UInt8] = [], vary: String? = nil,
-         policy: HeaderPolicy) {
+         policy: HeaderPolicy, stitch: GzipStitch? = nil) {
         self.body = body
-        let hash = Digest.sha256Prefix(body)
+        self.stitch = stitch
+        // With a stored body inside, its digest stands for its bytes: the tag hashes ~3 KB, not 24.
+        let hash = stitch.map { Digest.sha256Prefix(Self.etagBasis(body, $0)) } ?? Digest.sha256Prefix(body)
         etag = "\"" + hash + "\""
         encodedETags = ContentCoding.allCases.map { "\"" + hash + $0.etagSuffix + "\"" }
         self.lastModified = lastModified
@@ -59,6 +65,19 @@ public final class Representation: Sendable {
         cost = body.count + (compressible ? body.count / 2 : 0) + plainHeaders.count * 2 + 256
     }
 
+    /// What a stitched body's ETag hashes: the bytes around the stored body, and the stored
+    /// body's length and digest in its place.
+    static func etagBasis(_ body: [UInt8], _ stitch: GzipStitch) -> [UInt8] {
+        var basis = [UInt8]()
+        basis.reserveCapacity(body.count - stitch.range.count + 32)
+        basis.append(contentsOf: body[..<stitch.range.lowerBound])
+        basis.append(0)
+        ServedBody.appendUInt32(UInt32(stitch.range.count), to: &basis)
+        basis.append(contentsOf: stitch.body.digest)
+        basis.append(contentsOf: body[stitch.range.upperBound...])
+        return basis
+    }
+
     /// Whether the body in `coding` has been made (for tests).
     func holdsEncodedBody(_ coding: ContentCoding) -> Bool { encodedBodies.withLock { $0[coding.rawValue] != nil } }
 
@@ -67,7 +86,8 @@ public final class Representation: Sendable {
     /// is sent.
     func encoded(_ coding: ContentCoding, policy: HeaderPolicy) -> [UInt8]? {
         if let done = encodedBodies.withLock({ $0[coding.rawValue] }) { return done }
-        guard let made = coding.encode(body, policy: policy) else { return nil }
+        let stitched = coding == .gzip ? stitch?.gzip(body, level: policy.gzipLevel) : nil
+        guard let made = stitched ?? coding.encode(body, policy: policy) else { return nil }
         return encodedBodies.withLock { stored in
             if let kept = stored[coding.rawValue] { return kept }
             stored[coding.rawValue] = made

@@ -131,6 +131,14 @@ public struct JSONWriter: Sendable {
         append(&bytes)
     }
 
+    /// Writes already encoded object members (`"a":1,"b":2`, for example a body stored in its
+    /// served form) as the next members of the open object, by letting `append` add them.
+    /// They are not checked.
+    public mutating func rawMembers(appending append: (inout [UInt8]) throws -> Void) rethrows {
+        beginKey()
+        try append(&bytes)
+    }
+
     /// Writes a value that knows how to write itself.
     @inlinable
     public mutating func value(_ v: some JSONWritable) {

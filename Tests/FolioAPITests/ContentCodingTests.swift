@@ -1,6 +1,7 @@
 import CBrotli
 import CZlib
 import CZstd
+import FolioContent
 import Testing
 @testable import FolioAPI
 @testable import FolioHTTP
@@ -14,7 +15,7 @@ import Testing
         var stream = z_stream()
         guard inflateInit2_(&stream, 15 + 16, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else { return nil }
         defer { inflateEnd(&stream) }
-        var out = [UInt8](repeating: 0, count: body.count + 1024)
+        var out = [UInt8](repeating: 0, count: max(body.count, 64 * 1024) + 1024)
         let status: Int32 = data.withUnsafeBufferPointer { i in
             out.withUnsafeMutableBufferPointer { o in
                 stream.next_in = UnsafeMutablePointer(mutating: i.baseAddress)
@@ -45,6 +46,33 @@ import Testing
 
     func request(_ acceptEncoding: String?) -> HTTPRequest {
         HTTPRequest(method: .get, target: "/x", headers: acceptEncoding.map { [("Accept-Encoding", $0)] } ?? [])
+    }
+
+    /// An article page with a stored body inside: its gzip form carries the stored DEFLATE stream
+    /// as it is (stitched, not compressed again) and still decodes to the identity body; its ETag
+    /// follows the stored body's digest.
+    @Test(arguments: [0, 1, 700]) func aStitchedGzipBodyDecodesToTheIdentityBody(suffixRepeats: Int) throws {
+        let served = ServedBody(html: String(repeating: "<p>Stored words, escaped once.</p>\n", count: 300),
+                                text: String(repeating: "Stored words \"quoted\". ", count: 300))
+        let prefix = Array("{\"data\":{\"slug\":\"s\",".utf8)
+        let suffix = Array((",\"related\":[" + String(repeating: "{\"slug\":\"other\"},", count: suffixRepeats) + "0]}}").utf8)
+        let whole = prefix + (try served.members()) + suffix
+        let stitch = GzipStitch(body: served, range: prefix.count..<(prefix.count + served.length))
+        let policy = HeaderPolicy()
+        let r = Representation(body: whole, contentType: "application/json", lastModified: nil, policy: policy, stitch: stitch)
+        let gz = r.response(for: request("gzip"), policy: policy)
+        #expect(gz.header("Content-Encoding") == "gzip")
+        #expect(Self.gunzip(gz.body) == whole)
+        let segment = Array(try #require(served.deflateSegment))
+        #expect(gz.body.firstRange(of: segment) != nil, "the stored stream is not in the gzip body")
+        // The tag stands for the bytes: another stored body (same length) gives another tag.
+        let other = ServedBody(html: String(repeating: "<p>Stored words, escaped twice</p>\n", count: 300),
+                               text: String(repeating: "Stored words \"quoted\". ", count: 300))
+        let whole2 = prefix + (try other.members()) + suffix
+        let r2 = Representation(body: whole2, contentType: "application/json", lastModified: nil, policy: policy,
+                                stitch: GzipStitch(body: other, range: prefix.count..<(prefix.count + other.length)))
+        #expect(r.etag != r2.etag)
+        #expect(Self.gunzip(r2.response(for: request("gzip"), policy: policy).body) == whole2)
     }
 
     @Test func everyCodingDecodesToTheIdentityBody() throws {

@@ -87,7 +87,7 @@ import Testing
 
     @Test func bodyCacheIsBoundedAndInvalidated() throws {
         var cache = BodyCache(budget: 1000)
-        let body = ArticleBody(markdown: String(repeating: "x", count: 200), html: "", text: "")
+        let body = ServedBody(html: String(repeating: "x", count: 200), text: "", compress: false)
         for i in 0..<10 { cache.put(Int64(i), body) }
         #expect(cache.bytes <= 1000)
         #expect(cache.get(9) != nil)

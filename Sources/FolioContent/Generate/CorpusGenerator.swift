@@ -177,7 +177,12 @@ public struct CorpusGenerator: Sendable {
             let pending = Pending()
             let range = first..<min(total, first + chunk)
             DispatchQueue.global().async(group: pending.group) {
-                let records = range.map { generator.article($0, authorSlugs: authorSlugs, tagSlugs: tagSlugs) }
+                // Escaping and deflating the body happen here, beside the inserts, not in them.
+                let records = range.map {
+                    var r = generator.article($0, authorSlugs: authorSlugs, tagSlugs: tagSlugs)
+                    r.prepareStoredBody()
+                    return r
+                }
                 pending.records.withLock { $0 = records }
             }
             return pending

@@ -28,6 +28,7 @@ final class SQLiteConnection {
         sqlite3_extended_result_codes(db, 1)
         sqlite3_busy_timeout(db, 5000)
         try execute("PRAGMA foreign_keys = ON")
+        BodyTextFunction.register(on: db)
     }
 
     /// Where a read-only connection opens `path`. A WAL database needs its `-shm` file; in a folder
@@ -144,6 +145,7 @@ enum SQLValue {
     case int(Int64)
     case double(Double)
     case text(String)
+    case blob([UInt8])
     case null
 
     static func optional(_ s: String?) -> SQLValue { s.map(SQLValue.text) ?? .null }
@@ -184,6 +186,8 @@ final class Statement {
         case .int(let v): rc = sqlite3_bind_int64(handle, index, v)
         case .double(let v): rc = sqlite3_bind_double(handle, index, v)
         case .null: rc = sqlite3_bind_null(handle, index)
+        case .blob(let b):
+            rc = b.withUnsafeBytes { buf in sqlite3_bind_blob(handle, index, buf.baseAddress, Int32(buf.count), Statement.transient) }
         case .text(var s):
             rc = s.withUTF8 { buf in
                 sqlite3_bind_text(handle, index, UnsafeRawPointer(buf.baseAddress!).assumingMemoryBound(to: CChar.self),
@@ -229,6 +233,8 @@ final class Statement {
     func optionalString(_ column: Int32) -> String? { isNull(column) ? nil : string(column) }
 
     func optionalInt64(_ column: Int32) -> Int64? { isNull(column) ? nil : int64(column) }
+
+    func optionalBytes(_ column: Int32) -> [UInt8]? { isNull(column) ? nil : bytes(column) }
 
     func bytes(_ column: Int32) -> [UInt8] {
         guard let p = sqlite3_column_blob(handle, column) else { return [] }

@@ -1,10 +1,9 @@
-/// A least-recently-used cache of article bodies bounded by bytes (the
-/// UTF-8 size of the three forms). Not synchronised: `BodyStore` keeps it
+/// A least-recently-used cache of stored article bodies bounded by bytes. Not synchronised: `BodyStore` keeps it
 /// in a `Mutex`.
 struct BodyCache {
     private struct Entry {
         var id: Int64
-        var body: ArticleBody
+        var body: ServedBody
         var cost: Int
         var prev: Int
         var next: Int
@@ -24,13 +23,13 @@ struct BodyCache {
 
     var count: Int { index.count }
 
-    mutating func get(_ id: Int64) -> ArticleBody? {
+    mutating func get(_ id: Int64) -> ServedBody? {
         guard let i = index[id] else { return nil }
         moveToFront(i)
         return entries[i].body
     }
 
-    mutating func put(_ id: Int64, _ body: ArticleBody) {
+    mutating func put(_ id: Int64, _ body: ServedBody) {
         let cost = body.byteCost
         if let i = index.removeValue(forKey: id) {
             unlink(i)
@@ -54,7 +53,7 @@ struct BodyCache {
         guard let i = index.removeValue(forKey: id) else { return }
         unlink(i)
         bytes -= entries[i].cost
-        entries[i].body = ArticleBody(markdown: "", html: "", text: "")
+        entries[i].body = ServedBody.empty
         freeSlots.append(i)
     }
 
@@ -68,7 +67,7 @@ struct BodyCache {
         index[entries[i].id] = nil
         unlink(i)
         bytes -= entries[i].cost
-        entries[i].body = ArticleBody(markdown: "", html: "", text: "")
+        entries[i].body = ServedBody.empty
         freeSlots.append(i)
     }
 

@@ -1,22 +1,20 @@
 import Synchronization
 
-/// Article bodies as served (HTML and text; the Markdown source stays in the
-/// store) read by id from SQLite behind a byte-bounded LRU cache, so the
-/// snapshot need not hold every body.
+/// Article bodies as served (`ServedBody`: html and text as escaped, deflated JSON members; the
+/// Markdown source stays in the store) read by id from SQLite behind a byte-bounded LRU cache of
+/// the stored forms, so the snapshot need not hold every body.
 ///
 /// Cost on an event loop: a hit is a dictionary lookup under a mutex. A
-/// miss is one primary-key read on a read-only WAL connection from a small
-/// pool — measured 60–150 µs for 10–30 KB bodies with the file in the OS
-/// page cache (100,000-article corpus), and it never waits for the writer, because
-/// WAL readers do not block on writers. That is cheaper than a hop to a
-/// worker thread, so handlers may call `body(id:)` directly on the loop.
+/// miss is one primary-key read of a ~5 KB blob on a read-only WAL connection from a small
+/// pool, and it never waits for the writer, because WAL readers do not block on writers. That is
+/// cheaper than a hop to a worker thread, so handlers may call `served(id:)` directly on the loop.
 /// Call `invalidate(articleID:)` (or `invalidateAll()`) after a write.
 public final class BodyStore: Sendable {
     /// Default cache budget: 64 MiB.
     public static let defaultCacheBytes = 64 << 20
 
-    /// Reads one served body (html and text) by article id from the store.
-    private let load: @Sendable (Int64) throws -> ArticleBody?
+    /// Reads one served body by article id from the store.
+    private let load: @Sendable (Int64) throws -> ServedBody?
     private let cache: Mutex<BodyCache>
     /// A miss is a network round trip (PostgreSQL): handlers must not read a body on an event
     /// loop, and build such responses on the deferred path instead.
@@ -30,15 +28,23 @@ public final class BodyStore: Sendable {
         isRemote = false
     }
 
-    /// Bodies from another store (`load` reads one by id), behind the same cache.
+    /// Bodies from another store (`load` reads one by id), behind the same cache. They are
+    /// escaped once when read, and kept plain (a remote store holds html and text as such).
     public init(remote load: @escaping @Sendable (Int64) throws -> ArticleBody?, cacheBytes: Int = BodyStore.defaultCacheBytes) {
-        self.load = load
+        self.load = { id in try load(id).map { ServedBody(html: $0.html, text: $0.text, compress: false) } }
         cache = Mutex(BodyCache(budget: cacheBytes))
         isRemote = true
     }
 
-    /// The body of article `id`; `RepositoryError.articleNotFound` when there is none.
+    /// The body of article `id` as strings (feeds, JSON-LD); `RepositoryError.articleNotFound`
+    /// when there is none.
     public func body(id: Int64) throws -> ArticleBody {
+        let (html, text) = try served(id: id).decoded()
+        return ArticleBody(markdown: "", html: html, text: text)
+    }
+
+    /// The served form of article `id`; `RepositoryError.articleNotFound` when there is none.
+    public func served(id: Int64) throws -> ServedBody {
         let (hit, epoch) = cache.withLock { ($0.get(id), $0.epoch) }
         if let hit { return hit }
         let loaded = try load(id)

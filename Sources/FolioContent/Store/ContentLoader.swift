@@ -62,22 +62,37 @@ enum ContentLoader {
         return ContentData(site: site, articles: articles, authors: authors, tags: tags, redirects: redirects)
     }
 
-    /// The body as the API serves it: html and text, without the Markdown source (never sent
-    /// in a response; reading it made a 10 KB String per miss on the generated corpus).
-    static func servedBody(_ db: SQLiteConnection, id: Int64) throws -> ArticleBody? {
-        var body: ArticleBody?
-        try db.prepare("SELECT html, text FROM article_bodies WHERE article_id = ?").query([.int(id)]) { r in
-            body = ArticleBody(markdown: "", html: r.string(0), text: r.string(1))
+    /// The body as the API serves it (`ServedBody`), without the Markdown source (never sent in
+    /// a response): one blob, read without UTF-8 validation or a String.
+    static func servedBody(_ db: SQLiteConnection, id: Int64) throws -> ServedBody? {
+        var body: ServedBody?
+        var damaged = false
+        try db.prepare("SELECT served FROM article_bodies WHERE article_id = ?").query([.int(id)]) { r in
+            body = ServedBody(stored: r.bytes(0))
+            damaged = body == nil
         }
+        if damaged { throw SQLiteError(code: 11, message: "the stored body of article \(id) is damaged") }
         return body
     }
 
+    /// The whole body: Markdown source, html and text.
     static func body(_ db: SQLiteConnection, id: Int64) throws -> ArticleBody? {
-        var body: ArticleBody?
-        try db.prepare("SELECT markdown, html, text FROM article_bodies WHERE article_id = ?").query([.int(id)]) { r in
-            body = ArticleBody(markdown: r.optionalString(0) ?? "", html: r.string(1), text: r.string(2))
+        var stored: (served: [UInt8], markdown: [UInt8]?)?
+        try db.prepare("SELECT served, markdown FROM article_bodies WHERE article_id = ?").query([.int(id)]) { r in
+            stored = (r.bytes(0), r.optionalBytes(1))
         }
-        return body
+        guard let stored else { return nil }
+        guard let served = ServedBody(stored: stored.served), let (html, text) = try? served.decoded() else {
+            throw SQLiteError(code: 11, message: "the stored body of article \(id) is damaged")
+        }
+        var markdown = ""
+        if let m = stored.markdown {
+            guard let decoded = StoredMarkdown.decode(m) else {
+                throw SQLiteError(code: 11, message: "the stored Markdown of article \(id) is damaged")
+            }
+            markdown = decoded
+        }
+        return ArticleBody(markdown: markdown, html: html, text: text)
     }
 
     static func record(_ db: SQLiteConnection, slug: String) throws -> ArticleRecord? {

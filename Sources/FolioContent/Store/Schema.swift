@@ -210,30 +210,49 @@ enum Schema {
         """,
         // 8 → 9: bodies rendered by cmark-gfm (`dataMigrations` re-renders them).
         "",
+        // 9 → 10: bodies stored as served (issue 15): html and text as one deflated blob of
+        // escaped JSON members (`ServedBody`), the Markdown source deflated (`StoredMarkdown`);
+        // the full-text index reads the text through `folio_body_text`. `BodyConversion` moves
+        // the rows over from the renamed old table and drops it.
+        """
+        DROP VIEW article_search_source;
+        ALTER TABLE article_bodies RENAME TO article_bodies_v9;
+        CREATE TABLE article_bodies (
+            article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+            served BLOB NOT NULL,
+            markdown BLOB           -- NULL when the article was supplied as HTML
+        );
+        CREATE VIEW article_search_source AS
+            SELECT a.id AS id, a.title AS title, a.excerpt AS excerpt, folio_body_text(b.served) AS text
+            FROM articles a JOIN article_bodies b ON b.article_id = a.id
+            WHERE a.status = 'published';
+        """,
     ]
 
     /// Work a migration does beyond its SQL, run right after it in the same transaction.
     static let dataMigrations: [Int: @Sendable (SQLiteConnection) throws -> Void] = [
         8: { db in _ = try BodyRerender.run(db) },
+        9: { db in _ = try BodyConversion.run(db) },
     ]
 
     /// The version a fully migrated file has.
     static var currentVersion: Int { migrations.count }
 
-    /// Applies missing migrations. Refuses a file from a newer Folio.
-    static func migrate(_ db: SQLiteConnection) throws {
+    /// Applies missing migrations (up to `target`, which only tests set). Refuses a file from a
+    /// newer Folio.
+    static func migrate(_ db: SQLiteConnection, upTo target: Int = currentVersion) throws {
         let version = Int(try db.scalarInt("PRAGMA user_version"))
         if version > currentVersion {
             throw SQLiteError(code: 1, message: "\(db.path) has schema version \(version); this Folio knows up to \(currentVersion)")
         }
-        guard version < currentVersion else { return }
+        guard version < target else { return }
         try db.transaction {
-            for v in version..<currentVersion {
+            for v in version..<target {
                 if !migrations[v].isEmpty { try db.execute(migrations[v]) }
-                // A store created at this version has nothing to convert.
-                if version > 0, let data = dataMigrations[v] { try data(db) }
+                // On a store created here the tables are empty, and a conversion only tidies up.
+                if let data = dataMigrations[v] { try data(db) }
             }
-            try db.execute("PRAGMA user_version = \(currentVersion)")
+            try db.execute("PRAGMA user_version = \(target)")
         }
     }
 }

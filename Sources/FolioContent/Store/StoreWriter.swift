@@ -226,8 +226,8 @@ public struct StoreWriter: ~Copyable {
             .int(a.updatedAt.epochSeconds), .int(Int64(a.updatedAt.utcOffsetSeconds)),
             .text(a.language), .optional(a.canonicalURL), .int(Int64(a.readingTimeMinutes)), .int(Int64(a.wordCount)),
         ]
-        let body: [SQLValue] = [record.body.markdown.isEmpty ? .null : .text(record.body.markdown),
-                                .text(record.body.html), .text(record.body.text)]
+        let stored = record.storedBody
+        let body: [SQLValue] = [.blob(stored.served.bytes), stored.markdown.map(SQLValue.blob) ?? .null]
         let id: Int64
         var wasPublic = false
         if let existingID = existing {
@@ -244,7 +244,7 @@ public struct StoreWriter: ~Copyable {
                     updated_at = ?, updated_offset = ?, language = ?, canonical_url = ?, reading_time = ?, word_count = ?
                 WHERE id = ?
                 """).run(meta + [.int(id)])
-            try db.prepare("UPDATE article_bodies SET markdown = ?, html = ?, text = ? WHERE article_id = ?")
+            try db.prepare("UPDATE article_bodies SET served = ?, markdown = ? WHERE article_id = ?")
                 .run(body + [.int(id)])
             try db.prepare("DELETE FROM article_authors WHERE article_id = ?").run([.int(id)])
             try db.prepare("DELETE FROM article_tags WHERE article_id = ?").run([.int(id)])
@@ -261,7 +261,7 @@ public struct StoreWriter: ~Copyable {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """).run([a.id > 0 ? .int(a.id) : .null] + meta + [.text(record.status.rawValue), .int(Int64(time(nil))), .text(actor)])
             id = db.lastInsertRowID
-            try db.prepare("INSERT INTO article_bodies (article_id, markdown, html, text) VALUES (?, ?, ?, ?)")
+            try db.prepare("INSERT INTO article_bodies (article_id, served, markdown) VALUES (?, ?, ?)")
                 .run([.int(id)] + body)
         }
         try db.prepare("DELETE FROM slug_history WHERE old_slug = ?").run([.text(a.slug)])
