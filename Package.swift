@@ -48,7 +48,7 @@ let package = Package(
         .target(name: "FolioContent", dependencies: ["FolioJSON", "CSQLite", "CCmarkGFM", "CZlib", "CDeflate", "COpenSSL"], swiftSettings: strict),
         .target(
             name: "FolioAPI",
-            dependencies: ["FolioHTTP", "FolioJSON", "FolioContent", "FolioWebhooks", "CZlib", "COpenSSL", "CBrotli", "CZstd"],
+            dependencies: ["FolioHTTP", "FolioJSON", "FolioContent", "FolioWebhooks", "CZlib", "CDeflate", "COpenSSL", "CBrotli", "CZstd"],
             swiftSettings: strict
         ),
         // The content store on PostgreSQL (libpq), beside the embedded SQLite store.

@@ -14,7 +14,7 @@ PORT=${PORT:-18192}
 WORK=${WORK:-/tmp/folio-zipf}
 mkdir -p "$WORK"
 [ -x "$FOLIO" ] || (cd "$ROOT" && swift build -c release --product folio)
-DB=$WORK/corpus-$ARTICLES.sqlite
+DB=${DB:-$WORK/corpus-$ARTICLES.sqlite}
 [ -f "$DB" ] || "$FOLIO" generate --articles "$ARTICLES" --seed 7 --database "$DB"
 # A copy per run: a first start may migrate the store's format, and the corpus stays as generated.
 RUN_DB=$WORK/long-tail-run.sqlite
