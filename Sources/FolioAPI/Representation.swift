@@ -9,18 +9,22 @@ import Synchronization
 /// issue 15).
 public final class Representation: Sendable {
     let body: [UInt8]
-    /// The encoded bodies by `ContentCoding.rawValue`, once a client asked (nil before, and
-    /// always for small bodies).
-    private let encodedBodies = Mutex<[[UInt8]?]>([nil, nil, nil])
+    /// Each coding's body and 200 header lines, by `ContentCoding.rawValue`, once a client asked
+    /// (nil before, and always for small bodies).
+    private let encodings = Mutex<[(body: [UInt8], headers: [UInt8])?]>([nil, nil, nil])
+    /// Each coding's 304 header lines, made the first time one is sent.
+    private let encodedNotModified = Mutex<[[UInt8]?]>([nil, nil, nil])
     let etag: String
     /// Strong ETags of the encoded bodies, by `ContentCoding.rawValue`.
     let encodedETags: [String]
     let lastModified: Int64?
     let plainHeaders: [UInt8]
-    /// Header lines of each encoded 200 (empty for bodies too small to compress).
-    let encodedHeaders: [[UInt8]]
     let notModifiedHeaders: [UInt8]
-    let encodedNotModifiedHeaders: [[UInt8]]
+    /// What the header lines are made of (a coding's are made when it is first asked for: making
+    /// all eight sets on every miss was 4 % of a long-tail miss, issue 15).
+    private let contentType: String
+    private let vary: String?
+    private let extraHeaders: [UInt8]
 
     /// Bytes this entry holds, for the cache's byte bound: fixed when it is made, so it counts
     /// the encoded bodies it may come to hold at half the body (JSON articles compress to
@@ -38,31 +42,38 @@ public final class Representation: Sendable {
          policy: HeaderPolicy, stitch: GzipStitch? = nil) {
         self.body = body
         self.stitch = stitch
-        // With a stored body inside, its digest stands for its bytes: the tag hashes ~3 KB, not 24.
+        self.contentType = contentType
+        self.vary = vary
+        self.extraHeaders = extraHeaders
+        // With a stored body inside, its digest stands for its bytes: the tag hashes ~4 KB, not 15.
         let hash = stitch.map { Digest.sha256Prefix(Self.etagBasis(body, $0)) } ?? Digest.sha256Prefix(body)
         etag = "\"" + hash + "\""
         encodedETags = ContentCoding.allCases.map { "\"" + hash + $0.etagSuffix + "\"" }
         self.lastModified = lastModified
-        let compressible = body.count >= Self.compressThreshold
+        plainHeaders = Self.headers(etag: etag, coding: nil, notModified: false, contentType: contentType, lastModified: lastModified,
+                                    vary: vary, extraHeaders: extraHeaders, policy: policy)
+        notModifiedHeaders = Self.headers(etag: etag, coding: nil, notModified: true, contentType: contentType,
+                                          lastModified: lastModified, vary: vary, extraHeaders: extraHeaders, policy: policy)
+        cost = body.count + (body.count >= Self.compressThreshold ? body.count / 2 : 0) + plainHeaders.count * 2 + 256
+    }
 
-        func headers(etag: String, coding: ContentCoding?, notModified: Bool) -> [UInt8] {
-            var r = HTTPResponse(status: 200)
-            if !notModified { r.addContentType(contentType) }
-            if let coding, !notModified { r.addHeader("Content-Encoding", coding.token) }
-            r.addHeader("ETag", etag)
-            if let lastModified { r.addHeader("Last-Modified", HTTPDate.format(lastModified)) }
-            r.addHeader("Cache-Control", policy.cacheControl)
-            r.addHeader("Vary", vary ?? policy.vary)
-            r.headerBytes.append(contentsOf: policy.staticCORS)
-            if !notModified { r.headerBytes.append(contentsOf: extraHeaders) }
-            return r.headerBytes
-        }
-        plainHeaders = headers(etag: etag, coding: nil, notModified: false)
-        notModifiedHeaders = headers(etag: etag, coding: nil, notModified: true)
-        let etags = encodedETags
-        encodedHeaders = ContentCoding.allCases.map { compressible ? headers(etag: etags[$0.rawValue], coding: $0, notModified: false) : [] }
-        encodedNotModifiedHeaders = ContentCoding.allCases.map { headers(etag: etags[$0.rawValue], coding: $0, notModified: true) }
-        cost = body.count + (compressible ? body.count / 2 : 0) + plainHeaders.count * 2 + 256
+    private static func headers(etag: String, coding: ContentCoding?, notModified: Bool, contentType: String, lastModified: Int64?,
+                                vary: String?, extraHeaders: [UInt8], policy: HeaderPolicy) -> [UInt8] {
+        var r = HTTPResponse(status: 200)
+        if !notModified { r.addContentType(contentType) }
+        if let coding, !notModified { r.addHeader("Content-Encoding", coding.token) }
+        r.addHeader("ETag", etag)
+        if let lastModified { r.addHeader("Last-Modified", HTTPDate.format(lastModified)) }
+        r.addHeader("Cache-Control", policy.cacheControl)
+        r.addHeader("Vary", vary ?? policy.vary)
+        r.headerBytes.append(contentsOf: policy.staticCORS)
+        if !notModified { r.headerBytes.append(contentsOf: extraHeaders) }
+        return r.headerBytes
+    }
+
+    private func headers(_ coding: ContentCoding, notModified: Bool, policy: HeaderPolicy) -> [UInt8] {
+        Self.headers(etag: encodedETags[coding.rawValue], coding: coding, notModified: notModified, contentType: contentType,
+                     lastModified: lastModified, vary: vary, extraHeaders: extraHeaders, policy: policy)
     }
 
     /// What a stitched body's ETag hashes: the bytes around the stored body, and the stored
@@ -79,20 +90,28 @@ public final class Representation: Sendable {
     }
 
     /// Whether the body in `coding` has been made (for tests).
-    func holdsEncodedBody(_ coding: ContentCoding) -> Bool { encodedBodies.withLock { $0[coding.rawValue] != nil } }
+    func holdsEncodedBody(_ coding: ContentCoding) -> Bool { encodings.withLock { $0[coding.rawValue] != nil } }
 
-    /// The body in `coding`, compressed now if no client asked for it before. (Two loops asking
-    /// at once may both compress; one result is kept.) Nil if the library fails: the plain body
-    /// is sent.
-    func encoded(_ coding: ContentCoding, policy: HeaderPolicy) -> [UInt8]? {
-        if let done = encodedBodies.withLock({ $0[coding.rawValue] }) { return done }
+    /// The body in `coding` and its header lines, compressed now if no client asked for it
+    /// before. (Two loops asking at once may both compress; one result is kept.) Nil if the
+    /// library fails: the plain body is sent.
+    func encoded(_ coding: ContentCoding, policy: HeaderPolicy) -> (body: [UInt8], headers: [UInt8])? {
+        if let done = encodings.withLock({ $0[coding.rawValue] }) { return done }
         let stitched = coding == .gzip ? stitch?.gzip(body, level: policy.gzipLevel) : nil
         guard let made = stitched ?? coding.encode(body, policy: policy) else { return nil }
-        return encodedBodies.withLock { stored in
+        let entry = (body: made, headers: headers(coding, notModified: false, policy: policy))
+        return encodings.withLock { stored in
             if let kept = stored[coding.rawValue] { return kept }
-            stored[coding.rawValue] = made
-            return made
+            stored[coding.rawValue] = entry
+            return entry
         }
+    }
+
+    private func notModifiedHeaders(_ coding: ContentCoding, policy: HeaderPolicy) -> [UInt8] {
+        if let done = encodedNotModified.withLock({ $0[coding.rawValue] }) { return done }
+        let made = headers(coding, notModified: true, policy: policy)
+        encodedNotModified.withLock { $0[coding.rawValue] = made }
+        return made
     }
 
     /// The response for `request`: 304 when its validators match, else the body in the coding
@@ -101,9 +120,9 @@ public final class Representation: Sendable {
         let coding = compressible ? AcceptEncoding.choose(request.headerBytes("accept-encoding")) : nil
         var response: HTTPResponse
         if isNotModified(request) {
-            response = HTTPResponse(status: 304, headerBytes: coding.map { encodedNotModifiedHeaders[$0.rawValue] } ?? notModifiedHeaders)
+            response = HTTPResponse(status: 304, headerBytes: coding.map { notModifiedHeaders($0, policy: policy) } ?? notModifiedHeaders)
         } else if let coding, let encoded = encoded(coding, policy: policy) {
-            response = HTTPResponse(status: 200, headerBytes: encodedHeaders[coding.rawValue], body: encoded)
+            response = HTTPResponse(status: 200, headerBytes: encoded.headers, body: encoded.body)
         } else {
             response = HTTPResponse(status: 200, headerBytes: plainHeaders, body: body)
         }

@@ -59,6 +59,29 @@ import Testing
         #expect(snap.related(to: me, limit: 0).isEmpty)
     }
 
+    /// Keeping the best few as they come ranks exactly as sorting every candidate did, ties
+    /// (equal scores, broken by recency) and repeated authors or tags included.
+    @Test(arguments: [1, 3, 5, 12]) func relatedMatchesASortOfAllCandidates(limit: Int) {
+        var rng = SplitMix64(seed: UInt64(limit))
+        let authors = ["x", "y", "z"], tags = ["t1", "t2", "t3"]
+        var articles: [Article] = []
+        for id in 1...400 {
+            let a = (0..<Int(rng.next() % 3 + 1)).map { _ in authors[Int(rng.next() % 3)] }
+            let t = (0..<Int(rng.next() % 4)).map { _ in tags[Int(rng.next() % 3)] }
+            articles.append(article(Int64(id), Int64(rng.next() % 50), authors: a, tags: t))  // many equal dates
+        }
+        let snap = ContentSnapshot(data(articles), generation: 1)
+        let window = ContentSnapshot.relatedWindow(limit: limit)
+        for me in articles.prefix(80) {
+            let myRef = snap.ref(ofArticleID: me.id)
+            var scores: [ArticleRef: UInt32] = [:]
+            for slug in Set(me.authors) { for p in snap.articleRefs(author: slug).prefix(window) where p != myRef { scores[p, default: 0] += 1 << 16 } }
+            for slug in Set(me.tags) { for p in snap.articleRefs(tag: slug).prefix(window) where p != myRef { scores[p, default: 0] += 1 } }
+            let expected = scores.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(limit).map { snap.article(at: $0.key).id }
+            #expect(snap.related(to: me, limit: limit).map(\.id) == expected, "article \(me.id)")
+        }
+    }
+
     @Test func relatedLooksOnlyAtTheWindow() {
         // 100 articles by x; the related feed of the newest considers at most the window.
         let articles = (1...100).map { article(Int64($0), Int64($0), authors: ["x"]) }
