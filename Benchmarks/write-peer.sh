@@ -18,9 +18,12 @@ PEER_DB=$WORK/peer-writes.sqlite
 PEERBIN=$ROOT/Benchmarks/.build/release/PeerHummingbird
 [ -x "$PEERBIN" ] || (cd "$ROOT/Benchmarks" && swift build -c release --product PeerHummingbird)
 if [ ! -f "$PEER_TEMPLATE" ]; then
-  python3 - "$DB" "$PEER_TEMPLATE" <<'PY'
+  python3 - "$DB" "$PEER_TEMPLATE" "$(dirname "$0")/scripts" <<'PY'
 import sqlite3, sys
+sys.path.insert(0, sys.argv[3])
+import folio_store
 c = sqlite3.connect(sys.argv[2])
+folio_store.register(c)
 c.executescript("""
 PRAGMA journal_mode=WAL;
 CREATE TABLE articles (id INTEGER PRIMARY KEY, slug TEXT NOT NULL UNIQUE, title TEXT NOT NULL,
@@ -32,7 +35,7 @@ CREATE TABLE changes (seq INTEGER PRIMARY KEY AUTOINCREMENT, entity_id INTEGER N
 """)
 c.execute("ATTACH ? AS f", (sys.argv[1],))
 c.executescript("""
-INSERT INTO articles SELECT a.id, a.slug, a.title, a.excerpt, a.published_at, '[]', '[]', coalesce(b.markdown, b.text)
+INSERT INTO articles SELECT a.id, a.slug, a.title, a.excerpt, a.published_at, '[]', '[]', coalesce(folio_markdown(b.markdown), folio_body_text(b.served))
   FROM f.articles a JOIN f.article_bodies b ON b.article_id = a.id WHERE a.slug NOT LIKE 'load-%';
 INSERT INTO article_search(article_search) VALUES('rebuild');
 """)

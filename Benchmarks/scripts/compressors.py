@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
 """The compressor comparison of issue 15: ratio and CPU per article for gzip (zlib), Brotli and
-zstd at several levels, through Python's bindings to the same C libraries Folio links (zlib,
-libbrotli, libzstd), on real article responses.
+zstd at several levels, through Python's bindings to the C libraries Folio links (zlib, libdeflate,
+libbrotli, libzstd; `pip install brotli zstandard deflate`), on real article responses.
 
     compressors.py ARTICLES.json     (a JSON array of response bodies; see compressors.sh)
 """
-import brotli, json, statistics, sys, time, zlib, zstandard
+import brotli, deflate, json, statistics, sys, time, zlib, zstandard
 
 bodies = [b.encode() for b in json.load(open(sys.argv[1]))]
 total = sum(map(len, bodies))
@@ -16,7 +16,9 @@ def gzip_(level):
         return c.compress(b) + c.flush()
     return f
 
-cases = [("gzip", l, gzip_(l)) for l in (1, 2, 4, 6, 9)]
+cases = [("gzip (zlib)", l, gzip_(l)) for l in (1, 2, 4, 6, 9)]
+# libdeflate through the `deflate` package from PyPI (it bundles its own libdeflate build).
+cases += [("gzip (libdeflate)", l, (lambda l: lambda b: deflate.gzip_compress(b, l))(l)) for l in (1, 2, 4, 6, 9, 12)]
 cases += [("br", q, (lambda q: lambda b: brotli.compress(b, quality=q, lgwin=22))(q)) for q in (1, 3, 4, 5, 6, 9, 11)]
 cases += [("zstd", l, (lambda c: lambda b: c.compress(b))(zstandard.ZstdCompressor(level=l))) for l in (1, 3, 6, 9, 19)]
 

@@ -8,13 +8,16 @@ what the export leaves to the server, so every peer serves exactly Folio's conte
 body_markdown is dropped (the peers do not render Markdown).
 Usage: peer-doc.py EXPORT.json DATABASE.sqlite FOLIO_BASE_URL OUT.json
 """
-import http.client, json, sqlite3, sys, urllib.parse
+import http.client, json, os, sqlite3, sys, urllib.parse
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import folio_store
 
 export_path, db_path, base, out_path = sys.argv[1:5]
 doc = json.load(open(export_path, encoding="utf-8"))
 db = sqlite3.connect(db_path)
+folio_store.register(db)
 rows = {r[0]: r[1:] for r in db.execute(
-    "SELECT a.slug, a.published_at, a.reading_time, a.word_count, b.html, b.text "
+    "SELECT a.slug, a.published_at, a.reading_time, a.word_count, folio_body_html(b.served), folio_body_text(b.served) "
     "FROM articles a JOIN article_bodies b ON b.article_id = a.id")}
 u = urllib.parse.urlsplit(base)
 conn = http.client.HTTPConnection(u.hostname, u.port)

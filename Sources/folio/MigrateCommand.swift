@@ -12,6 +12,9 @@ struct MigrateCommand: ParsableCommand {
 
     @OptionGroup var store: StoreOptions
 
+    @Flag(help: "After migrating a SQLite file, rewrite it without its free pages (an upgrade from schema 9 or older frees about half of it; needs that much free disk while it runs).")
+    var vacuum = false
+
     func run() throws {
         if let url = try store.resolvedDatabaseURL() {
             guard PostgresStore.isPostgresURL(url) else { throw RunFailure("--database-url must be postgres://… or postgresql://…") }
@@ -27,6 +30,10 @@ struct MigrateCommand: ParsableCommand {
         do {
             let db = try SQLiteStore(path: path)
             print("migrated \(db.location): \(try db.articleCount()) articles")
+            if vacuum {
+                let (before, after) = try db.vacuum()
+                print("vacuumed: \(before / 1_048_576) MiB -> \(after / 1_048_576) MiB")
+            }
         } catch {
             throw RunFailure("cannot migrate \(path): \(error)")
         }

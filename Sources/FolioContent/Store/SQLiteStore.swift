@@ -214,6 +214,18 @@ public final class SQLiteStore: ArticleRepository {
         }
     }
 
+    /// Rewrites the file without its free pages (after an upgrade moved the bodies to their
+    /// stored form, the old ones' pages stay free until this). Needs about the file's size again
+    /// in free disk space while it runs, and takes the store for itself.
+    public func vacuum() throws -> (before: Int64, after: Int64) {
+        try connection.withLock { db in
+            let before = try db.scalarInt("PRAGMA page_count") * db.scalarInt("PRAGMA page_size")
+            try db.execute("PRAGMA wal_checkpoint(TRUNCATE); VACUUM; PRAGMA wal_checkpoint(TRUNCATE)")
+            let after = try db.scalarInt("PRAGMA page_count") * db.scalarInt("PRAGMA page_size")
+            return (before, after)
+        }
+    }
+
     /// Checkpoints the WAL and optimises the FTS index (after big imports).
     public func optimize() throws {
         try connection.withLock { db in
