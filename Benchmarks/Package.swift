@@ -12,6 +12,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1"),
         .package(url: "https://github.com/vapor/vapor", exact: "4.122.3"),
+        .package(url: "https://github.com/adam-fowler/compress-nio", exact: "1.5.0"),
         .package(path: ".."),
     ],
     targets: [
@@ -22,7 +23,8 @@ let package = Package(
         .systemLibrary(name: "CSQLitePeer", path: "Sources/CSQLitePeer"),
         .executableTarget(
             name: "PeerHummingbird",
-            dependencies: ["PeerModel", "CSQLitePeer", .product(name: "Hummingbird", package: "hummingbird")]
+            dependencies: ["PeerModel", "CSQLitePeer", .product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "CompressNIO", package: "compress-nio")]
         ),
         .executableTarget(
             name: "PeerVapor",

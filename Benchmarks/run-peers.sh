@@ -14,7 +14,8 @@
 # Usage: Benchmarks/run-peers.sh [SECS=10] [RUNS=3]
 #   env: SKIP_BUILD=1, OUT=dir (default Benchmarks/out), NO_RESULTS=1 (print only),
 #        ONLY="folio hummingbird vapor nginx floor" (subset of servers; "none": only the interleaved
-#        rounds), PIPELINE=16, INTERLEAVE=5 (0: skip)
+#        rounds), PIPELINE=16, INTERLEAVE=5 (0: skip), LONG_TAIL=1 (then long-tail-peers.sh: the same
+#        servers on 100,000 articles, uniform random slugs with and without gzip, filtered lists)
 source "$(dirname "$0")/scripts/lib.sh"
 SECS=${1:-10}
 RUNS=${2:-3}
@@ -266,4 +267,12 @@ if [ -z "${NO_RESULTS:-}" ]; then
   [ -f "$BENCH/RESULTS.md" ] || echo "# Results" > "$BENCH/RESULTS.md"
   { echo; cat "$OUT/peers-section.md"; } >> "$BENCH/RESULTS.md"
   log "appended to Benchmarks/RESULTS.md"
+fi
+
+# ---- the long tail (issue 15) ------------------------------------------------------------------
+# With LONG_TAIL=1: the same three servers on 100,000 generated articles, uniform random slugs
+# (without and with gzip), random filtered lists and a repeated slug (long-tail-peers.sh).
+if [ -n "${LONG_TAIL:-}" ]; then
+  log "long tail: Folio, Hummingbird and Vapor on 100,000 articles"
+  SKIP_BUILD=1 "$BENCH/long-tail-peers.sh"
 fi

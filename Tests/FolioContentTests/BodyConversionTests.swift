@@ -36,6 +36,10 @@ import Testing
             #expect(try db.scalarString("PRAGMA integrity_check") == "ok")
             try db.execute("INSERT INTO article_search(article_search, rank) VALUES('integrity-check', 1)")
         }
+        // The old table's pages are free until a vacuum gives them back.
+        let (before, after) = try store.vacuum()
+        #expect(after < before, "\(before) -> \(after) bytes")
+        #expect(try store.loadRecord(slug: "odd-one")?.body == expected["odd-one"])
         let bodies = try BodyStore(path: path)
         let id = try #require(try store.loadRecord(slug: "odd-one")).article.id
         #expect(try bodies.body(id: id).html == "<p>Ünïcödé \"quotes\" \\\\ 😀</p>")

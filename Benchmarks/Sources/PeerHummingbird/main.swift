@@ -1,6 +1,7 @@
 // Hummingbird 2 peer: the three compared routes served the idiomatic way (router, Codable
 // responses through the context's JSONEncoder). One NIO event-loop thread, like Folio's one loop.
 // Usage: PeerHummingbird PEER_DOC [PORT]
+import CompressNIO
 import Foundation
 import Hummingbird
 import NIOPosix
@@ -23,9 +24,20 @@ struct ListQuery: Decodable {
 let store = try PeerStore.load(path: peerDocumentPath())
 let router = Router(context: PeerContext.self)
 
-router.get("/api/v1/articles/:slug") { _, context -> ArticleResponse in
+// gzip when the client accepts it (the long-tail scenarios, issue 15): the response encoded, then
+// compressed with CompressNIO (zlib at its default level), as hummingbird-compression's
+// middleware does; that package is not in this machine's mirror, its dependency is.
+router.get("/api/v1/articles/:slug") { request, context -> Response in
     let slug = try context.parameters.require("slug")
-    do { return try store.article(slug: slug) } catch { throw HTTPError(.notFound) }
+    let article: ArticleResponse
+    do { article = try store.article(slug: slug) } catch { throw HTTPError(.notFound) }
+    var body = ByteBuffer(bytes: try context.responseEncoder.encode(article))
+    var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
+    if request.headers[.acceptEncoding]?.contains("gzip") == true {
+        body = try body.compress(with: .gzip())
+        headers[.contentEncoding] = "gzip"
+    }
+    return Response(status: .ok, headers: headers, body: .init(byteBuffer: body))
 }
 
 router.get("/api/v1/articles") { request, _ -> EditedResponse<ArticleListResponse> in

@@ -35,6 +35,12 @@ public struct PeerDocument: Decodable, Sendable {
     public let authors: [Author]
     public let tags: [Tag]
     public let articles: [Article]
+
+    public init(authors: [Author], tags: [Tag], articles: [Article]) {
+        self.authors = authors
+        self.tags = tags
+        self.articles = articles
+    }
 }
 
 // MARK: Response models
@@ -183,11 +189,19 @@ public final class PeerStore: Sendable {
     let byTag: [String: [Int]]
     let byAuthor: [String: [Int]]
 
-    /// Loads the peer document (path from argv[1] or `PEER_DOC`).
+    /// Loads the peer document (path from argv[1] or `PEER_DOC`). A `.jsonl` document (the
+    /// long-tail corpus, too large for one JSON text: Benchmarks/scripts/peer-doc-api.py) has
+    /// `{"authors":[…],"tags":[…]}` on its first line and one article per line after it.
     public static func load(path: String) throws -> PeerStore {
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
-        let doc = try JSONDecoder().decode(PeerDocument.self, from: data)
-        return PeerStore(doc)
+        guard path.hasSuffix(".jsonl") else { return PeerStore(try JSONDecoder().decode(PeerDocument.self, from: data)) }
+        struct Head: Decodable { let authors: [PeerDocument.Author]; let tags: [PeerDocument.Tag] }
+        let decoder = JSONDecoder()
+        var lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true)[...]
+        guard let first = lines.popFirst() else { throw PeerError.notFound }
+        let head = try decoder.decode(Head.self, from: first)
+        let articles = try lines.map { try decoder.decode(PeerDocument.Article.self, from: $0) }
+        return PeerStore(PeerDocument(authors: head.authors, tags: head.tags, articles: articles))
     }
 
     public init(_ doc: PeerDocument) {

@@ -20,6 +20,8 @@ try LoggingSystem.bootstrap(from: &env)
 let app = try await Application.make(env, .shared(MultiThreadedEventLoopGroup(numberOfThreads: 1)))
 app.http.server.configuration.hostname = "127.0.0.1"
 app.http.server.configuration.port = peerPort()
+// gzip for clients that accept it (NIO's HTTPResponseCompressor, zlib), as a Vapor user enables it.
+app.http.server.configuration.responseCompression = .enabled
 ContentConfiguration.global.use(encoder: peerEncoder(), for: .json)
 
 app.get("api", "v1", "articles", ":slug") { req async throws -> ArticleResponse in
