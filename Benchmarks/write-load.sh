@@ -15,7 +15,7 @@ PORT=${PORT:-18192}
 WORK=${WORK:-/tmp/folio-zipf}
 mkdir -p "$WORK"
 [ -x "$FOLIO" ] || (cd "$ROOT" && swift build -c release --product folio)
-CORPUS=$WORK/corpus-$ARTICLES.sqlite
+CORPUS=${CORPUS:-$WORK/corpus-$ARTICLES.sqlite}
 [ -f "$CORPUS" ] || "$FOLIO" generate --articles "$ARTICLES" --seed 7 --database "$CORPUS"
 [ -f "$WORK/slugs.txt" ] || python3 -c "import sqlite3,sys; [print(r[0]) for r in sqlite3.connect(sys.argv[1]).execute('select slug from articles order by id')]" "$CORPUS" > "$WORK/slugs.txt"
 # Every write creates an article: run on a copy, so that each run starts from the same corpus

@@ -13,7 +13,7 @@ ROUNDS=${ROUNDS:-3}
 DURATION=${DURATION:-10}
 WORK=${WORK:-/tmp/folio-zipf}
 PORT=${PORT:-18320}
-CORPUS=$WORK/corpus-100000.sqlite
+CORPUS=${CORPUS:-$WORK/corpus-100000.sqlite}
 PEER_TEMPLATE=$WORK/peer-template.sqlite
 PEERBIN=$ROOT/Benchmarks/.build/release/PeerHummingbird
 [ -f "$CORPUS" ] && [ -f "$PEER_TEMPLATE" ] && [ -x "$PEERBIN" ] || { echo "run write-load.sh and write-peer.sh once first" >&2; exit 1; }

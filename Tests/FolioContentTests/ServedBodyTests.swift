@@ -82,6 +82,10 @@ import Testing
     @Test func damagedFormsAreRefused() throws {
         #expect(ServedBody(stored: []) == nil)
         #expect(ServedBody(stored: [UInt8](repeating: 7, count: 40)) == nil)
+        // A header with no stream after it, and a plain body shorter than its header says.
+        let header = Array(ServedBody(html: "", text: "").bytes.prefix(ServedBody.headerSize))
+        #expect(ServedBody(stored: header) == nil)
+        #expect(ServedBody(stored: Array(ServedBody(html: "<p>x</p>", text: "x", compress: false).bytes.dropLast())) == nil)
         var bytes = ServedBody(html: "<p>x</p>", text: "x").bytes
         bytes[ServedBody.headerSize + 1] ^= 0xFF
         if let damaged = ServedBody(stored: bytes) {

@@ -50,7 +50,9 @@ public struct ServedBody: Sendable, Hashable {
     public init?(stored: [UInt8]) {
         guard stored.count >= Self.headerSize, stored[0] <= 1 else { return nil }
         bytes = stored
-        guard Int(textOffset) <= length else { return nil }
+        guard Int(textOffset) <= length,
+              isDeflated ? stored.count >= Self.headerSize + Self.finalBlock.count : stored.count - Self.headerSize == length
+        else { return nil }
     }
 
     /// The served form of `html` and `text`, deflated unless `compress` is false (bodies from a
