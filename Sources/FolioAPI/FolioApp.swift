@@ -167,11 +167,10 @@ public final class FolioApp: Sendable {
         return .deferred { [self] in buildMiss(request, key: key, build) }
     }
 
-    /// On a store whose body reads cross the network (PostgreSQL), or while reads wait for the
-    /// disk (`BodyStore.readsAreSlow`), the miss is built off the event loop; otherwise a body
-    /// read is cheaper than the hop and stays on it.
+    /// On a store whose body reads cross the network (PostgreSQL), the miss is built off the
+    /// event loop; on SQLite a body read is cheaper than the hop and stays on it.
     func miss(_ request: HTTPRequest, key: CacheKey, _ build: @escaping @Sendable (ContentSnapshot) throws(APIError) -> Built) -> HTTPResponse {
-        if bodies?.readsAreSlow == true {
+        if bodies?.isRemote == true {
             return .deferred(background: false) { [self] in buildMiss(request, key: key, build) }
         }
         return buildMiss(request, key: key, build)

@@ -24,8 +24,6 @@ struct Configuration {
     var responseCacheEntries = 10_000
     var responseCacheBytes = 64 << 20
     var bodyCacheBytes = 64 << 20
-    /// A body read slower than this moves misses off the event loops for a while (`BodyStore`).
-    var bodyReadSlowMilliseconds = 2
     var sampleContent = "Config/sample-content"
     /// The store named in the file (`--database` and FOLIO_DATABASE come first).
     var database: String?
@@ -76,7 +74,7 @@ struct Configuration {
 
     static let topKeys: Set<String> = [
         "host", "port", "threads", "public", "log_level", "log_format", "access_log", "access_log_file", "cache_control",
-        "cors_origins", "drain_timeout", "limits", "response_cache", "body_cache_bytes", "body_read_slow_ms", "sample_content", "database",
+        "cors_origins", "drain_timeout", "limits", "response_cache", "body_cache_bytes", "sample_content", "database",
         "public_url", "article_url", "author_url", "search", "admin", "surrogate_key_header", "gzip_level", "brotli_quality", "zstd_level", "tls",
         "editorial", "webhooks", "store",
     ]
@@ -161,7 +159,6 @@ struct Configuration {
             case "cors_origins": corsOrigins = try file.strings(v, key)
             case "drain_timeout": http.drainTimeout = try file.seconds(v, key)
             case "body_cache_bytes": bodyCacheBytes = try file.int(v, key, 0...(1 << 40))
-            case "body_read_slow_ms": bodyReadSlowMilliseconds = try file.int(v, key, 1...60_000)
             case "response_cache":
                 let rc = try file.object(v, key)
                 try file.refuseUnknown(rc, known: ["max_entries", "max_bytes"], prefix: "response_cache.")

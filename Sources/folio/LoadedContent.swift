@@ -27,7 +27,7 @@ struct LoadedContent {
     /// Opens the store read-write, or read-only when this process cannot write the file or its
     /// folder (`store.isReadOnly`; an empty read-only store stays empty).
     static func open(databasePath: String, sampleContent: String, bodyCacheBytes: Int, searchConnections: Int,
-                     revisionsKept: Int = 0, bodyReadSlowSeconds: Double = BodyStore.defaultSlowReadSeconds) throws -> LoadedContent {
+                     revisionsKept: Int = 0) throws -> LoadedContent {
         let store = try SQLiteStore(path: databasePath, access: .readWriteIfPossible)
         var imported: String?
         if !store.isReadOnly, FileManager.default.fileExists(atPath: sampleContent),
@@ -36,7 +36,7 @@ struct LoadedContent {
         }
         let snapshot = ContentSnapshot(try store.loadContent(), generation: 1)
         let snapshots = SnapshotHolder(snapshot)
-        let bodies = try BodyStore(path: databasePath, cacheBytes: bodyCacheBytes, slowReadSeconds: bodyReadSlowSeconds)
+        let bodies = try BodyStore(path: databasePath, cacheBytes: bodyCacheBytes)
         return LoadedContent(
             snapshots: snapshots, bodies: bodies, store: store,
             search: try SearchIndex(path: databasePath, connections: searchConnections),

@@ -93,8 +93,7 @@ struct ServeCommand: ParsableCommand {
             do {
                 content = try LoadedContent.open(databasePath: databasePath, sampleContent: config.sampleContent,
                                                  bodyCacheBytes: config.bodyCacheBytes, searchConnections: config.searchScheduler.workers,
-                                                 revisionsKept: config.editorial.revisionsKept,
-                                                 bodyReadSlowSeconds: Double(config.bodyReadSlowMilliseconds) / 1000)
+                                                 revisionsKept: config.editorial.revisionsKept)
             } catch {
                 throw RunFailure("cannot open the content store \(databasePath): \(error)")
             }
@@ -159,12 +158,6 @@ struct ServeCommand: ParsableCommand {
                     ("folio_search_merge_steps_total", "Full-text index merge steps run while writes were quiet.", Double(merges.count)),
                     ("folio_search_merge_step_seconds_max", "The longest merge step (a write arriving meanwhile waits for it).", merges.longestSeconds),
                 ]
-            }
-        }
-        if !content.bodies.isRemote {
-            metrics.addGauges { [bodies = content.bodies] in
-                [("folio_body_reads_slow_total", "Body reads slower than body_read_slow_ms (each moves misses off the event loops for 5 s).",
-                  Double(bodies.slowReads))]
             }
         }
         metrics.addGauges { [snapshots = content.snapshots, cache = app.cache, scheduler = app.searchScheduler] in

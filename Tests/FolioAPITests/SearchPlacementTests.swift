@@ -29,27 +29,6 @@ import Testing
         #expect((raw(unique).deferred != nil) == offLoop, "\(target)")
     }
 
-    /// While body reads wait for the disk (one was slower than `body_read_slow_ms`), an article
-    /// miss is built on a worker, and still answers what the loop would have; when reads are fast
-    /// it stays on the loop.
-    @Test func slowBodyReadsMoveArticleMissesOffTheLoop() throws {
-        let slow = try Fixture(extra: 3, slowBodyReads: true)
-        let target = "/api/v1/articles/paging-article-1"
-        func raw(_ f: Fixture, _ t: String) -> HTTPResponse { f.responder.respond(to: HTTPRequest(method: .get, target: t)) }
-        #expect(raw(slow, target + "?fields=slug").deferred == nil, "no body read yet: nothing was slow")
-        let first = slow.get(target + "?fields=slug,html")  // reads a body, which counts as slow
-        #expect(first.status == 200)
-        #expect(slow.app.bodies?.readsAreSlow == true && slow.app.bodies?.slowReads == 1)
-        #expect(raw(slow, target).deferred != nil, "built off the loop while reads are slow")
-        let answered = slow.get(target + "?fields=slug,text")
-        #expect(answered.status == 200)
-        #expect((try answered.json()["data"] as? [String: Any])?["text"] as? String == "Body of article 1 with a tag & an ampersand, “quotes” and Ağdam.")
-        let fast = try Fixture(extra: 3)
-        _ = fast.get(target + "?fields=slug,html")
-        #expect(fast.app.bodies?.readsAreSlow == false)
-        #expect(raw(fast, target).deferred == nil)
-    }
-
     @Test func aPercentEncodedQSearches() throws {
         let plain = Self.fixture.get("/api/v1/articles?q=article&fields=slug")
         let encoded = Self.fixture.get("/api/v1/articles?%71=article&fields=slug")

@@ -49,8 +49,7 @@ final class Fixture: Sendable {
     let app: FolioApp
     let responder: APIResponder
 
-    /// `slowBodyReads`: every body read counts as slow (as when the file is not in memory).
-    init(extra: Int = 120, slowBodyReads: Bool = false) throws {
+    init(extra: Int = 120) throws {
         let path = folder.file("folio.sqlite")
         let store = try SQLiteStore(path: path)
         _ = try SampleContent.loadIfEmpty(store: store, from: sampleFolder)
@@ -64,8 +63,8 @@ final class Fixture: Sendable {
         }
         try store.apply(ContentBatch(authors: [ada], tags: [Tag(slug: "paging", name: "Paging & <Tests>")], articles: records))
         let snapshot = ContentSnapshot(try store.loadContent(), generation: 1)
-        app = FolioApp(snapshots: SnapshotHolder(snapshot), bodies: try BodyStore(path: path, slowReadSeconds: slowBodyReads ? 0 : BodyStore.defaultSlowReadSeconds),
-                       search: try SearchIndex(path: path), cache: ResponseCache(maxEntries: 1000, maxBytes: 32 << 20), policy: HeaderPolicy(), health: HealthState(),
+        app = FolioApp(snapshots: SnapshotHolder(snapshot), bodies: try BodyStore(path: path), search: try SearchIndex(path: path),
+                       cache: ResponseCache(maxEntries: 1000, maxBytes: 32 << 20), policy: HeaderPolicy(), health: HealthState(),
                        urls: PublicURLs(api: "https://api.aircenter.az"), changesLog: try ChangesLog(path: path))
         app.health.markReady()
         responder = APIResponder(router: app.makeRouter(), staticFiles: nil, metrics: Metrics())

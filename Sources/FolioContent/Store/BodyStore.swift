@@ -7,14 +7,7 @@ import Synchronization
 /// Cost on an event loop: a hit is a dictionary lookup under a mutex. A
 /// miss is one primary-key read of a ~5 KB blob on a read-only WAL connection from a small
 /// pool, and it never waits for the writer, because WAL readers do not block on writers. That is
-/// cheaper than a hop to a worker thread, so handlers may call `served(id:)` directly on the loop
-/// while `readsAreSlow` is false.
-///
-/// Unless the file is not in memory: then a read waits for the disk (on this machine, behind the
-/// checkpointer's writes: 5–50 ms, and up to a second), and every connection of that loop waits
-/// with it (`perf`/`/proc/…/stack`: the loop in `pread64` → `folio_wait_bit_common`, issue 13's
-/// "unexplained stalls"). So each read is timed, and one slower than `slowReadSeconds` marks
-/// reads as slow for `slowWindowSeconds`: handlers build misses on worker threads meanwhile.
+/// cheaper than a hop to a worker thread, so handlers may call `served(id:)` directly on the loop.
 /// Call `invalidate(articleID:)` (or `invalidateAll()`) after a write.
 public final class BodyStore: Sendable {
     /// Default cache budget: 64 MiB.
@@ -26,26 +19,13 @@ public final class BodyStore: Sendable {
     /// A miss is a network round trip (PostgreSQL): handlers must not read a body on an event
     /// loop, and build such responses on the deferred path instead.
     public let isRemote: Bool
-    /// A read slower than this (seconds) marks reads as slow (`body_read_slow_ms`).
-    public let slowReadSeconds: Double
-    /// How long reads stay marked slow after a slow one.
-    public static let slowWindowSeconds = 5.0
-    /// `MonotonicSeconds` until which reads count as slow, as a bit pattern.
-    private let slowUntil = Atomic<UInt64>(0)
-    private let slowReadCount = Atomic<Int>(0)
-
-    /// Default `slowReadSeconds`: a read from memory takes 10–150 µs, one from this machine's
-    /// disk milliseconds.
-    public static let defaultSlowReadSeconds = 0.002
 
     /// Opens `connections` read-only connections to the store at `path`.
-    public init(path: String, cacheBytes: Int = BodyStore.defaultCacheBytes, connections: Int = 4,
-                slowReadSeconds: Double = BodyStore.defaultSlowReadSeconds) throws {
+    public init(path: String, cacheBytes: Int = BodyStore.defaultCacheBytes, connections: Int = 4) throws {
         let pool = try ReadPool(path: path, connections: connections)
         load = { id in try pool.with { db in try ContentLoader.servedBody(db, id: id) } }
         cache = Mutex(BodyCache(budget: cacheBytes))
         isRemote = false
-        self.slowReadSeconds = slowReadSeconds
     }
 
     /// Bodies from another store (`load` reads one by id), behind the same cache. They are
@@ -54,17 +34,7 @@ public final class BodyStore: Sendable {
         self.load = { id in try load(id).map { ServedBody(html: $0.html, text: $0.text, compress: false) } }
         cache = Mutex(BodyCache(budget: cacheBytes))
         isRemote = true
-        slowReadSeconds = .infinity
     }
-
-    /// Whether a miss must not read a body on an event loop: the store is remote, or a read
-    /// was slow less than `slowWindowSeconds` ago.
-    public var readsAreSlow: Bool {
-        isRemote || MonotonicSeconds.now() < Double(bitPattern: slowUntil.load(ordering: .relaxed))
-    }
-
-    /// Reads slower than `slowReadSeconds` since the start (`folio_body_reads_slow_total`).
-    public var slowReads: Int { slowReadCount.load(ordering: .relaxed) }
 
     /// The body of article `id` as strings (feeds, JSON-LD); `RepositoryError.articleNotFound`
     /// when there is none.
@@ -77,13 +47,7 @@ public final class BodyStore: Sendable {
     public func served(id: Int64) throws -> ServedBody {
         let (hit, epoch) = cache.withLock { ($0.get(id), $0.epoch) }
         if let hit { return hit }
-        let started = MonotonicSeconds.now()
         let loaded = try load(id)
-        let finished = MonotonicSeconds.now()
-        if finished - started > slowReadSeconds {
-            slowUntil.store((finished + Self.slowWindowSeconds).bitPattern, ordering: .relaxed)
-            slowReadCount.add(1, ordering: .relaxed)
-        }
         guard let loaded else { throw RepositoryError.articleNotFound(slug: "#\(id)") }
         cache.withLock { if $0.epoch == epoch { $0.put(id, loaded) } }
         return loaded
