@@ -23,15 +23,8 @@ if [ -z "${SKIP_BUILD:-}" ]; then
   (cd "$ROOT" && swift build -c release --product folio 2>&1 | tail -1)
   (cd "$BENCH" && swift build -c release --product PeerHummingbird 2>&1 | tail -1 && swift build -c release --product PeerVapor 2>&1 | tail -1)
 fi
-DB=${DB:-$WORK/corpus-$ARTICLES.sqlite}
-[ -f "$DB" ] || "$FOLIO" generate --articles "$ARTICLES" --seed 7 --database "$DB"
 RUN_DB=$WORK/long-tail-peers-run.sqlite
-rm -f "$RUN_DB" "$RUN_DB"-wal "$RUN_DB"-shm
-cp "$DB" "$RUN_DB"
-sel() { python3 -c "import sqlite3,sys; [print(r[0]) for r in sqlite3.connect(sys.argv[1]).execute(sys.argv[2])]" "$DB" "$1"; }
-sel "select slug from articles order by id" > "$WORK/slugs.txt"
-sel "select slug from authors order by id" > "$WORK/authors.txt"
-sel "select slug from tags order by id" > "$WORK/tags.txt"
+long_tail_corpus "$RUN_DB"
 DOC=$WORK/peer-longtail-$ARTICLES-$(stat -c %s "$DB").jsonl
 trap 'stop_folio; [ -n "${SRV_PID:-}" ] && kill "$SRV_PID" 2>/dev/null; rm -f "$RUN_DB" "$RUN_DB"-wal "$RUN_DB"-shm' EXIT
 if [ ! -f "$DOC" ]; then

@@ -14,16 +14,8 @@ PORT=${PORT:-18192}
 WORK=${WORK:-/tmp/folio-zipf}
 mkdir -p "$WORK"
 [ -x "$FOLIO" ] || (cd "$ROOT" && swift build -c release --product folio)
-DB=${DB:-$WORK/corpus-$ARTICLES.sqlite}
-[ -f "$DB" ] || "$FOLIO" generate --articles "$ARTICLES" --seed 7 --database "$DB"
-# A copy per run: a first start may migrate the store's format, and the corpus stays as generated.
 RUN_DB=$WORK/long-tail-run.sqlite
-rm -f "$RUN_DB" "$RUN_DB"-wal "$RUN_DB"-shm
-cp "$DB" "$RUN_DB"
-sel() { python3 -c "import sqlite3,sys; [print(r[0]) for r in sqlite3.connect(sys.argv[1]).execute(sys.argv[2])]" "$DB" "$1"; }
-sel "select slug from articles order by id" > "$WORK/slugs.txt"
-sel "select slug from authors order by id" > "$WORK/authors.txt"
-sel "select slug from tags order by id" > "$WORK/tags.txt"
+long_tail_corpus "$RUN_DB"
 
 trap 'stop_folio; rm -f "$RUN_DB" "$RUN_DB"-wal "$RUN_DB"-shm' EXIT
 pushd "$WORK" > /dev/null && start_folio "$RUN_DB" "$PORT" && popd > /dev/null

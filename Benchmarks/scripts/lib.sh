@@ -22,6 +22,23 @@ start_folio() {
 
 stop_folio() { kill -TERM "$FOLIO_PID" 2>/dev/null || true; wait "$FOLIO_PID" 2>/dev/null || true; }
 
+# long_tail_corpus RUN_DB: the generated corpus $DB (default $WORK/corpus-$ARTICLES.sqlite, made if
+# missing, seed 7) copied to RUN_DB (a first start may migrate the copy's format; the corpus stays
+# as generated), and its article, author and tag slugs in $WORK/{slugs,authors,tags}.txt for the
+# wrk scripts. Sets DB.
+long_tail_corpus() {
+  local run_db=$1
+  DB=${DB:-$WORK/corpus-$ARTICLES.sqlite}
+  [ -f "$DB" ] || "$FOLIO" generate --articles "$ARTICLES" --seed 7 --database "$DB"
+  rm -f "$run_db" "$run_db"-wal "$run_db"-shm
+  cp "$DB" "$run_db"
+  local q
+  for q in "articles:slugs" "authors:authors" "tags:tags"; do
+    python3 -c "import sqlite3,sys; [print(r[0]) for r in sqlite3.connect(sys.argv[1]).execute(f'select slug from {sys.argv[2]} order by id')]" \
+      "$DB" "${q%%:*}" > "$WORK/${q##*:}.txt"
+  done
+}
+
 rss_mb() { awk '/VmRSS/ {printf "%.1f", $2/1024}' /proc/$1/status; }
 
 cpu_ticks() { awk '{print $14 + $15}' /proc/$1/stat; }

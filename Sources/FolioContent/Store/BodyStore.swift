@@ -8,6 +8,10 @@ import Synchronization
 /// miss is one primary-key read of a ~5 KB blob on a read-only WAL connection from a small
 /// pool, and it never waits for the writer, because WAL readers do not block on writers. That is
 /// cheaper than a hop to a worker thread, so handlers may call `served(id:)` directly on the loop.
+/// The price: when the page is not in memory the loop waits for the disk, with every connection
+/// it serves (measured on this VM, whose page cache is trimmed from outside, behind the
+/// checkpointer's writes: stalls of 100 ms to 1.4 s; RESULTS.md 2026-12-03, where an offload to
+/// reader threads was tried and why it was not kept).
 /// Call `invalidate(articleID:)` (or `invalidateAll()`) after a write.
 public final class BodyStore: Sendable {
     /// Default cache budget: 64 MiB.
