@@ -60,7 +60,6 @@ public struct ArticleBody: Sendable, Hashable {
         self.html = html
         self.text = text
     }
-
 }
 
 /// An article ready to be written: metadata plus body. Build one from
