@@ -37,6 +37,9 @@ let package = Package(
         .target(name: "CFolioTLS", path: "Sources/CFolioTLS",
                 linkerSettings: [.linkedLibrary("ssl"), .linkedLibrary("crypto")]),
 
+        // A SQLite VFS whose reads on an event loop do not wait for the disk (preadv2, RWF_NOWAIT).
+        .target(name: "CFolioSQLiteNoWait", path: "Sources/CFolioSQLiteNoWait", linkerSettings: [.linkedLibrary("sqlite3")]),
+
         // Outgoing HTTP(S) for webhooks through libcurl (libcurl4-openssl-dev).
         .target(name: "CFolioCurl", path: "Sources/CFolioCurl", linkerSettings: [.linkedLibrary("curl")]),
 
@@ -45,7 +48,7 @@ let package = Package(
         // connection is touched by one thread only); debug builds, which the tests use, keep them.
         .target(name: "FolioHTTP", dependencies: ["CFolioShim", "CFolioTLS", "FolioJSON"],
                 swiftSettings: strict + [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]),
-        .target(name: "FolioContent", dependencies: ["FolioJSON", "CSQLite", "CCmarkGFM", "CZlib", "CDeflate", "COpenSSL"], swiftSettings: strict),
+        .target(name: "FolioContent", dependencies: ["FolioJSON", "CSQLite", "CCmarkGFM", "CZlib", "CDeflate", "COpenSSL", "CFolioSQLiteNoWait"], swiftSettings: strict),
         .target(
             name: "FolioAPI",
             dependencies: ["FolioHTTP", "FolioJSON", "FolioContent", "FolioWebhooks", "CZlib", "CDeflate", "COpenSSL", "CBrotli", "CZstd"],

@@ -168,12 +168,16 @@ public final class FolioApp: Sendable {
     }
 
     /// On a store whose body reads cross the network (PostgreSQL), the miss is built off the
-    /// event loop; on SQLite a body read is cheaper than the hop and stays on it.
+    /// event loop; on SQLite a body read is cheaper than the hop and stays on it, unless the
+    /// body is not in memory: then the read fails instead of waiting for the disk
+    /// (`BodyStore.withoutWaiting`), and the miss is built again on a reader thread.
     func miss(_ request: HTTPRequest, key: CacheKey, _ build: @escaping @Sendable (ContentSnapshot) throws(APIError) -> Built) -> HTTPResponse {
         if bodies?.isRemote == true {
             return .deferred(background: false) { [self] in buildMiss(request, key: key, build) }
         }
-        return buildMiss(request, key: key, build)
+        let attempt = BodyStore.withoutWaiting { buildMiss(request, key: key, build) }
+        guard attempt.wouldHaveWaited else { return attempt.result }
+        return .deferredRead { [self] in buildMiss(request, key: key, build) }
     }
 
     /// Builds, stores and answers a miss where it is called (on a worker already, or on the loop).

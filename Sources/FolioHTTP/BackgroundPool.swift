@@ -6,22 +6,26 @@ import Synchronization
 /// it and an unprivileged process cannot raise it again: lowering Dispatch's shared threads
 /// would slow every later job on them, writes included. Jobs run in arrival order.
 final class BackgroundPool: Sendable {
-    static let shared = BackgroundPool(threads: 2)
+    static let shared = BackgroundPool(threads: 2, name: "folio-background", lowered: true)
+    /// Threads for reads that wait for the disk (a cache miss whose body is not in memory), at
+    /// normal priority: a few, so that they keep the disk busy without crowding out the writes'
+    /// fsyncs (sixteen did, in a trial: RESULTS.md 2026-12-03).
+    static let reads = BackgroundPool(threads: 4, name: "folio-read", lowered: false)
 
     private let jobs = Mutex<[@Sendable () -> Void]>([])
     private let ready = DispatchSemaphore(value: 0)
 
-    init(threads: Int) {
+    init(threads: Int, name: String, lowered: Bool) {
         for i in 0..<threads {
             let thread = Thread { [self] in
-                BackgroundThread.lowerPriority()
+                if lowered { BackgroundThread.lowerPriority() }
                 while true {
                     ready.wait()
                     let job = jobs.withLock { $0.isEmpty ? nil : $0.removeFirst() }
                     job?()
                 }
             }
-            thread.name = "folio-background-\(i)"
+            thread.name = "\(name)-\(i)"
             thread.start()
         }
     }

@@ -27,6 +27,17 @@ public struct HTTPResponse: Sendable {
         })
     }
 
+    /// A response whose work waits for the disk: it runs on the threads kept for that
+    /// (`BackgroundPool.reads`), so that neither an event loop nor the write workers wait.
+    public static func deferredRead(_ work: @escaping @Sendable () -> HTTPResponse) -> HTTPResponse {
+        .deferred(DeferredResponse { completion in
+            BackgroundPool.reads.async {
+                guard !completion.isCancelled else { return }
+                completion.complete(work())
+            }
+        })
+    }
+
     /// A response whose work starts on the shared worker queue (as `deferred(background: false)`)
     /// and may finish later on another thread: `work` calls `completion.complete` exactly once,
     /// from any thread (a write answered by the thread that commits its batch). Not started if

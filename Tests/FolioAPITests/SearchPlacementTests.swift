@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import Glibc
 import FolioContent
 import FolioHTTP
@@ -27,6 +28,23 @@ import Testing
         // the loop whatever it is); an unknown parameter is refused only once the query is parsed.
         let unique = target + (target.contains("?") ? "&" : "?") + "placement=\(UInt64.random(in: 0 ... .max))"
         #expect((raw(unique).deferred != nil) == offLoop, "\(target)")
+    }
+
+    /// An article miss whose body is not in memory does not wait on the loop: it is built again
+    /// on a reader thread, and answers what the loop would have.
+    @Test func aMissWhoseBodyIsNotInMemoryIsBuiltOffTheLoop() throws {
+        let f = try Fixture(extra: 3)
+        let target = "/api/v1/articles/paging-article-1"
+        BodyStore.simulatePagesNotInMemory(true)
+        let attempt = f.responder.respond(to: HTTPRequest(method: .get, target: target))
+        BodyStore.simulatePagesNotInMemory(false)
+        #expect(attempt.deferred != nil, "built on the loop although its body was not in memory")
+        let answered = f.get(target + "?fields=slug,html")
+        #expect(answered.status == 200 && answered.deferred == nil, "a body in memory is read on the loop")
+        #expect(((try answered.json()["data"] as? [String: Any])?["html"] as? String)?.contains("<strong>article 1</strong>") == true)
+        let first = f.get(target)  // the deferred miss, run and answered
+        #expect(first.status == 200)
+        #expect(((try first.json()["data"] as? [String: Any])?["text"] as? String)?.contains("article 1") == true)
     }
 
     @Test func aPercentEncodedQSearches() throws {

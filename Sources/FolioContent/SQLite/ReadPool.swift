@@ -14,10 +14,11 @@ final class ReadPool: Sendable {
     private let slots: [Slot]
     private let cursor = Atomic<Int>(0)
 
-    init(path: String, connections: Int) throws {
+    /// `vfs`: a registered SQLite VFS by name (nil: the default).
+    init(path: String, connections: Int, vfs: String? = nil) throws {
         var slots: [Slot] = []
         for _ in 0..<max(1, connections) {
-            let c = try SQLiteConnection(path: path, mode: .readOnly)
+            let c = try SQLiteConnection(path: path, mode: .readOnly, vfs: vfs)
             // No `mmap_size`: mapping the store made uniform article reads at most a little
             // cheaper (123–126 µs of CPU each against 128 µs without, 100,000 articles) and
             // writes while serving worse (10 writes/s under 64 readers: p99 32–73 ms against

@@ -12,12 +12,12 @@ final class SQLiteConnection {
     let path: String
     private var statements: [String: Statement] = [:]
 
-    init(path: String, mode: Mode) throws {
+    init(path: String, mode: Mode, vfs: String? = nil) throws {
         var db: OpaquePointer?
         let flags = (mode == .readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
             | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI
         let location = mode == .readOnly ? Self.readOnlyLocation(path) : path
-        let rc = sqlite3_open_v2(location, &db, flags, nil)
+        let rc = sqlite3_open_v2(location, &db, flags, vfs)
         guard rc == SQLITE_OK, let db else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
             sqlite3_close_v2(db)

@@ -1,3 +1,4 @@
+import CFolioSQLiteNoWait
 import Synchronization
 
 /// Article bodies as served (`ServedBody`: html and text as escaped, deflated JSON members; the
@@ -8,10 +9,11 @@ import Synchronization
 /// miss is one primary-key read of a ~5 KB blob on a read-only WAL connection from a small
 /// pool, and it never waits for the writer, because WAL readers do not block on writers. That is
 /// cheaper than a hop to a worker thread, so handlers may call `served(id:)` directly on the loop.
-/// The price: when the page is not in memory the loop waits for the disk, with every connection
-/// it serves (measured on this VM, whose page cache is trimmed from outside, behind the
-/// checkpointer's writes: stalls of 100 ms to 1.4 s; RESULTS.md 2026-12-03, where an offload to
-/// reader threads was tried and why it was not kept).
+/// Unless the pages are not in memory: then the loop would wait for the disk with every
+/// connection it serves (measured on this VM, whose page cache is trimmed from outside, behind
+/// the checkpointer's writes: stalls of 100 ms to 1.4 s). So the reads go through the
+/// "folio-nowait" VFS (`Sources/CFolioSQLiteNoWait`), and a loop reads inside `withoutWaiting`:
+/// a read that would wait fails at once, and the miss is built on a reader thread instead.
 /// Call `invalidate(articleID:)` (or `invalidateAll()`) after a write.
 public final class BodyStore: Sendable {
     /// Default cache budget: 64 MiB.
@@ -24,9 +26,12 @@ public final class BodyStore: Sendable {
     /// loop, and build such responses on the deferred path instead.
     public let isRemote: Bool
 
-    /// Opens `connections` read-only connections to the store at `path`.
+    /// Opens `connections` read-only connections to the store at `path`, through the VFS whose
+    /// reads can be told not to wait for the disk (`withoutWaiting`).
     public init(path: String, cacheBytes: Int = BodyStore.defaultCacheBytes, connections: Int = 4) throws {
-        let pool = try ReadPool(path: path, connections: connections)
+        let rc = folio_nowait_vfs_register()
+        guard rc == 0 else { throw SQLiteError(code: rc, message: "cannot register the folio-nowait VFS") }
+        let pool = try ReadPool(path: path, connections: connections, vfs: "folio-nowait")
         load = { id in try pool.with { db in try ContentLoader.servedBody(db, id: id) } }
         cache = Mutex(BodyCache(budget: cacheBytes))
         isRemote = false
@@ -55,6 +60,24 @@ public final class BodyStore: Sendable {
         guard let loaded else { throw RepositoryError.articleNotFound(slug: "#\(id)") }
         cache.withLock { if $0.epoch == epoch { $0.put(id, loaded) } }
         return loaded
+    }
+
+    /// Runs `body` with this thread's body reads not waiting for the disk: a read of pages that
+    /// are not in memory fails at once (the caller gets an error, and `wouldHaveWaited` true)
+    /// instead of blocking an event loop with every connection it serves. For the loop's misses
+    /// (`FolioApp.miss`), which are built again on a reader thread when it happens. Measured
+    /// before: a loop blocked in `pread64` for 100 ms to 1.4 s while the page cache was trimmed
+    /// (RESULTS.md, 2026-12-03).
+    public static func withoutWaiting<R>(_ body: () -> R) -> (result: R, wouldHaveWaited: Bool) {
+        folio_nowait_begin()
+        let result = body()
+        return (result, folio_nowait_end() != 0)
+    }
+
+    /// For tests: while `on`, this thread's reads inside `withoutWaiting` act as if no page were
+    /// in memory (reads the connection already holds in its own cache are not made at all).
+    public static func simulatePagesNotInMemory(_ on: Bool) {
+        folio_nowait_simulate(on ? 1 : 0)
     }
 
     /// Drops one cached body (after the article changed or was deleted).
