@@ -49,11 +49,14 @@ static int nw_read(sqlite3_file *f, void *buf, int amt, sqlite3_int64 off) {
         struct iovec v = { buf, (size_t)amt };
         ssize_t n = preadv2(p->fd, &v, 1, off, RWF_NOWAIT);
         if (n == amt) return SQLITE_OK;
-        if (n < 0 && errno == EAGAIN) {
+        // EAGAIN, or part of the bytes (a WAL frame spans two memory pages, one of them not in
+        // memory) while the file holds them all: the rest would wait.
+        struct stat st;
+        if ((n < 0 && errno == EAGAIN) || (n >= 0 && fstat(p->fd, &st) == 0 && off + amt <= st.st_size)) {
             nowait_missed = 1;
             return SQLITE_IOERR_READ;
         }
-        // A short read (end of file) or another error: the default VFS handles it.
+        // A read past the end of the file, or another error: the default VFS handles it.
     }
     return REAL(f)->pMethods->xRead(REAL(f), buf, amt, off);
 }
