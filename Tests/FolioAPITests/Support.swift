@@ -164,13 +164,3 @@ func target(of url: String) -> String {
     let rest = url[r.upperBound...]
     return rest.firstIndex(of: "/").map { String(rest[$0...]) } ?? "/"
 }
-
-/// Drops a file's pages from the page cache (synced first, so they are clean), so that the next
-/// read of it must go to the disk.
-func evictFromPageCache(_ path: String) throws {
-    let fd = open(path, O_RDONLY)
-    try #require(fd >= 0)
-    defer { close(fd) }
-    fsync(fd)
-    #expect(posix_fadvise(fd, 0, 0, Int32(POSIX_FADV_DONTNEED)) == 0)
-}
