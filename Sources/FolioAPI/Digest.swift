@@ -1,15 +1,11 @@
-import COpenSSL
+import FolioContent
 
-/// SHA-256 through OpenSSL, for strong ETags.
+/// SHA-256 as hex, for strong ETags, token hashes and idempotency keys (the digest itself is
+/// `SHA256Digest`'s).
 enum Digest {
     /// SHA-256 as 64 lowercase hex digits.
     static func sha256Hex(_ bytes: [UInt8]) -> String {
-        var digest = [UInt8](repeating: 0, count: 32)
-        bytes.withUnsafeBufferPointer { b in
-            digest.withUnsafeMutableBufferPointer { d in
-                _ = SHA256(b.baseAddress, b.count, d.baseAddress)
-            }
-        }
+        let digest = SHA256Digest.of(bytes)
         let hex: [UInt8] = Array("0123456789abcdef".utf8)
         var out: [UInt8] = []
         out.reserveCapacity(64)

@@ -1,5 +1,4 @@
 import CDeflate
-import COpenSSL
 import CZlib
 import FolioJSON
 
@@ -71,7 +70,7 @@ public struct ServedBody: Sendable, Hashable {
         Self.appendUInt32(UInt32(members.count), to: &out)
         Self.appendUInt32(Self.crc32(members), to: &out)
         Self.appendUInt32(UInt32(textOffset), to: &out)
-        out.append(contentsOf: Self.sha256Prefix(members))
+        out.append(contentsOf: SHA256Digest.of(members).prefix(16))
         if compress {
             Self.deflateSynced(members, level: Self.compressionLevel, into: &out)
             out.append(contentsOf: Self.finalBlock)
@@ -147,8 +146,13 @@ public struct ServedBody: Sendable, Hashable {
         return (html, text)
     }
 
-    /// The plain text alone (the full-text index's source, `folio_body_text` in SQL).
-    public func text() throws(ServedBodyError) -> String { try decoded().text }
+    /// The plain text alone (the full-text index's source, `folio_body_text` in SQL, once per
+    /// snippet and per replaced index entry): only the text member is parsed.
+    public func text() throws(ServedBodyError) -> String {
+        let object = [UInt8(ascii: "{")] + (try textMember()) + [UInt8(ascii: "}")]
+        guard let text = (try? JSONParser().parse(object))?["text"]?.string else { throw ServedBodyError.damaged }
+        return text
+    }
 
     /// Approximate heap bytes, for the body cache's budget.
     var byteCost: Int { bytes.count + 48 }
@@ -162,14 +166,6 @@ public struct ServedBody: Sendable, Hashable {
 
     static func uint32(_ b: [UInt8], at i: Int) -> UInt32 {
         UInt32(b[i]) | UInt32(b[i + 1]) << 8 | UInt32(b[i + 2]) << 16 | UInt32(b[i + 3]) << 24
-    }
-
-    static func sha256Prefix(_ bytes: some Collection<UInt8>) -> [UInt8] {
-        var digest = [UInt8](repeating: 0, count: 32)
-        Array(bytes).withUnsafeBufferPointer { b in
-            digest.withUnsafeMutableBufferPointer { d in _ = SHA256(b.baseAddress, b.count, d.baseAddress) }
-        }
-        return Array(digest[..<16])
     }
 
     /// gzip's CRC-32 (libdeflate's: 1.7 µs for 21 KB against zlib's 7.6).
